@@ -1,0 +1,35 @@
+// Command worker runs hrbc: the Temporal worker, its HTTP intake and, when no
+// TEMPORAL_ADDRESS is set, an embedded Temporal server with its Web UI.
+// Configuration is read from environment variables; see README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hrbc/hrbc/worker"
+)
+
+func main() {
+	cfg, err := worker.LoadConfig(os.Environ())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hrbc worker: invalid configuration: %v\n", err)
+		os.Exit(2)
+	}
+	logger, zl, err := worker.NewLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hrbc worker: %v\n", err)
+		os.Exit(2)
+	}
+	defer func() { _ = zl.Sync() }()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := worker.NewProcess(cfg, logger, zl, os.Stdout).Run(ctx); err != nil {
+		logger.Error("hrbc worker failed", "error", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,243 @@
+package worker
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is the configuration of cmd/worker, read from environment
+// variables. Every field names its variable in the env tag.
+type Config struct {
+	// TemporalAddress is the host:port of a Temporal frontend; empty starts
+	// the embedded development server.
+	TemporalAddress string `env:"TEMPORAL_ADDRESS"`
+	// Namespace is the Temporal namespace workflows run in.
+	Namespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	// TaskQueue is the queue this worker polls.
+	TaskQueue string `env:"HRBC_TASK_QUEUE" envDefault:"hrbc"`
+	// HTTPAddr is where the webhook and app-callback intake listens.
+	HTTPAddr string `env:"HRBC_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `env:"HRBC_LOG_LEVEL" envDefault:"info"`
+	// LogFormat is console (human) or json.
+	LogFormat string `env:"HRBC_LOG_FORMAT" envDefault:"console"`
+	// MaxConcurrentActivities bounds activities running at once in this worker.
+	MaxConcurrentActivities int `env:"HRBC_MAX_CONCURRENT_ACTIVITIES" envDefault:"50"`
+	// ShutdownTimeout is how long running activities get to finish on stop.
+	ShutdownTimeout time.Duration `env:"HRBC_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+
+	// DevDatabase is the embedded server's SQLite file.
+	DevDatabase string `env:"HRBC_DEV_DB" envDefault:".hrbc/temporal.db"`
+	// DevIP is the address the embedded server, its UI and the sandbox fakes bind to.
+	DevIP string `env:"HRBC_DEV_IP" envDefault:"127.0.0.1"`
+	// DevFrontendPort is the embedded server's gRPC port.
+	DevFrontendPort int `env:"HRBC_DEV_FRONTEND_PORT" envDefault:"7233"`
+	// DevUIPort is the embedded Web UI's port; -1 turns the UI off.
+	DevUIPort int `env:"HRBC_DEV_UI_PORT" envDefault:"8233"`
+	// SandboxBigCommercePort is where the fake BigCommerce store listens in
+	// dev mode when no connection is configured.
+	SandboxBigCommercePort int `env:"HRBC_SANDBOX_BIGCOMMERCE_PORT" envDefault:"8234"`
+	// SandboxHeartlandPort is where the fake Heartland account listens.
+	SandboxHeartlandPort int `env:"HRBC_SANDBOX_HEARTLAND_PORT" envDefault:"8235"`
+
+	// Connections are the statically configured connections, read from
+	// HRBC_CONNECTION_0_*, HRBC_CONNECTION_1_* and so on.
+	Connections []ConnectionConfig `envPrefix:"HRBC_CONNECTION_"`
+}
+
+// ConnectionConfig holds one connection's credentials. Settings live in the
+// connection's workflow; only what must stay out of workflow history is here.
+type ConnectionConfig struct {
+	// ID names the connection (letters, digits, '-' and '_').
+	ID string `env:"ID"`
+	// HeartlandSubdomain gives https://{subdomain}.retail.heartland.us/api/.
+	HeartlandSubdomain string `env:"HEARTLAND_SUBDOMAIN"`
+	// HeartlandURL overrides the base URL built from the subdomain.
+	HeartlandURL string `env:"HEARTLAND_URL"`
+	// HeartlandToken is the Heartland API token.
+	HeartlandToken Secret `env:"HEARTLAND_TOKEN"`
+	// BigCommerceStoreHash gives https://api.bigcommerce.com/stores/{hash}.
+	BigCommerceStoreHash string `env:"BIGCOMMERCE_STORE_HASH"`
+	// BigCommerceURL overrides the base URL built from the store hash.
+	BigCommerceURL string `env:"BIGCOMMERCE_URL"`
+	// BigCommerceToken is the store-level API account's access token.
+	BigCommerceToken Secret `env:"BIGCOMMERCE_TOKEN"`
+}
+
+// HeartlandBaseURL is the Heartland API root of this connection.
+func (c ConnectionConfig) HeartlandBaseURL() string {
+	if c.HeartlandURL != "" {
+		return c.HeartlandURL
+	}
+	return "https://" + c.HeartlandSubdomain + ".retail.heartland.us/api/"
+}
+
+// BigCommerceBaseURL is the BigCommerce API root of this connection.
+func (c ConnectionConfig) BigCommerceBaseURL() string {
+	if c.BigCommerceURL != "" {
+		return c.BigCommerceURL
+	}
+	return "https://api.bigcommerce.com/stores/" + c.BigCommerceStoreHash
+}
+
+// Embedded reports whether the worker starts its own Temporal server.
+func (c Config) Embedded() bool { return c.TemporalAddress == "" }
+
+// ConfigError names the environment variable whose value is unusable.
+type ConfigError struct {
+	// Variable is the environment variable's name.
+	Variable string
+	// Problem says what is wrong with its value (never the value of a secret).
+	Problem string
+}
+
+func (e *ConfigError) Error() string { return e.Variable + ": " + e.Problem }
+
+// LoadConfig reads Config from environ (KEY=value pairs, as os.Environ
+// returns) and validates it.
+func LoadConfig(environ []string) (Config, error) {
+	var cfg Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: env.ToMap(environ)}); err != nil {
+		return Config{}, explainParseError(reflect.TypeOf(cfg), err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// explainParseError turns env's field-named parse errors into ones that name
+// the variable a person has to fix.
+func explainParseError(t reflect.Type, err error) error {
+	var pe env.ParseError
+	if errors.As(err, &pe) {
+		if f, ok := t.FieldByName(pe.Name); ok {
+			return &ConfigError{Variable: f.Tag.Get("env"), Problem: fmt.Sprintf("not a valid %s", describeKind(pe.Type))}
+		}
+	}
+	return fmt.Errorf("configuration: %w", err)
+}
+
+func describeKind(t reflect.Type) string {
+	if t == reflect.TypeOf(time.Duration(0)) {
+		return "duration (for example 10s)"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "whole number"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return t.String()
+}
+
+var connectionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
+// Validate reports the first unusable setting, naming its variable.
+func (c Config) Validate() error {
+	if c.TemporalAddress != "" {
+		if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+			return &ConfigError{"TEMPORAL_ADDRESS", "must be host:port"}
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return &ConfigError{"HRBC_HTTP_ADDR", "must be host:port"}
+	}
+	for _, v := range []struct{ name, value string }{
+		{"TEMPORAL_NAMESPACE", c.Namespace}, {"HRBC_TASK_QUEUE", c.TaskQueue}, {"HRBC_DEV_DB", c.DevDatabase},
+	} {
+		if strings.TrimSpace(v.value) == "" {
+			return &ConfigError{v.name, "must not be empty"}
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return &ConfigError{"HRBC_LOG_LEVEL", err.Error()}
+	}
+	if c.LogFormat != "console" && c.LogFormat != "json" {
+		return &ConfigError{"HRBC_LOG_FORMAT", fmt.Sprintf("%q is not console or json", c.LogFormat)}
+	}
+	if c.MaxConcurrentActivities < 1 {
+		return &ConfigError{"HRBC_MAX_CONCURRENT_ACTIVITIES", "must be at least 1"}
+	}
+	if c.ShutdownTimeout < 0 {
+		return &ConfigError{"HRBC_SHUTDOWN_TIMEOUT", "must not be negative"}
+	}
+	if net.ParseIP(c.DevIP) == nil {
+		return &ConfigError{"HRBC_DEV_IP", "must be an IP address"}
+	}
+	for _, p := range []struct {
+		name string
+		port int
+		min  int // 0 asks for any free port; -1 turns the UI off
+	}{
+		{"HRBC_DEV_FRONTEND_PORT", c.DevFrontendPort, 0},
+		{"HRBC_DEV_UI_PORT", c.DevUIPort, -1},
+		{"HRBC_SANDBOX_BIGCOMMERCE_PORT", c.SandboxBigCommercePort, 0},
+		{"HRBC_SANDBOX_HEARTLAND_PORT", c.SandboxHeartlandPort, 0},
+	} {
+		if p.port < p.min || p.port > 65535 {
+			return &ConfigError{p.name, fmt.Sprintf("must be a port from %d to 65535", p.min)}
+		}
+	}
+	seen := map[string]bool{}
+	for i, conn := range c.Connections {
+		if err := conn.validate(i); err != nil {
+			return err
+		}
+		if seen[conn.ID] {
+			return &ConfigError{connVar(i, "ID"), fmt.Sprintf("connection %q is defined twice", conn.ID)}
+		}
+		seen[conn.ID] = true
+	}
+	return nil
+}
+
+func connVar(i int, name string) string {
+	return "HRBC_CONNECTION_" + strconv.Itoa(i) + "_" + name
+}
+
+func (c ConnectionConfig) validate(i int) error {
+	if !connectionIDPattern.MatchString(c.ID) {
+		return &ConfigError{connVar(i, "ID"), "must be 1-63 letters, digits, '-' or '_'"}
+	}
+	if c.HeartlandURL == "" && c.HeartlandSubdomain == "" {
+		return &ConfigError{connVar(i, "HEARTLAND_SUBDOMAIN"), "set it or HEARTLAND_URL"}
+	}
+	if c.HeartlandURL != "" {
+		if err := checkURL(c.HeartlandURL); err != nil {
+			return &ConfigError{connVar(i, "HEARTLAND_URL"), err.Error()}
+		}
+	}
+	if c.HeartlandToken == "" {
+		return &ConfigError{connVar(i, "HEARTLAND_TOKEN"), "must not be empty"}
+	}
+	if c.BigCommerceURL == "" && c.BigCommerceStoreHash == "" {
+		return &ConfigError{connVar(i, "BIGCOMMERCE_STORE_HASH"), "set it or BIGCOMMERCE_URL"}
+	}
+	if c.BigCommerceURL != "" {
+		if err := checkURL(c.BigCommerceURL); err != nil {
+			return &ConfigError{connVar(i, "BIGCOMMERCE_URL"), err.Error()}
+		}
+	}
+	if c.BigCommerceToken == "" {
+		return &ConfigError{connVar(i, "BIGCOMMERCE_TOKEN"), "must not be empty"}
+	}
+	return nil
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
+}

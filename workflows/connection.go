@@ -1,0 +1,199 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Message names of the Connection workflow.
+const (
+	// ConfigureUpdate replaces a connection's settings.
+	ConfigureUpdate = "configure"
+	// SettingsQuery returns a connection's current Settings.
+	SettingsQuery = "settings"
+	// StatusQuery returns a connection's ConnectionStatus.
+	StatusQuery = "status"
+)
+
+// Stages of a connection, also written to the HrbcStage search attribute.
+const (
+	// StageUnconfigured is a connection that was started without settings.
+	StageUnconfigured = "unconfigured"
+	// StageConfigured is a connection with valid settings.
+	StageConfigured = "configured"
+)
+
+// Error types carried by rejected configure updates, so callers can branch
+// on them through temporal.ApplicationError.Type.
+const (
+	// ErrTypeInvalidSettings marks settings that failed Settings.Validate.
+	ErrTypeInvalidSettings = "InvalidSettings"
+	// ErrTypeConnectionExists marks a create of a connection that already
+	// has settings.
+	ErrTypeConnectionExists = "ConnectionExists"
+	// ErrTypeVersionConflict marks a configure whose ExpectedVersion is stale.
+	ErrTypeVersionConflict = "VersionConflict"
+)
+
+// ConnectionInput starts, or continues as new, a Connection workflow.
+type ConnectionInput struct {
+	// ConnectionID names the connection; it is also in the workflow ID.
+	ConnectionID string `json:"connection_id"`
+	// Settings are nil until the first configure.
+	Settings *Settings `json:"settings,omitempty"`
+	// Version counts accepted configure updates.
+	Version int `json:"version"`
+	// ConfiguredAt is when the last configure was accepted.
+	ConfiguredAt time.Time `json:"configured_at,omitzero"`
+	// Generation counts runs of this entity (continue-as-new increments it).
+	Generation int `json:"generation"`
+}
+
+// ConfigureRequest is the argument of the configure update.
+type ConfigureRequest struct {
+	// Settings replace the current settings whole.
+	Settings Settings `json:"settings"`
+	// CreateOnly rejects the request when the connection already has
+	// settings; "connection create" uses it with update-with-start.
+	CreateOnly bool `json:"create_only,omitempty"`
+	// ExpectedVersion, when positive, rejects the request unless it matches
+	// the current version, so a read-modify-write client cannot overwrite a
+	// change it has not seen.
+	ExpectedVersion int `json:"expected_version,omitempty"`
+}
+
+// ConnectionStatus is the answer of the status query and of configure.
+type ConnectionStatus struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Stage is StageUnconfigured or StageConfigured.
+	Stage string `json:"stage"`
+	// Version counts accepted configure updates.
+	Version int `json:"version"`
+	// ConfiguredAt is when the last configure was accepted.
+	ConfiguredAt time.Time `json:"configured_at,omitzero"`
+	// Generation counts runs of this entity workflow.
+	Generation int `json:"generation"`
+	// Settings are the current settings, nil when unconfigured.
+	Settings *Settings `json:"settings,omitempty"`
+}
+
+// connection is the state of one Connection workflow run.
+type connection struct {
+	ConnectionInput
+}
+
+// Connection is the entity workflow of one connection between a Heartland
+// account and a BigCommerce store. It holds the merchant's settings, accepts
+// validated changes to them and answers what they are; the sync and order
+// workflows read them from here.
+func Connection(ctx workflow.Context, input ConnectionInput) error {
+	if strings.TrimSpace(input.ConnectionID) == "" {
+		return temporal.NewNonRetryableApplicationError("connection_id is empty", ErrTypeInvalidSettings, nil)
+	}
+	if input.Settings != nil {
+		if err := input.Settings.Validate(); err != nil {
+			return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidSettings, err)
+		}
+	}
+	c := &connection{ConnectionInput: input}
+	if err := c.publishStage(ctx); err != nil {
+		return err
+	}
+	if err := workflow.SetQueryHandler(ctx, SettingsQuery, func() (*Settings, error) {
+		return c.Settings, nil
+	}); err != nil {
+		return fmt.Errorf("register %s query: %w", SettingsQuery, err)
+	}
+	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (ConnectionStatus, error) {
+		return c.status(), nil
+	}); err != nil {
+		return fmt.Errorf("register %s query: %w", StatusQuery, err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, ConfigureUpdate, c.configure,
+		workflow.UpdateHandlerOptions{Validator: c.validateConfigure}); err != nil {
+		return fmt.Errorf("register %s update: %w", ConfigureUpdate, err)
+	}
+
+	// The entity lives until the server suggests a fresh run to keep its
+	// history short; accepted updates are finished before handing over.
+	if err := workflow.Await(ctx, func() bool {
+		return workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	}); err != nil {
+		return err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	next := c.ConnectionInput
+	next.Generation++
+	workflow.GetLogger(ctx).Info("Continuing connection as new", "Generation", next.Generation)
+	return workflow.NewContinueAsNewError(ctx, Connection, next)
+}
+
+// validateConfigure runs before an update is accepted; a rejection leaves
+// no trace in the workflow history.
+func (c *connection) validateConfigure(_ workflow.Context, req ConfigureRequest) error {
+	if req.CreateOnly && c.Settings != nil {
+		return temporal.NewApplicationError(
+			fmt.Sprintf("connection %q already exists", c.ConnectionID), ErrTypeConnectionExists)
+	}
+	if req.ExpectedVersion > 0 && req.ExpectedVersion != c.Version {
+		return temporal.NewApplicationError(
+			fmt.Sprintf("connection %q is at version %d, not %d: read it again", c.ConnectionID, c.Version, req.ExpectedVersion),
+			ErrTypeVersionConflict)
+	}
+	if err := req.Settings.Validate(); err != nil {
+		var se *SettingsError
+		if errors.As(err, &se) {
+			return temporal.NewApplicationError(err.Error(), ErrTypeInvalidSettings, se.Field)
+		}
+		return temporal.NewApplicationError(err.Error(), ErrTypeInvalidSettings)
+	}
+	return nil
+}
+
+func (c *connection) configure(ctx workflow.Context, req ConfigureRequest) (ConnectionStatus, error) {
+	settings := req.Settings
+	settings.LocationIDs = append([]int64(nil), req.Settings.LocationIDs...)
+	c.Settings = &settings
+	c.Version++
+	c.ConfiguredAt = workflow.Now(ctx)
+	if err := c.publishStage(ctx); err != nil {
+		return ConnectionStatus{}, err
+	}
+	workflow.GetLogger(ctx).Info("Connection configured", "Version", c.Version, "CatalogMode", settings.CatalogMode)
+	return c.status(), nil
+}
+
+func (c *connection) stage() string {
+	if c.Settings == nil {
+		return StageUnconfigured
+	}
+	return StageConfigured
+}
+
+// publishStage keeps the visibility record in step with the state, so the
+// Temporal UI can list connections by ID and stage.
+func (c *connection) publishStage(ctx workflow.Context) error {
+	return workflow.UpsertTypedSearchAttributes(ctx,
+		ConnectionAttr.ValueSet(c.ConnectionID),
+		StageAttr.ValueSet(c.stage()),
+	)
+}
+
+func (c *connection) status() ConnectionStatus {
+	return ConnectionStatus{
+		ConnectionID: c.ConnectionID,
+		Stage:        c.stage(),
+		Version:      c.Version,
+		ConfiguredAt: c.ConfiguredAt,
+		Generation:   c.Generation,
+		Settings:     c.Settings,
+	}
+}

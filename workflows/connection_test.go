@@ -1,0 +1,189 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+)
+
+// updateResult collects what an update callback reports.
+type updateResult struct {
+	rejected error
+	failed   error
+	status   ConnectionStatus
+	done     bool
+}
+
+func (r *updateResult) callbacks() *testsuite.TestUpdateCallback {
+	return &testsuite.TestUpdateCallback{
+		OnReject: func(err error) { r.rejected = err; r.done = true },
+		OnAccept: func() {},
+		OnComplete: func(v any, err error) {
+			r.done = true
+			r.failed = err
+			if s, ok := v.(ConnectionStatus); ok {
+				r.status = s
+			}
+		},
+	}
+}
+
+func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(Connection)
+	return env
+}
+
+func validSettings() Settings {
+	s := DefaultSettings()
+	s.OrderSync = true
+	s.SourceLocationID = 4
+	return s
+}
+
+func TestConnectionConfigureAndQuery(t *testing.T) {
+	env := newConnectionEnv(t)
+	var first, second updateResult
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(ConfigureUpdate, "u1", first.callbacks(), ConfigureRequest{Settings: validSettings(), CreateOnly: true})
+	}, time.Minute)
+	want := validSettings()
+	want.CatalogMode = CatalogPull
+	want.AllLocations = false
+	want.LocationIDs = []int64{2, 3}
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(ConfigureUpdate, "u2", second.callbacks(), ConfigureRequest{Settings: want, ExpectedVersion: 1})
+	}, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(SettingsQuery)
+		if err != nil {
+			t.Fatalf("settings query: %v", err)
+		}
+		var got *Settings
+		if err := v.Get(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || got.CatalogMode != CatalogPull || len(got.LocationIDs) != 2 || got.LocationIDs[1] != 3 {
+			t.Errorf("settings after configure = %+v, want %+v", got, want)
+		}
+		env.CancelWorkflow()
+	}, 3*time.Minute)
+
+	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme"})
+
+	for name, r := range map[string]updateResult{"first": first, "second": second} {
+		if !r.done || r.rejected != nil || r.failed != nil {
+			t.Fatalf("%s configure: done=%v rejected=%v failed=%v", name, r.done, r.rejected, r.failed)
+		}
+	}
+	if second.status.Version != 2 || second.status.Stage != StageConfigured {
+		t.Errorf("status after second configure = %+v", second.status)
+	}
+	if second.status.ConfiguredAt.IsZero() {
+		t.Error("ConfiguredAt not set")
+	}
+}
+
+func TestConnectionRejectsMalformedSettings(t *testing.T) {
+	noLocations := validSettings()
+	noLocations.AllLocations = false
+	badMode := validSettings()
+	badMode.CatalogMode = "mirror"
+	cases := []struct {
+		name      string
+		req       ConfigureRequest
+		errType   string
+		wantField string
+	}{
+		{"unknown catalog mode", ConfigureRequest{Settings: badMode}, ErrTypeInvalidSettings, "catalog_mode"},
+		{"empty location list with all off", ConfigureRequest{Settings: noLocations}, ErrTypeInvalidSettings, "location_ids"},
+		{"create over an existing connection", ConfigureRequest{Settings: validSettings(), CreateOnly: true}, ErrTypeConnectionExists, ""},
+		{"stale expected version", ConfigureRequest{Settings: validSettings(), ExpectedVersion: 7}, ErrTypeVersionConflict, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newConnectionEnv(t)
+			var r updateResult
+			env.RegisterDelayedCallback(func() {
+				env.UpdateWorkflow(ConfigureUpdate, "bad", r.callbacks(), tc.req)
+			}, time.Minute)
+			env.RegisterDelayedCallback(func() {
+				v, err := env.QueryWorkflow(StatusQuery)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var st ConnectionStatus
+				if err := v.Get(&st); err != nil {
+					t.Fatal(err)
+				}
+				if st.Version != 1 || st.Settings.CatalogMode != CatalogManual {
+					t.Errorf("rejected update changed state: %+v", st)
+				}
+				env.CancelWorkflow()
+			}, 2*time.Minute)
+			s := validSettings()
+			env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme", Settings: &s, Version: 1})
+
+			var appErr *temporal.ApplicationError
+			if !errors.As(r.rejected, &appErr) {
+				t.Fatalf("update not rejected: rejected=%v failed=%v", r.rejected, r.failed)
+			}
+			if appErr.Type() != tc.errType {
+				t.Errorf("error type = %q, want %q (%v)", appErr.Type(), tc.errType, appErr)
+			}
+			if tc.wantField != "" {
+				var field string
+				if err := appErr.Details(&field); err != nil || field != tc.wantField {
+					t.Errorf("error names field %q (%v), want %q", field, err, tc.wantField)
+				}
+			}
+		})
+	}
+}
+
+func TestConnectionContinueAsNewKeepsState(t *testing.T) {
+	env := newConnectionEnv(t)
+	var r updateResult
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(ConfigureUpdate, "u1", r.callbacks(), ConfigureRequest{Settings: validSettings()})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 2*time.Minute)
+	// A timer after the suggestion wakes the workflow so it re-checks it.
+	env.RegisterDelayedCallback(func() {}, 3*time.Minute)
+
+	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme", Generation: 4})
+
+	if r.failed != nil || r.rejected != nil {
+		t.Fatalf("configure: %v %v", r.rejected, r.failed)
+	}
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", err)
+	}
+	var next ConnectionInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if next.ConnectionID != "acme" || next.Version != 1 || next.Generation != 5 ||
+		next.Settings == nil || next.Settings.SourceLocationID != 4 || next.ConfiguredAt.IsZero() {
+		t.Errorf("continue-as-new input lost state: %+v", next)
+	}
+}
+
+func TestConnectionRejectsInvalidStartInput(t *testing.T) {
+	env := newConnectionEnv(t)
+	bad := validSettings()
+	bad.CatalogMode = ""
+	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme", Settings: &bad})
+	var appErr *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != ErrTypeInvalidSettings {
+		t.Fatalf("workflow error = %v, want %s", err, ErrTypeInvalidSettings)
+	}
+}
