@@ -71,6 +71,9 @@ type ConnectionConfig struct {
 	BigCommerceURL string `env:"BIGCOMMERCE_URL"`
 	// BigCommerceToken is the store-level API account's access token.
 	BigCommerceToken Secret `env:"BIGCOMMERCE_TOKEN"`
+	// WebhookSecret authenticates webhooks from both platforms to the HTTP
+	// intake: BigCommerce sends it in a header, Heartland in the URL query.
+	WebhookSecret Secret `env:"WEBHOOK_SECRET"`
 }
 
 // HeartlandBaseURL is the Heartland API root of this connection.
@@ -230,6 +233,9 @@ func (c ConnectionConfig) validate(i int) error {
 	}
 	if c.BigCommerceToken == "" {
 		return &ConfigError{connVar(i, "BIGCOMMERCE_TOKEN"), "must not be empty"}
+	}
+	if len(c.WebhookSecret) < 16 {
+		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
 	}
 	return nil
 }

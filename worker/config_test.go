@@ -17,6 +17,7 @@ var validConnection = []string{
 	"HRBC_CONNECTION_0_HEARTLAND_TOKEN=hl-secret-token",
 	"HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH=abc123",
 	"HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN=bc-secret-token",
+	"HRBC_CONNECTION_0_WEBHOOK_SECRET=hook-secret-0123456789",
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
@@ -39,6 +40,7 @@ func TestLoadConfigConnections(t *testing.T) {
 		"HRBC_CONNECTION_1_HEARTLAND_TOKEN=t1",
 		"HRBC_CONNECTION_1_BIGCOMMERCE_URL=http://127.0.0.1:9001/stores/x",
 		"HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t2",
+		"HRBC_CONNECTION_1_WEBHOOK_SECRET=0123456789abcdef",
 	}, validConnection...)
 	cfg, err := LoadConfig(environ)
 	if err != nil {
@@ -99,9 +101,12 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"store hash missing", without("HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH"), "HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH"},
 		{"bigcommerce url", append(validConnection, "HRBC_CONNECTION_0_BIGCOMMERCE_URL=not a url"), "HRBC_CONNECTION_0_BIGCOMMERCE_URL"},
 		{"bigcommerce token missing", without("HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"), "HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"},
+		{"webhook secret missing", without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
+		{"webhook secret short", append(without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET=short"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
 		{"duplicate connection", append(append([]string{}, validConnection...),
 			"HRBC_CONNECTION_1_ID=acme", "HRBC_CONNECTION_1_HEARTLAND_SUBDOMAIN=a", "HRBC_CONNECTION_1_HEARTLAND_TOKEN=t",
-			"HRBC_CONNECTION_1_BIGCOMMERCE_STORE_HASH=h", "HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t"), "HRBC_CONNECTION_1_ID"},
+			"HRBC_CONNECTION_1_BIGCOMMERCE_STORE_HASH=h", "HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t",
+			"HRBC_CONNECTION_1_WEBHOOK_SECRET=0123456789abcdef"), "HRBC_CONNECTION_1_ID"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,7 +147,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		logger.Debug("config", "cfg", cfg, "token", cfg.Connections[0].HeartlandToken, "conn", cfg.Connections[0])
 		_ = zl.Sync()
 	}
-	for _, secret := range []string{"hl-secret-token", "bc-secret-token"} {
+	for _, secret := range []string{"hl-secret-token", "bc-secret-token", "hook-secret-0123456789"} {
 		if strings.Contains(buf.String(), secret) {
 			t.Fatalf("secret %q printed in:\n%s", secret, buf.String())
 		}

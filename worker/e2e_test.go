@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -34,7 +36,7 @@ func startTestStack(t *testing.T) (*starter.Client, client.Client, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := New(c, cfg)
+	w := New(c, cfg, Dependencies{Connections: activities.NewConnections(), Logger: slog.New(slog.DiscardHandler)})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

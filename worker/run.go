@@ -85,7 +85,11 @@ func (p *Process) Run(ctx context.Context) error {
 		}
 	}
 
-	w := New(c, p.cfg)
+	conns, err := NewConnections(p.cfg.Connections, p.logger)
+	if err != nil {
+		return err
+	}
+	w := New(c, p.cfg, Dependencies{Connections: conns, Logger: p.logger})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)
 	}
@@ -96,7 +100,7 @@ func (p *Process) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
-	p.http = &http.Server{Handler: starter.NewIntake(st, p.logger), ReadHeaderTimeout: 10 * time.Second}
+	p.http = &http.Server{Handler: starter.NewIntake(st, p.logger, webhookSecrets(p.cfg.Connections)), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := p.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			p.logger.Error("HTTP intake stopped", "error", err)

@@ -10,12 +10,12 @@ import (
 
 // New returns a worker polling cfg.TaskQueue with every hrbc workflow and
 // activity registered. The caller starts and stops it.
-func New(c client.Client, cfg Config) sdkworker.Worker {
+func New(c client.Client, cfg Config, deps Dependencies) sdkworker.Worker {
 	w := sdkworker.New(c, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities,
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
 	})
-	Register(w)
+	Register(w, deps)
 	return w
 }

@@ -1,0 +1,69 @@
+package activities
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// ErrTypeUnknownConnection marks an activity asked about a connection this
+// worker has no credentials for.
+const ErrTypeUnknownConnection = "UnknownConnection"
+
+// Clients are the two API clients of one connection.
+type Clients struct {
+	// BigCommerce talks to the connection's store.
+	BigCommerce *bigcommerce.Client
+	// Heartland talks to the connection's account.
+	Heartland *heartland.Client
+}
+
+// Connections maps connection IDs to their API clients. Credentials live
+// here, in the worker's memory, never in workflow inputs or history.
+type Connections struct {
+	mu      sync.RWMutex
+	clients map[string]Clients
+}
+
+// NewConnections returns an empty registry.
+func NewConnections() *Connections {
+	return &Connections{clients: map[string]Clients{}}
+}
+
+// Add registers (or replaces) a connection's clients.
+func (c *Connections) Add(connectionID string, clients Clients) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clients[connectionID] = clients
+}
+
+// IDs returns the registered connection IDs, sorted.
+func (c *Connections) IDs() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ids := make([]string, 0, len(c.clients))
+	for id := range c.clients {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Get returns a connection's clients. An unknown connection is a
+// non-retryable error: retrying cannot conjure credentials.
+func (c *Connections) Get(connectionID string) (Clients, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	cl, ok := c.clients[connectionID]
+	if !ok {
+		return Clients{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("no credentials for connection %q on this worker (set HRBC_CONNECTION_<n>_*)", connectionID),
+			ErrTypeUnknownConnection, nil)
+	}
+	return cl, nil
+}

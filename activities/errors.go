@@ -1,0 +1,55 @@
+package activities
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// Application error types activities return, for workflows to branch on.
+const (
+	// ErrTypeRateLimited is a 429; the error carries the server's delay.
+	ErrTypeRateLimited = "RateLimited"
+	// ErrTypeBigCommerceRejected is a permanent BigCommerce answer (4xx).
+	ErrTypeBigCommerceRejected = "BigCommerceRejected"
+	// ErrTypeHeartlandRejected is a permanent Heartland answer (4xx).
+	ErrTypeHeartlandRejected = "HeartlandRejected"
+)
+
+// bigCommerceError classifies a BigCommerce client error for Temporal.
+func bigCommerceError(what string, err error) error {
+	return classify(what, err, bigcommerce.IsRetryable, bigcommerce.RetryDelay, ErrTypeBigCommerceRejected)
+}
+
+// heartlandError classifies a Heartland client error for Temporal.
+func heartlandError(what string, err error) error {
+	return classify(what, err, heartland.IsRetryable, heartland.RetryDelay, ErrTypeHeartlandRejected)
+}
+
+func classify(what string, err error, retryable func(error) bool, delay func(error) (time.Duration, bool), rejected string) error {
+	if err == nil {
+		return nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return err
+	}
+	msg := fmt.Sprintf("%s: %v", what, err)
+	if d, ok := delay(err); ok {
+		// The server said when to come back; Temporal waits exactly that long
+		// instead of its own backoff.
+		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeRateLimited, temporal.ApplicationErrorOptions{
+			NextRetryDelay: d,
+			Cause:          err,
+		})
+	}
+	if retryable(err) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return temporal.NewNonRetryableApplicationError(msg, rejected, err)
+}

@@ -1,0 +1,58 @@
+package worker
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// NewClients builds the API clients of one configured connection.
+func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
+	bc, err := bigcommerce.New(bigcommerce.Config{
+		StoreHash:   conn.BigCommerceStoreHash,
+		AccessToken: bigcommerce.Secret(conn.BigCommerceToken.Reveal()),
+		BaseURL:     conn.BigCommerceBaseURL(),
+		Logger:      logger.With("api", "bigcommerce", "connection", conn.ID),
+	})
+	if err != nil {
+		return activities.Clients{}, fmt.Errorf("connection %q: bigcommerce client: %w", conn.ID, err)
+	}
+	hl, err := heartland.New(heartland.Config{
+		BaseURL: conn.HeartlandBaseURL(),
+		Token:   heartland.Secret(conn.HeartlandToken.Reveal()),
+		Logger:  logger.With("api", "heartland", "connection", conn.ID),
+	})
+	if err != nil {
+		return activities.Clients{}, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
+	}
+	return activities.Clients{BigCommerce: bc, Heartland: hl}, nil
+}
+
+// NewConnections builds the registry of every configured connection.
+func NewConnections(conns []ConnectionConfig, logger *slog.Logger) (*activities.Connections, error) {
+	reg := activities.NewConnections()
+	for _, conn := range conns {
+		clients, err := NewClients(conn, logger)
+		if err != nil {
+			return nil, err
+		}
+		reg.Add(conn.ID, clients)
+	}
+	return reg, nil
+}
+
+// webhookSecrets answers the intake's question "which secret must a webhook
+// of this connection carry" from the configured connections.
+func webhookSecrets(conns []ConnectionConfig) func(string) (string, bool) {
+	secrets := make(map[string]string, len(conns))
+	for _, c := range conns {
+		secrets[c.ID] = c.WebhookSecret.Reveal()
+	}
+	return func(id string) (string, bool) {
+		s, ok := secrets[id]
+		return s, ok
+	}
+}
