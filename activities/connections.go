@@ -21,6 +21,9 @@ type Clients struct {
 	BigCommerce *bigcommerce.Client
 	// Heartland talks to the connection's account.
 	Heartland *heartland.Client
+	// WebhookSecret is what webhooks to the intake must carry; it stays in
+	// the worker's memory and in the platforms' hook registrations.
+	WebhookSecret string
 }
 
 // Connections maps connection IDs to their API clients. Credentials live

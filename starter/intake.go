@@ -21,6 +21,7 @@ type WebhookSecrets func(connectionID string) (secret string, ok bool)
 // NewIntake returns the intake handler.
 func NewIntake(c *Client, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 	in := &Intake{starter: c, logger: logger, secrets: secrets, mux: http.NewServeMux()}
+	in.registerBigCommerceRoutes()
 	in.registerHeartlandRoutes()
 	in.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

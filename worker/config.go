@@ -26,6 +26,10 @@ type Config struct {
 	TaskQueue string `env:"HRBC_TASK_QUEUE" envDefault:"hrbc"`
 	// HTTPAddr is where the webhook and app-callback intake listens.
 	HTTPAddr string `env:"HRBC_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	// PublicURL is where BigCommerce and Heartland reach the intake (the
+	// base of the webhook URLs hrbc registers). Empty registers no
+	// webhooks, except in the embedded default, which uses HTTPAddr.
+	PublicURL string `env:"HRBC_PUBLIC_URL"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `env:"HRBC_LOG_LEVEL" envDefault:"info"`
 	// LogFormat is console (human) or json.
@@ -95,6 +99,16 @@ func (c ConnectionConfig) BigCommerceBaseURL() string {
 // Embedded reports whether the worker starts its own Temporal server.
 func (c Config) Embedded() bool { return c.TemporalAddress == "" }
 
+// WebhookBaseURL is the base of the webhook URLs hrbc registers: the public
+// URL, or in the embedded default the local intake (the sandbox fakes post
+// to it on loopback).
+func (c Config) WebhookBaseURL() string {
+	if c.PublicURL != "" || !c.Embedded() {
+		return c.PublicURL
+	}
+	return "http://" + c.HTTPAddr
+}
+
 // ConfigError names the environment variable whose value is unusable.
 type ConfigError struct {
 	// Variable is the environment variable's name.
@@ -154,6 +168,11 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return &ConfigError{"HRBC_HTTP_ADDR", "must be host:port"}
+	}
+	if c.PublicURL != "" {
+		if err := checkURL(c.PublicURL); err != nil {
+			return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}
+		}
 	}
 	for _, v := range []struct{ name, value string }{
 		{"TEMPORAL_NAMESPACE", c.Namespace}, {"HRBC_TASK_QUEUE", c.TaskQueue}, {"HRBC_DEV_DB", c.DevDatabase},

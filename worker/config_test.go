@@ -79,6 +79,7 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"empty namespace", []string{"TEMPORAL_NAMESPACE= "}, "TEMPORAL_NAMESPACE"},
 		{"empty task queue", []string{"HRBC_TASK_QUEUE= "}, "HRBC_TASK_QUEUE"},
 		{"http addr", []string{"HRBC_HTTP_ADDR=8080"}, "HRBC_HTTP_ADDR"},
+		{"public url", []string{"HRBC_PUBLIC_URL=hrbc.example.com"}, "HRBC_PUBLIC_URL"},
 		{"log level", []string{"HRBC_LOG_LEVEL=loud"}, "HRBC_LOG_LEVEL"},
 		{"log format", []string{"HRBC_LOG_FORMAT=xml"}, "HRBC_LOG_FORMAT"},
 		{"activities not a number", []string{"HRBC_MAX_CONCURRENT_ACTIVITIES=many"}, "HRBC_MAX_CONCURRENT_ACTIVITIES"},

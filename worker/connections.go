@@ -28,7 +28,7 @@ func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients,
 	if err != nil {
 		return activities.Clients{}, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
 	}
-	return activities.Clients{BigCommerce: bc, Heartland: hl}, nil
+	return activities.Clients{BigCommerce: bc, Heartland: hl, WebhookSecret: conn.WebhookSecret.Reveal()}, nil
 }
 
 // NewConnections builds the registry of every configured connection.

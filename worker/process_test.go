@@ -94,6 +94,8 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
 		"HRBC_DEV_UI_PORT=" + strconv.Itoa(ui),
 		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(freeTestPort(t)),
+		"HRBC_SANDBOX_BIGCOMMERCE_PORT=0",
+		"HRBC_SANDBOX_HEARTLAND_PORT=0",
 	}
 	stop, banner := runProcess(t, environ)
 	if !strings.Contains(banner.String(), fmt.Sprintf("http://127.0.0.1:%d/namespaces/default/workflows", ui)) {

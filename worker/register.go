@@ -15,6 +15,9 @@ type Dependencies struct {
 	Connections *activities.Connections
 	// Logger is the process logger.
 	Logger *slog.Logger
+	// WebhookBaseURL is where the platforms reach the intake; empty
+	// registers no webhooks.
+	WebhookBaseURL string
 }
 
 // Register puts every hrbc workflow and activity on a worker. It is the one
@@ -22,6 +25,7 @@ type Dependencies struct {
 // adds its own in a register_<area>.go file.
 func Register(r sdkworker.Registry, deps Dependencies) {
 	r.RegisterWorkflow(workflows.Connection)
+	r.RegisterActivity(&activities.Webhooks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
 	registerInventory(r, deps)
 	registerOrders(r, deps)
 }

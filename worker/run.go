@@ -85,11 +85,22 @@ func (p *Process) Run(ctx context.Context) error {
 		}
 	}
 
+	var sandbox *Sandbox
+	if p.cfg.Embedded() && len(p.cfg.Connections) == 0 {
+		sb, err := StartSandbox(p.cfg.DevIP, p.cfg.SandboxBigCommercePort, p.cfg.SandboxHeartlandPort, p.logger)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		sandbox = sb
+		p.cfg.Connections = []ConnectionConfig{sb.Connection}
+		p.logger.Info("sandbox fakes started", "bigcommerce", sb.BigCommerce.URL, "heartland", sb.Heartland.RootURL)
+	}
 	conns, err := NewConnections(p.cfg.Connections, p.logger)
 	if err != nil {
 		return err
 	}
-	w := New(c, p.cfg, Dependencies{Connections: conns, Logger: p.logger})
+	w := New(c, p.cfg, Dependencies{Connections: conns, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL()})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)
 	}
@@ -109,11 +120,16 @@ func (p *Process) Run(ctx context.Context) error {
 	defer p.stopHTTP()
 	p.logger.Info("worker started", "taskQueue", p.cfg.TaskQueue, "namespace", p.cfg.Namespace, "intake", ln.Addr().String())
 
-	if p.cfg.Embedded() {
-		if err := p.ensureDemoConnection(ctx, st); err != nil {
+	if sandbox != nil {
+		if err := p.ensureDemoConnection(ctx, st, sandbox.DemoSettings()); err != nil {
 			return err
 		}
-		p.printBanner(ln.Addr().String())
+		if err := sandbox.RegisterWebhooks(ctx, conns, p.cfg.WebhookBaseURL()); err != nil {
+			p.logger.Warn("sandbox webhooks not registered; the order sweep still finds orders", "error", err)
+		}
+	}
+	if p.cfg.Embedded() {
+		p.printBanner(ln.Addr().String(), sandbox)
 	}
 
 	<-ctx.Done()
@@ -123,10 +139,10 @@ func (p *Process) Run(ctx context.Context) error {
 
 // ensureDemoConnection creates the demo connection unless it exists, so a
 // restart keeps whatever the user changed.
-func (p *Process) ensureDemoConnection(ctx context.Context, st *starter.Client) error {
+func (p *Process) ensureDemoConnection(ctx context.Context, st *starter.Client, settings workflows.Settings) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	_, err := st.CreateConnection(ctx, DemoConnectionID, DemoSettings())
+	_, err := st.CreateConnection(ctx, DemoConnectionID, settings)
 	switch {
 	case errors.Is(err, starter.ErrConnectionExists):
 		p.logger.Info("demo connection already exists", "connection", DemoConnectionID)
@@ -138,13 +154,7 @@ func (p *Process) ensureDemoConnection(ctx context.Context, st *starter.Client) 
 	return nil
 }
 
-// DemoSettings are the settings of the embedded default's demo connection.
-func DemoSettings() workflows.Settings {
-	s := workflows.DefaultSettings()
-	return s
-}
-
-func (p *Process) printBanner(intake string) {
+func (p *Process) printBanner(intake string, sandbox *Sandbox) {
 	if p.banner == nil {
 		return
 	}
@@ -155,15 +165,21 @@ hrbc is running on the embedded Temporal server.
   Temporal frontend %s
   HTTP intake       http://%s
   Database          %s
-
+`, p.dev.UIAddress(), p.cfg.Namespace, p.dev.FrontendAddress(), intake, p.cfg.DevDatabase)
+	if sandbox != nil {
+		fmt.Fprintf(p.banner, `  Sandbox store     %s (fake BigCommerce, token %s)
+  Sandbox POS       %s (fake Heartland, token %s)
+`, sandbox.BigCommerce.BaseURL(), sandbox.BigCommerce.Token, sandbox.Heartland.URL, sandboxHeartlandToken)
+	}
+	fmt.Fprintf(p.banner, `
 Try, in another terminal:
-  go run ./cmd/starter connection show %s
-  go run ./cmd/starter connection configure %s --catalog-mode pull
-  go run ./cmd/starter connection list
+  go run ./cmd/starter connection show %[1]s
+  go run ./cmd/starter sandbox order --sku HR-MUG-01 --qty 2
+  go run ./cmd/starter orders list
+  go run ./cmd/starter errors
 
 Press Ctrl-C to stop.
-`, p.dev.UIAddress(), p.cfg.Namespace, p.dev.FrontendAddress(), intake, p.cfg.DevDatabase,
-		DemoConnectionID, DemoConnectionID)
+`, DemoConnectionID)
 }
 
 func (p *Process) stopHTTP() {

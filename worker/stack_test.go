@@ -11,6 +11,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
@@ -80,7 +82,7 @@ func newStack(t *testing.T, opts stackOptions) *stack {
 	}
 	const connectionID = "shop"
 	conns := activities.NewConnections()
-	conns.Add(connectionID, activities.Clients{BigCommerce: bcClient, Heartland: hlClient})
+	conns.Add(connectionID, activities.Clients{BigCommerce: bcClient, Heartland: hlClient, WebhookSecret: testWebhookSecret})
 
 	cfg, err := LoadConfig([]string{"HRBC_TASK_QUEUE=stack"})
 	if err != nil {
@@ -89,17 +91,17 @@ func newStack(t *testing.T, opts stackOptions) *stack {
 	if opts.Worker != nil {
 		opts.Worker(&cfg)
 	}
-	w := New(c, cfg, Dependencies{Connections: conns, Logger: logger})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-
 	st := starter.New(c, cfg.TaskQueue)
 	intake := httptest.NewServer(starter.NewIntake(st, logger, func(id string) (string, bool) {
 		return testWebhookSecret, id == connectionID
 	}))
 	t.Cleanup(intake.Close)
+
+	w := New(c, cfg, Dependencies{Connections: conns, Logger: logger, WebhookBaseURL: intake.URL})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
 
 	s := &stack{t: t, ConnectionID: connectionID, BC: bc, HL: hl, Temporal: c, Starter: st, Intake: intake}
 	if opts.Settings != nil {
@@ -129,3 +131,6 @@ func TestStackStartsWithConnection(t *testing.T) {
 		t.Fatalf("status = %+v", status)
 	}
 }
+
+// dec parses a decimal literal of a test.
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }

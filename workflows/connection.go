@@ -52,6 +52,8 @@ type ConnectionInput struct {
 	ConfiguredAt time.Time `json:"configured_at,omitzero"`
 	// Generation counts runs of this entity (continue-as-new increments it).
 	Generation int `json:"generation"`
+	// Attention is why the connection needs a person, empty when fine.
+	Attention string `json:"attention,omitempty"`
 }
 
 // ConfigureRequest is the argument of the configure update.
@@ -81,11 +83,18 @@ type ConnectionStatus struct {
 	Generation int `json:"generation"`
 	// Settings are the current settings, nil when unconfigured.
 	Settings *Settings `json:"settings,omitempty"`
+	// Attention is why the connection needs a person, empty when fine.
+	Attention string `json:"attention,omitempty"`
 }
 
 // connection is the state of one Connection workflow run.
 type connection struct {
 	ConnectionInput
+	// previous are the settings before the last configure, nil at first.
+	previous *Settings
+	// dirty is set by configure: the workflows that follow the settings
+	// (order sweep, inventory sync) must be started or told.
+	dirty bool
 }
 
 // Connection is the entity workflow of one connection between a Heartland
@@ -122,10 +131,17 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 
 	// The entity lives until the server suggests a fresh run to keep its
 	// history short; accepted updates are finished before handing over.
-	if err := workflow.Await(ctx, func() bool {
-		return workflow.GetInfo(ctx).GetContinueAsNewSuggested()
-	}); err != nil {
-		return err
+	for {
+		if err := workflow.Await(ctx, func() bool {
+			return c.dirty || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+		}); err != nil {
+			return err
+		}
+		if !c.dirty {
+			break
+		}
+		c.dirty = false
+		c.ensureFollowers(ctx)
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
@@ -161,7 +177,8 @@ func (c *connection) validateConfigure(_ workflow.Context, req ConfigureRequest)
 func (c *connection) configure(ctx workflow.Context, req ConfigureRequest) (ConnectionStatus, error) {
 	settings := req.Settings
 	settings.LocationIDs = append([]int64(nil), req.Settings.LocationIDs...)
-	c.Settings = &settings
+	c.previous, c.Settings = c.Settings, &settings
+	c.dirty = true
 	c.Version++
 	c.ConfiguredAt = workflow.Now(ctx)
 	if err := c.publishStage(ctx); err != nil {
@@ -195,5 +212,6 @@ func (c *connection) status() ConnectionStatus {
 		ConfiguredAt: c.ConfiguredAt,
 		Generation:   c.Generation,
 		Settings:     c.Settings,
+		Attention:    c.Attention,
 	}
 }

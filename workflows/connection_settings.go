@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // CatalogMode decides which side creates catalog items.
@@ -46,6 +47,16 @@ type Settings struct {
 	OrderSync bool `json:"order_sync"`
 	// InventorySync turns inventory sync on.
 	InventorySync bool `json:"inventory_sync"`
+	// OrderSweepSeconds is how often the order sweep looks for orders a
+	// webhook did not bring; 0 means DefaultOrderSweepInterval.
+	OrderSweepSeconds int `json:"order_sweep_seconds,omitempty"`
+}
+
+func (s Settings) orderSweepInterval() time.Duration {
+	if s.OrderSweepSeconds <= 0 {
+		return DefaultOrderSweepInterval
+	}
+	return time.Duration(s.OrderSweepSeconds) * time.Second
 }
 
 // DefaultSettings are the settings of a new connection: manual catalog, all
@@ -98,6 +109,9 @@ func (s Settings) Validate() error {
 		if f.id < 0 {
 			return &SettingsError{f.name, fmt.Sprintf("%d is not a location ID", f.id)}
 		}
+	}
+	if s.OrderSweepSeconds < 0 {
+		return &SettingsError{"order_sweep_seconds", "must not be negative"}
 	}
 	if s.OrderSync && s.SourceLocationID == 0 {
 		return &SettingsError{"source_location_id", "is required when order_sync is on"}

@@ -5,10 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/hrbc/hrbc/activities"
 )
 
 // updateResult collects what an update callback reports.
@@ -38,6 +41,11 @@ func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Connection)
+	env.RegisterWorkflow(OrderSweep)
+	// Followers are mocked: these tests are about the connection itself.
+	env.OnWorkflow(OrderSweep, mock.Anything, mock.Anything).Return(nil)
+	env.RegisterActivity(&activities.Webhooks{})
+	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
 	return env
 }
 
@@ -185,5 +193,35 @@ func TestConnectionRejectsInvalidStartInput(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != ErrTypeInvalidSettings {
 		t.Fatalf("workflow error = %v, want %s", err, ErrTypeInvalidSettings)
+	}
+}
+
+func TestConnectionStartsOrderSweepWhenOrderSyncTurnsOn(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(Connection)
+	env.RegisterWorkflow(OrderSweep)
+	env.RegisterActivity(&activities.Webhooks{})
+	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
+	var started []OrderSweepInput
+	env.OnWorkflow(OrderSweep, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in OrderSweepInput) error {
+		started = append(started, in)
+		return nil
+	})
+	off := DefaultSettings()
+	var r updateResult
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(ConfigureUpdate, "u1", r.callbacks(), ConfigureRequest{Settings: off})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if len(started) != 0 {
+			t.Errorf("sweep started with order sync off: %+v", started)
+		}
+		env.UpdateWorkflow(ConfigureUpdate, "u2", r.callbacks(), ConfigureRequest{Settings: validSettings()})
+	}, 2*time.Minute)
+	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 3*time.Minute)
+	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme"})
+	if len(started) != 1 || started[0].ConnectionID != "acme" || !started[0].Settings.OrderSync {
+		t.Fatalf("sweeps started: %+v, want one for acme with order sync", started)
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/caarlos0/env/v11"
 )
 
@@ -19,4 +21,12 @@ func loadConfig() (config, error) {
 	var c config
 	err := env.Parse(&c)
 	return c, err
+}
+
+// envOr returns the environment variable's value, or def when unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
 }

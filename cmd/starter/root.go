@@ -56,7 +56,8 @@ func newRootCommand(out io.Writer) *cobra.Command {
 	pf.String("namespace", "default", "Temporal namespace (env TEMPORAL_NAMESPACE)")
 	pf.DurationVar(&a.timeout, "timeout", 30*time.Second, "how long to wait for an answer")
 	pf.BoolVar(&a.json, "json", false, "print JSON instead of text")
-	root.AddCommand(newConnectionCommand(a), newSyncCommand(a), newInventoryCommand(a))
+	root.AddCommand(newConnectionCommand(a), newSyncCommand(a), newInventoryCommand(a),
+		newOrdersCommand(a), newErrorsCommand(a), newSandboxCommand(a))
 	return root
 }
 

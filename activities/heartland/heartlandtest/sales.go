@@ -464,10 +464,13 @@ func (s *Server) completeInvoice(inv doc) {
 				done = false
 			}
 		}
-		if done {
+		s.refreshOrder(o)
+		// An order closes by itself once every line is invoiced and nothing
+		// is owed; with a balance left it stays open for the payment (an
+		// integration records it, then closes the order).
+		if done && !getDec(o, "balance").IsPositive() {
 			o["status"] = statusClosed
 		}
-		s.refreshOrder(o)
 	}
 	s.syncCommitments("Invoice", id)
 	s.emit(eventSalesTransactionCompleted, inv)

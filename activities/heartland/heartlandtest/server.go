@@ -45,8 +45,9 @@
 // commit stock at the source location and move with ship_from_location_id;
 // an invoice takes every remaining line distributed to its source location
 // and consumes stock when its status becomes "complete" (or at once with
-// WithInvoiceCompletesOnCreate); an order closes when every line is
-// invoiced; "canceled" releases commitments; adjustment-set lines post
+// WithInvoiceCompletesOnCreate); an order closes by itself when every line
+// is invoiced and its balance is paid (otherwise it stays open for the
+// payment and an explicit close); "canceled" releases commitments; adjustment-set lines post
 // immediately; completing an invoice and ringing up a ticket both emit
 // sales_transaction_completed. Inventory transaction rows carry item_id,
 // location_id, type (sale, receipt, adjustment, invoice, commitment), qty

@@ -119,7 +119,8 @@ func TestStockArithmeticPerLocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, srv, sku, wh.ID, 40, 40, 0)
-	if st, _ := srv.OrderByPublicID("BC-1"); st.Order.Status != "closed" || len(srv.InvoicesOfOrder(oid)) != 2 {
+	// Fully invoiced but unpaid: the order stays open for its payment.
+	if st, _ := srv.OrderByPublicID("BC-1"); st.Order.Status != "open" || !st.Order.Balance.IsPositive() || len(srv.InvoicesOfOrder(oid)) != 2 {
 		t.Fatalf("order %+v", st.Order)
 	}
 
@@ -153,8 +154,30 @@ func TestInvoiceCompletesOnCreateOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, srv, "HR-MUG-01", main.ID, 9, 9, 0)
-	if o, _ := c.GetSalesOrder(ctx, oid); o.Status != "closed" || o.PublicID == "" {
-		t.Fatalf("order %+v", o)
+	if o, _ := c.GetSalesOrder(ctx, oid); o.Status != "open" || o.PublicID == "" {
+		t.Fatalf("unpaid, fully invoiced order %+v, want it still open", o)
+	}
+}
+
+func TestPaidOrderClosesWhenFullyInvoiced(t *testing.T) {
+	srv, c := setup(t, heartlandtest.WithInvoiceCompletesOnCreate())
+	main := loc(t, srv, "Main Street")
+	oid, err := c.CreateSalesOrder(ctx, heartland.SalesOrderFields{Status: heartland.String("open"),
+		SourceLocationID: heartland.ID(main.ID), StationID: heartland.ID(main.Stations[1].ID),
+		Lines: []heartland.OrderLineFields{{ItemLookup: "HR-MUG-01", Qty: heartland.DecInt(1), ShipFromLocationID: heartland.ID(main.ID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c.GetSalesOrder(ctx, oid)
+	pt := srv.AddPaymentType("BigCommerce External")
+	if _, err := c.AddSalesOrderPayment(ctx, oid, heartland.PaymentFields{PaymentTypeID: pt.ID, Amount: o.Total, Deposit: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateInvoice(ctx, heartland.InvoiceFields{OrderID: oid, SourceLocationID: main.ID, StationID: main.Stations[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := c.GetSalesOrder(ctx, oid); o.Status != "closed" {
+		t.Fatalf("paid, fully invoiced order %+v, want closed", o)
 	}
 }
 

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/workflows"
+)
+
+func newOrdersCommand(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "orders", Short: "List, inspect, distribute and retry web orders"}
+	cmd.PersistentFlags().String("connection", "demo", "connection the orders belong to")
+	cmd.AddCommand(newOrdersListCommand(a), newOrdersShowCommand(a), newOrdersDistributeCommand(a),
+		newOrdersRetryCommand(a), newOrdersImportCommand(a))
+	return cmd
+}
+
+func connectionFlag(cmd *cobra.Command) string {
+	v, _ := cmd.Flags().GetString("connection")
+	return v
+}
+
+func orderArg(args []string) (int, error) {
+	id, err := strconv.Atoi(args[0])
+	if err != nil || id <= 0 {
+		return 0, &usageError{fmt.Errorf("%q is not a BigCommerce order number", args[0])}
+	}
+	return id, nil
+}
+
+func newOrdersListCommand(a *app) *cobra.Command {
+	var f starter.OrderFilter
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List orders from the Temporal visibility store",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.ConnectionID = connectionFlag(cmd)
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			orders, err := st.ListOrders(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(orders)
+			}
+			w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ORDER\tSTAGE\tHEARTLAND\tATTENTION")
+			for _, o := range orders {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", o.OrderID, o.Stage, orDash(o.HeartlandOrderID), o.Attention)
+			}
+			fmt.Fprintf(w, "\n(Temporal UI query: %s)\n", f.Query())
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&f.Stage, "stage", "", "only orders in this stage (e.g. awaiting_distribution)")
+	cmd.Flags().BoolVar(&f.Attention, "attention", false, "only orders that need a person")
+	return cmd
+}
+
+func newOrdersShowCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show <order>",
+		Short: "Show an order's stage, lines, locations, shipments and payments",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := orderArg(args)
+			if err != nil {
+				return err
+			}
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			o, err := st.OrderStatus(ctx, connectionFlag(cmd), id)
+			if err != nil {
+				return err
+			}
+			return a.printOrder(o)
+		},
+	}
+}
+
+func newOrdersDistributeCommand(a *app) *cobra.Command {
+	var location int64
+	var lines []string
+	cmd := &cobra.Command{
+		Use:   "distribute <order> --location L [--line ID=L ...]",
+		Short: "Choose the Heartland locations an order ships from",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := orderArg(args)
+			if err != nil {
+				return err
+			}
+			req := workflows.DistributeOrderRequest{LocationID: location}
+			for _, l := range lines {
+				lineID, loc, ok := strings.Cut(l, "=")
+				li, err1 := strconv.ParseInt(lineID, 10, 64)
+				lo, err2 := strconv.ParseInt(loc, 10, 64)
+				if !ok || err1 != nil || err2 != nil {
+					return &usageError{fmt.Errorf("--line %q: want LINE_ID=LOCATION_ID", l)}
+				}
+				req.Lines = append(req.Lines, workflows.LineAssignment{LineID: li, LocationID: lo})
+			}
+			if req.LocationID == 0 && len(req.Lines) == 0 {
+				return &usageError{fmt.Errorf("give --location or at least one --line")}
+			}
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			o, err := st.DistributeOrder(ctx, connectionFlag(cmd), id, req)
+			if err != nil {
+				return err
+			}
+			return a.printOrder(o)
+		},
+	}
+	cmd.Flags().Int64Var(&location, "location", 0, "Heartland location for every line not named by --line")
+	cmd.Flags().StringArrayVar(&lines, "line", nil, "LINE_ID=LOCATION_ID for one Heartland order line (repeatable)")
+	return cmd
+}
+
+func newOrdersRetryCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "retry <order>",
+		Short: "Resume an order that needs attention, once its cause is fixed",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := orderArg(args)
+			if err != nil {
+				return err
+			}
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			o, err := st.RetryOrder(ctx, connectionFlag(cmd), id)
+			if err != nil {
+				return err
+			}
+			return a.printOrder(o)
+		},
+	}
+}
+
+func newOrdersImportCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import <order>",
+		Short: "Bring a BigCommerce order in by hand (the same workflow a webhook would reach)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := orderArg(args)
+			if err != nil {
+				return err
+			}
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			conn := connectionFlag(cmd)
+			status, err := st.ConnectionStatus(ctx, conn)
+			if err != nil {
+				return err
+			}
+			if status.Settings == nil || !status.Settings.OrderSync {
+				return fmt.Errorf("connection %q has order sync off: `starter connection configure %s --order-sync --source-location L`", conn, conn)
+			}
+			if err := st.OrderChanged(ctx, conn, id, *status.Settings); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "order %d handed to workflow %s\n", id, workflows.OrderWorkflowID(conn, id))
+			return nil
+		},
+	}
+}
+
+func newErrorsCommand(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "errors",
+		Short: "List everything that needs a person, with the reason",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, st, done, err := a.dial(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			items, err := st.NeedsAttention(ctx)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(items)
+			}
+			w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "WORKFLOW\tSTAGE\tREASON")
+			for _, it := range items {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", it.WorkflowID, it.Stage, it.Reason)
+			}
+			if len(items) == 0 {
+				fmt.Fprintln(w, "(nothing needs attention)")
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (a *app) printOrder(o workflows.OrderState) error {
+	if a.json {
+		return a.printJSON(o)
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "order\t%d (connection %s)\n", o.OrderID, o.ConnectionID)
+	fmt.Fprintf(w, "stage\t%s\n", o.Stage)
+	if o.Attention != "" {
+		fmt.Fprintf(w, "attention\t%s\n", o.Attention)
+	}
+	fmt.Fprintf(w, "heartland order\t%s\n", describeID(o.HeartlandOrderID))
+	fmt.Fprintf(w, "bigcommerce status\t%d\n", o.BigCommerceStatus)
+	fmt.Fprintf(w, "payment\t%s (captured by hrbc: %t)\n", orDash(o.PaymentStatus), o.Captured)
+	fmt.Fprintf(w, "total\t%s\n", orDash(o.Total))
+	fmt.Fprintln(w, "\nLINE\tSKU\tQTY\tSHIPPED\tLOCATION\tNAME")
+	for _, l := range o.Lines {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\t%s\n", describeID(l.LineID), l.SKU, l.Quantity, l.Shipped, locationName(o, l.LocationID), l.Name)
+	}
+	if len(o.Invoices) > 0 {
+		fmt.Fprintln(w, "\nINVOICE\tLOCATION\tTOTAL\tSHIPMENT\tPAID")
+		for _, inv := range o.Invoices {
+			fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%t\n", inv.InvoiceID, locationName(o, inv.LocationID), inv.Total, inv.ShipmentID, inv.Paid)
+		}
+	}
+	if o.Stage == workflows.OrderStageAwaitingDistribution && len(o.Locations) > 0 {
+		fmt.Fprintln(w, "\nLOCATIONS")
+		for _, l := range o.Locations {
+			fmt.Fprintf(w, "%d\t%s\n", l.ID, l.Name)
+		}
+	}
+	return w.Flush()
+}
+
+func locationName(o workflows.OrderState, id int64) string {
+	if id == 0 {
+		return "-"
+	}
+	for _, l := range o.Locations {
+		if l.ID == id {
+			return fmt.Sprintf("%d %s", id, l.Name)
+		}
+	}
+	return strconv.FormatInt(id, 10)
+}

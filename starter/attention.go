@@ -1,0 +1,46 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/api/workflowservice/v1"
+)
+
+// AttentionQuery is the visibility query of everything that needs a person.
+const AttentionQuery = "HrbcAttention != '' AND ExecutionStatus = 'Running'"
+
+// AttentionItem is one workflow that needs a person, and why.
+type AttentionItem struct {
+	WorkflowID   string `json:"workflow_id"`
+	WorkflowType string `json:"workflow_type"`
+	ConnectionID string `json:"connection_id"`
+	Stage        string `json:"stage"`
+	Reason       string `json:"reason"`
+}
+
+// NeedsAttention lists every running workflow whose HrbcAttention is set:
+// orders, syncs, anything that cannot proceed on its own.
+func (c *Client) NeedsAttention(ctx context.Context) ([]AttentionItem, error) {
+	var out []AttentionItem
+	var token []byte
+	for {
+		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: AttentionQuery, NextPageToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("list workflows needing attention: %w", err)
+		}
+		for _, e := range resp.GetExecutions() {
+			attrs := e.GetSearchAttributes().GetIndexedFields()
+			out = append(out, AttentionItem{
+				WorkflowID:   e.GetExecution().GetWorkflowId(),
+				WorkflowType: e.GetType().GetName(),
+				ConnectionID: keyword(attrs["HrbcConnection"]),
+				Stage:        keyword(attrs["HrbcStage"]),
+				Reason:       keyword(attrs["HrbcAttention"]),
+			})
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return out, nil
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package starter
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hrbc/hrbc/activities"
+)
+
+// BigCommerceSecretHeader carries a connection's webhook secret; hrbc sets
+// it as a custom header when it registers hooks, and BigCommerce sends it
+// with every delivery.
+const BigCommerceSecretHeader = activities.BigCommerceSecretHeader
+
+// maxBigCommerceBody bounds what the intake reads of one delivery; BigCommerce
+// payloads are "light" (ids only) and far smaller.
+const maxBigCommerceBody = 1 << 20
+
+// bigCommerceEnvelope is the body of every BigCommerce webhook delivery.
+type bigCommerceEnvelope struct {
+	Scope     string `json:"scope"`
+	StoreID   string `json:"store_id"`
+	Hash      string `json:"hash"`
+	CreatedAt int64  `json:"created_at"`
+	Producer  string `json:"producer"`
+	Data      struct {
+		Type    string      `json:"type"`
+		ID      json.Number `json:"id"`
+		OrderID json.Number `json:"orderId"`
+	} `json:"data"`
+}
+
+// registerBigCommerceRoutes adds the BigCommerce webhook route.
+func (in *Intake) registerBigCommerceRoutes() {
+	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.bigCommerceWebhook)
+}
+
+// checkSecret compares in constant time, so response timing tells an
+// attacker nothing about the secret.
+func (in *Intake) checkSecret(connectionID, got string) bool {
+	want, ok := in.secrets(connectionID)
+	return ok && got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// bigCommerceWebhook authenticates a delivery and hands the order it names
+// to its workflow. A 2xx means hrbc has the event durably (the signal is
+// in Temporal); anything else makes BigCommerce deliver it again.
+func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
+	conn := r.PathValue("connection")
+	if !in.checkSecret(conn, r.Header.Get(BigCommerceSecretHeader)) {
+		in.logger.Warn("BigCommerce webhook refused: bad or missing secret", "connection", conn, "remote", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	var env bigCommerceEnvelope
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxBigCommerceBody)).Decode(&env); err != nil {
+		in.logger.Warn("BigCommerce webhook refused: unreadable body", "connection", conn, "error", err)
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	var orderID json.Number
+	switch {
+	case strings.HasPrefix(env.Scope, "store/order/"):
+		orderID = env.Data.ID
+	case strings.HasPrefix(env.Scope, "store/shipment/"):
+		orderID = env.Data.OrderID
+	default:
+		// Scopes of later features (products) are acknowledged, not acted on.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	id, err := orderID.Int64()
+	if err != nil || id <= 0 {
+		in.logger.Warn("BigCommerce webhook refused: no order id", "connection", conn, "scope", env.Scope)
+		http.Error(w, "no order id in data", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	status, err := in.starter.ConnectionStatus(ctx, conn)
+	if err != nil {
+		in.logger.Error("BigCommerce webhook: connection unavailable", "connection", conn, "error", err)
+		http.Error(w, "connection unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if status.Settings == nil || !status.Settings.OrderSync {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if err := in.starter.OrderChanged(ctx, conn, int(id), *status.Settings); err != nil {
+		in.logger.Error("BigCommerce webhook: order not handed over", "connection", conn, "order", id, "error", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	in.logger.Debug("BigCommerce webhook", "connection", conn, "scope", env.Scope, "order", id)
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,180 @@
+package starter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hrbc/hrbc/workflows"
+)
+
+// Sentinel errors of order calls.
+var (
+	// ErrOrderNotFound: no workflow holds that order.
+	ErrOrderNotFound = errors.New("order not found")
+	// ErrOrderRejected: the order refused the update (see the message).
+	ErrOrderRejected = errors.New("order refused the request")
+)
+
+// OrderChanged tells an order's workflow that the BigCommerce order changed,
+// starting the workflow if it does not run: every intake path (webhook,
+// sweep, operator) meets the same workflow, so an order is imported once.
+func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error {
+	id := workflows.OrderWorkflowID(connectionID, orderID)
+	_, err := c.temporal.SignalWithStartWorkflow(ctx, id, workflows.OrderBigCommerceChangedSignal, nil,
+		client.StartWorkflowOptions{
+			ID:        id,
+			TaskQueue: c.taskQueue,
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.ConnectionAttr.ValueSet(connectionID),
+				workflows.StageAttr.ValueSet(workflows.OrderStageImporting),
+				workflows.BigCommerceOrderIDAttr.ValueSet(strconv.Itoa(orderID)),
+			),
+		},
+		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
+	if err != nil {
+		return fmt.Errorf("signal-with-start order %d of %q: %w", orderID, connectionID, err)
+	}
+	return nil
+}
+
+// HeartlandChanged tells a running order's workflow to look for new
+// invoices now; an order without a running workflow has nothing to learn.
+func (c *Client) HeartlandChanged(ctx context.Context, connectionID string, orderID int) error {
+	err := c.temporal.SignalWorkflow(ctx, workflows.OrderWorkflowID(connectionID, orderID), "", workflows.OrderHeartlandChangedSignal, nil)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return nil
+	}
+	return err
+}
+
+// OrderStatus queries an order's workflow.
+func (c *Client) OrderStatus(ctx context.Context, connectionID string, orderID int) (workflows.OrderState, error) {
+	v, err := c.temporal.QueryWorkflow(ctx, workflows.OrderWorkflowID(connectionID, orderID), "", workflows.OrderStatusQuery)
+	if err != nil {
+		return workflows.OrderState{}, translateOrder(orderID, err)
+	}
+	var st workflows.OrderState
+	if err := v.Get(&st); err != nil {
+		return workflows.OrderState{}, fmt.Errorf("decode status of order %d: %w", orderID, err)
+	}
+	return st, nil
+}
+
+// DistributeOrder assigns ship-from locations to an order's lines.
+func (c *Client) DistributeOrder(ctx context.Context, connectionID string, orderID int, req workflows.DistributeOrderRequest) (workflows.OrderState, error) {
+	return c.updateOrder(ctx, connectionID, orderID, workflows.OrderDistributeUpdate, req)
+}
+
+// RetryOrder resumes an order that needs attention.
+func (c *Client) RetryOrder(ctx context.Context, connectionID string, orderID int) (workflows.OrderState, error) {
+	return c.updateOrder(ctx, connectionID, orderID, workflows.OrderRetryUpdate)
+}
+
+func (c *Client) updateOrder(ctx context.Context, connectionID string, orderID int, name string, args ...any) (workflows.OrderState, error) {
+	handle, err := c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.OrderWorkflowID(connectionID, orderID),
+		UpdateName:   name,
+		Args:         args,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return workflows.OrderState{}, translateOrder(orderID, err)
+	}
+	var st workflows.OrderState
+	if err := handle.Get(ctx, &st); err != nil {
+		return workflows.OrderState{}, translateOrder(orderID, err)
+	}
+	return st, nil
+}
+
+func translateOrder(orderID int, err error) error {
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return fmt.Errorf("%w: %d", ErrOrderNotFound, orderID)
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return fmt.Errorf("%w: %s", ErrOrderRejected, appErr.Message())
+	}
+	return fmt.Errorf("order %d: %w", orderID, err)
+}
+
+// OrderSummary is one order as the visibility store lists it.
+type OrderSummary struct {
+	ConnectionID     string `json:"connection_id"`
+	OrderID          int    `json:"order_id"`
+	Stage            string `json:"stage"`
+	Attention        string `json:"attention,omitempty"`
+	HeartlandOrderID string `json:"heartland_order_id,omitempty"`
+	// Running is false once the workflow has ended (closed, cancelled).
+	Running bool `json:"running"`
+}
+
+// OrderFilter narrows ListOrders.
+type OrderFilter struct {
+	// ConnectionID limits to one connection; empty lists all.
+	ConnectionID string
+	// Stage limits to one stage.
+	Stage string
+	// Attention lists only orders that need a person.
+	Attention bool
+}
+
+// Query is the visibility query of the filter, the same one an operator
+// can paste into the Temporal UI.
+func (f OrderFilter) Query() string {
+	parts := []string{"WorkflowType = 'Order'"}
+	if f.ConnectionID != "" {
+		parts = append(parts, fmt.Sprintf("HrbcConnection = %s", quote(f.ConnectionID)))
+	}
+	if f.Stage != "" {
+		parts = append(parts, fmt.Sprintf("HrbcStage = %s", quote(f.Stage)))
+	}
+	if f.Attention {
+		parts = append(parts, "HrbcAttention != ''")
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// quote makes a visibility-query string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
+
+// ListOrders lists orders from the visibility store, newest first.
+func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, error) {
+	var out []OrderSummary
+	var token []byte
+	for {
+		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: f.Query(), NextPageToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("list orders (%s): %w", f.Query(), err)
+		}
+		for _, e := range resp.GetExecutions() {
+			conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
+			if !ok {
+				continue
+			}
+			attrs := e.GetSearchAttributes().GetIndexedFields()
+			out = append(out, OrderSummary{
+				ConnectionID:     conn,
+				OrderID:          id,
+				Stage:            keyword(attrs["HrbcStage"]),
+				Attention:        keyword(attrs["HrbcAttention"]),
+				HeartlandOrderID: keyword(attrs["HrbcHeartlandOrderID"]),
+				Running:          e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
+			})
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return out, nil
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package worker
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/workflows"
+)
+
+// orderShop is a stack with a small catalog on both sides: three Heartland
+// locations with stock and the same SKUs in BigCommerce.
+type orderShop struct {
+	*stack
+	main, warehouse, website heartland.Location
+}
+
+func newOrderShop(t *testing.T, edit func(*workflows.Settings, *orderShop)) *orderShop {
+	t.Helper()
+	s := newStack(t, stackOptions{})
+	sh := &orderShop{stack: s}
+	sh.main = s.HL.AddLocation("01", "Main Street", "Register 1")
+	sh.warehouse = s.HL.AddLocation("02", "Warehouse", "Receiving")
+	sh.website = s.HL.AddLocation("WEB", "Website", "Web Station")
+	for _, sku := range []string{"SKU-A", "SKU-B", "SKU-C"} {
+		s.HL.AddItem(heartlandtest.ItemSeed{PublicID: sku, Description: "Item " + sku, Price: heartland.DecInt(10), Cost: heartland.DecInt(4)})
+		for _, loc := range []heartland.Location{sh.main, sh.warehouse, sh.website} {
+			s.HL.SetStock(sku, loc.ID, heartland.DecInt(20))
+		}
+		s.BC.AddProduct(bigcommercetest.ProductSeed{Name: "Product " + sku, SKU: sku, Price: dec("10.00"),
+			Stock: map[int]int{0: 50}})
+	}
+	settings := workflows.DefaultSettings()
+	settings.OrderSync = true
+	settings.SourceLocationID = sh.website.ID
+	if edit != nil {
+		edit(&settings, sh)
+	}
+	if _, err := s.Starter.CreateConnection(s.ctx(), s.ConnectionID, settings); err != nil {
+		t.Fatal(err)
+	}
+	// The connection registers its webhooks on both sides once configured.
+	waitFor(t, "BigCommerce webhooks registered", func() bool { return len(s.BC.Hooks()) == 3 })
+	return sh
+}
+
+func (sh *orderShop) order(t *testing.T, seed bigcommercetest.OrderSeed) int {
+	t.Helper()
+	if seed.CustomerEmail == "" {
+		seed.CustomerEmail, seed.FirstName, seed.LastName = "ada@example.com", "Ada", "Lovelace"
+	}
+	o, err := sh.BC.AddOrder(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
+}
+
+func (sh *orderShop) waitStage(t *testing.T, orderID int, stage string) workflows.OrderState {
+	t.Helper()
+	var st workflows.OrderState
+	waitFor(t, "order in stage "+stage, func() bool {
+		var err error
+		st, err = sh.Starter.OrderStatus(sh.ctx(), sh.ConnectionID, orderID)
+		return err == nil && st.Stage == stage
+	})
+	return st
+}
+
+func (sh *orderShop) heartlandOrder(t *testing.T, orderID int) heartlandtest.OrderState {
+	t.Helper()
+	o, ok := sh.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(orderID))
+	if !ok {
+		t.Fatalf("no Heartland order for BigCommerce order %d", orderID)
+	}
+	return o
+}
+
+func TestEndToEndOrderTwoInvoicesTwoLocations(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	id := sh.order(t, bigcommercetest.OrderSeed{ShippingCost: dec("5.00"),
+		Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 2}, {SKU: "SKU-B", Quantity: 1}}})
+
+	st := sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+	hl := sh.heartlandOrder(t, id)
+	if hl.Order.Status != "open" || len(hl.Lines) != 2 || hl.Order.SourceLocationID != sh.website.ID {
+		t.Fatalf("Heartland order = %+v", hl)
+	}
+	if stock := sh.HL.Stock("SKU-A", sh.website.ID); !stock.Committed.Equal(heartland.DecInt(2)) {
+		t.Errorf("open order commits no stock at the Website: %v", stock)
+	}
+	if len(st.Lines) != 2 || st.Lines[0].LineID == 0 {
+		t.Fatalf("status lines = %+v", st.Lines)
+	}
+
+	// An admin sends line A from Main Street and line B from the Warehouse.
+	lineB := st.Lines[1].LineID
+	if _, err := sh.Starter.DistributeOrder(sh.ctx(), sh.ConnectionID, id, workflows.DistributeOrderRequest{LocationID: 999}); !errors.Is(err, starter.ErrOrderRejected) {
+		t.Errorf("distribute to an unknown location: %v, want a rejection", err)
+	}
+	if _, err := sh.Starter.DistributeOrder(sh.ctx(), sh.ConnectionID, id, workflows.DistributeOrderRequest{
+		LocationID: sh.main.ID, Lines: []workflows.LineAssignment{{LineID: lineB, LocationID: sh.warehouse.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageFulfilling)
+	if _, err := sh.Starter.DistributeOrder(sh.ctx(), sh.ConnectionID, id, workflows.DistributeOrderRequest{LocationID: sh.main.ID}); !errors.Is(err, starter.ErrOrderRejected) {
+		t.Errorf("second distribute: %v, want a rejection (already distributed)", err)
+	}
+
+	// Store staff invoice at Main Street; Heartland tells hrbc.
+	if _, err := sh.HL.InvoiceOrderAt(hl.Order.ID, sh.main.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Starter.HeartlandChanged(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "first shipment", func() bool { return len(sh.BC.Shipments(id)) == 1 })
+	first := sh.BC.Shipments(id)[0]
+	products := sh.BC.OrderProducts(id)
+	if len(first.Items) != 1 || first.Items[0].OrderProductID != products[0].ID || first.Items[0].Quantity != 2 {
+		t.Errorf("first shipment items = %+v, want 2 of SKU-A", first.Items)
+	}
+	if ps := sh.BC.PaymentStatus(id); ps != bigcommerce.PaymentCaptured {
+		t.Errorf("payment status after first shipment = %q, want captured", ps)
+	}
+
+	if _, err := sh.HL.InvoiceOrderAt(hl.Order.ID, sh.warehouse.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Starter.HeartlandChanged(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageClosed)
+
+	shipments := sh.BC.Shipments(id)
+	if len(shipments) != 2 || shipments[1].Items[0].OrderProductID != products[1].ID || shipments[1].Items[0].Quantity != 1 {
+		t.Errorf("shipments = %+v", shipments)
+	}
+	order, _ := sh.BC.Order(id)
+	if order.StatusID != bigcommerce.StatusShipped {
+		t.Errorf("BigCommerce status %d, want Shipped", order.StatusID)
+	}
+	captures := 0
+	for _, tx := range sh.BC.Transactions(id) {
+		if tx.Event == "capture" {
+			captures++
+		}
+	}
+	if captures != 1 {
+		t.Errorf("%d captures, want exactly 1", captures)
+	}
+	hl = sh.heartlandOrder(t, id)
+	if hl.Order.Status != "closed" || len(hl.Payments) != 2 {
+		t.Errorf("Heartland order status %q with %d payments, want closed with 2", hl.Order.Status, len(hl.Payments))
+	}
+	for _, p := range hl.Payments {
+		if !p.Deposit || p.Amount.IsZero() {
+			t.Errorf("payment %+v", p)
+		}
+	}
+	// Stock was consumed where each invoice was made.
+	if got := sh.HL.Stock("SKU-A", sh.main.ID).OnHand; !got.Equal(heartland.DecInt(18)) {
+		t.Errorf("SKU-A on hand at Main Street = %v, want 18", got)
+	}
+	if got := sh.HL.Stock("SKU-B", sh.warehouse.ID).OnHand; !got.Equal(heartland.DecInt(19)) {
+		t.Errorf("SKU-B on hand at Warehouse = %v, want 19", got)
+	}
+}

@@ -1,0 +1,94 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+
+	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/workflows"
+)
+
+// Sandbox credentials of the embedded default. They only open the fakes on
+// loopback, so they are constants rather than secrets.
+const (
+	sandboxHeartlandToken = "sandbox-heartland-token"
+	sandboxWebhookSecret  = "sandbox-webhook-secret"
+	// SandboxWebsiteLocation is the Heartland location demo web orders
+	// are created at.
+	SandboxWebsiteLocation = "Website"
+)
+
+// Sandbox is the pair of fake APIs the embedded default serves on loopback
+// with a demo catalog, so the whole integration runs with no accounts.
+type Sandbox struct {
+	BigCommerce *bigcommercetest.Server
+	Heartland   *heartlandtest.Server
+	// Connection is the demo connection's configuration, pointing at them.
+	Connection ConnectionConfig
+	// WebsiteLocationID is the Heartland "Website" location.
+	WebsiteLocationID int64
+}
+
+// StartSandbox serves both fakes with their demo seeds.
+func StartSandbox(ip string, bigCommercePort, heartlandPort int, logger *slog.Logger) (*Sandbox, error) {
+	bc, err := bigcommercetest.Start(net.JoinHostPort(ip, strconv.Itoa(bigCommercePort)),
+		bigcommercetest.WithDemoSeed(), bigcommercetest.WithLogger(logger.With("fake", "bigcommerce")))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox BigCommerce store (HRBC_SANDBOX_BIGCOMMERCE_PORT): %w", err)
+	}
+	hl, err := heartlandtest.Listen(net.JoinHostPort(ip, strconv.Itoa(heartlandPort)),
+		heartlandtest.WithDemoSeed(), heartlandtest.WithToken(sandboxHeartlandToken))
+	if err != nil {
+		bc.Close()
+		return nil, fmt.Errorf("sandbox Heartland account (HRBC_SANDBOX_HEARTLAND_PORT): %w", err)
+	}
+	website, ok := hl.LocationByName(SandboxWebsiteLocation)
+	if !ok {
+		bc.Close()
+		hl.Close()
+		return nil, fmt.Errorf("sandbox Heartland account has no %q location", SandboxWebsiteLocation)
+	}
+	return &Sandbox{
+		BigCommerce: bc,
+		Heartland:   hl,
+		Connection: ConnectionConfig{
+			ID:                   DemoConnectionID,
+			HeartlandURL:         hl.URL,
+			HeartlandToken:       Secret(sandboxHeartlandToken),
+			BigCommerceStoreHash: bc.StoreHash,
+			BigCommerceURL:       bc.BaseURL(),
+			BigCommerceToken:     Secret(bc.Token),
+			WebhookSecret:        Secret(sandboxWebhookSecret),
+		},
+		WebsiteLocationID: website.ID,
+	}, nil
+}
+
+// DemoSettings are the demo connection's settings: orders come in at the
+// Website location and wait for an admin to distribute them.
+func (s *Sandbox) DemoSettings() workflows.Settings {
+	settings := workflows.DefaultSettings()
+	settings.OrderSync = true
+	settings.SourceLocationID = s.WebsiteLocationID
+	return settings
+}
+
+// RegisterWebhooks points the fakes' webhooks at the intake. The fakes
+// start empty on every run while the demo connection persists, so this
+// runs at every start rather than only when the connection is configured.
+func (s *Sandbox) RegisterWebhooks(ctx context.Context, conns *activities.Connections, baseURL string) error {
+	wh := &activities.Webhooks{Connections: conns, PublicURL: baseURL}
+	_, err := wh.EnsureWebhooks(ctx, activities.ConnectionRequest{ConnectionID: DemoConnectionID})
+	return err
+}
+
+// Close stops both fakes.
+func (s *Sandbox) Close() {
+	s.BigCommerce.Close()
+	s.Heartland.Close()
+}

@@ -1,0 +1,155 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hrbc/hrbc/activities"
+)
+
+// distribute gets every line a ship-from location: at once with
+// auto-distribute, otherwise by waiting for an admin's distribute update.
+// A cancellation in BigCommerce meanwhile cancels the Heartland order.
+func (o *order) distribute(ctx workflow.Context) error {
+	if o.settings.OutsideFulfillment {
+		// Lines are distributed to the fulfillment location when BigCommerce
+		// reports the order shipped.
+		return nil
+	}
+	if loc := o.settings.AutoDistributeLocationID; loc != 0 {
+		return o.assign(ctx, DistributeOrderRequest{LocationID: loc}, true)
+	}
+	if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
+		return err
+	}
+	for {
+		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC }); err != nil {
+			return err
+		}
+		if o.allDistributed() {
+			return o.setStage(ctx, OrderStageFulfilling, "")
+		}
+		o.consumeWakeups()
+		cancelled, err := o.checkCancelled(ctx)
+		if err != nil || cancelled {
+			return err
+		}
+		if o.Stage != OrderStageAwaitingDistribution && !o.allDistributed() {
+			if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// checkCancelled re-reads the BigCommerce order after a change and cancels
+// the Heartland order when BigCommerce cancelled or declined it before
+// anything shipped. After a shipment it asks a person instead.
+func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
+	snap, err := o.read(ctx)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case snap.StatusID == bcCancelled || snap.StatusID == bcDeclined:
+		if len(o.Invoices) > 0 {
+			return false, o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", snap.Status, len(o.Invoices)))
+		}
+		if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+			ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
+			return false, err
+		}
+		workflow.GetLogger(ctx).Info("Order cancelled in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID)
+		return true, o.setStage(ctx, OrderStageCancelled, "")
+	case snap.StatusID == bcPartiallyRefunded:
+		return false, o.needAttention(ctx, "partially refunded in BigCommerce: settle it by hand")
+	}
+	return false, nil
+}
+
+// validateDistribute rejects, before anything is written to history,
+// a distribute the order cannot take.
+func (o *order) validateDistribute(_ workflow.Context, req DistributeOrderRequest) error {
+	if o.Stage != OrderStageAwaitingDistribution || o.distributing {
+		return temporal.NewApplicationError(fmt.Sprintf("order %d is not awaiting distribution (stage %s)", o.OrderID, o.Stage), ErrTypeNotAwaitingDistribution)
+	}
+	if req.LocationID == 0 && len(req.Lines) == 0 {
+		return temporal.NewApplicationError("name a location for the order or for lines", ErrTypeUnknownLocation)
+	}
+	known := func(id int64) bool {
+		return slices.ContainsFunc(o.Locations, func(l LocationRef) bool { return l.ID == id })
+	}
+	if req.LocationID != 0 && !known(req.LocationID) {
+		return temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", req.LocationID), ErrTypeUnknownLocation)
+	}
+	for _, a := range req.Lines {
+		if !known(a.LocationID) {
+			return temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", a.LocationID), ErrTypeUnknownLocation)
+		}
+		if !slices.ContainsFunc(o.Lines, func(l OrderLineState) bool { return l.LineID == a.LineID }) {
+			return temporal.NewApplicationError(fmt.Sprintf("order %d has no line %d", o.OrderID, a.LineID), ErrTypeUnknownLine)
+		}
+	}
+	return nil
+}
+
+func (o *order) handleDistribute(ctx workflow.Context, req DistributeOrderRequest) (OrderState, error) {
+	o.distributing = true
+	defer func() { o.distributing = false }()
+	if err := o.assign(ctx, req, false); err != nil {
+		return o.OrderState, err
+	}
+	return o.OrderState, nil
+}
+
+// assign writes ship-from locations to Heartland. From the main loop
+// (auto-distribute) failures become attention; from an update they go back
+// to the admin who asked.
+func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, fromMain bool) error {
+	var todo []activities.LineLocation
+	for _, l := range o.Lines {
+		loc := req.LocationID
+		for _, a := range req.Lines {
+			if a.LineID == l.LineID {
+				loc = a.LocationID
+			}
+		}
+		if loc != 0 && loc != l.LocationID {
+			todo = append(todo, activities.LineLocation{LineID: l.LineID, LocationID: loc})
+		}
+	}
+	if len(todo) > 0 {
+		args := activities.DistributeRequest{ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Lines: todo}
+		var err error
+		if fromMain {
+			err = o.call(ctx, orderActivities.DistributeLines, nil, args)
+		} else {
+			// The admin is waiting for an answer: a few quick tries, then the
+			// error goes back to them.
+			actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+				StartToCloseTimeout: time.Minute,
+				RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
+			})
+			err = workflow.ExecuteActivity(actx, orderActivities.DistributeLines, args).Get(ctx, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, t := range todo {
+		for i := range o.Lines {
+			if o.Lines[i].LineID == t.LineID {
+				o.Lines[i].LocationID = t.LocationID
+			}
+		}
+	}
+	workflow.GetLogger(ctx).Info("Order lines distributed", "OrderID", o.OrderID, "Lines", len(todo))
+	if o.allDistributed() {
+		return o.setStage(ctx, OrderStageFulfilling, "")
+	}
+	return nil
+}

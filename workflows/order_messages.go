@@ -1,0 +1,176 @@
+package workflows
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Message names of the Order workflow.
+const (
+	// OrderBigCommerceChangedSignal says the BigCommerce order changed
+	// (webhook or sweep); the workflow re-reads it.
+	OrderBigCommerceChangedSignal = "bcOrderChanged"
+	// OrderHeartlandChangedSignal says something changed in Heartland (an
+	// invoice, most likely); the workflow looks for new invoices at once.
+	OrderHeartlandChangedSignal = "heartlandChanged"
+	// OrderDistributeUpdate assigns ship-from locations.
+	OrderDistributeUpdate = "distribute"
+	// OrderRetryUpdate resumes an order that needs attention, after the
+	// cause was fixed.
+	OrderRetryUpdate = "retry"
+	// OrderStatusQuery returns the OrderStatus.
+	OrderStatusQuery = "status"
+)
+
+// Stages of an order, also in the HrbcStage search attribute.
+const (
+	// OrderStageImporting: reading the order and creating it in Heartland.
+	OrderStageImporting = "importing"
+	// OrderStageWaitingStatus: the BigCommerce status is not one hrbc syncs
+	// yet; the order waits for its next change.
+	OrderStageWaitingStatus = "waiting_status"
+	// OrderStageAttention: a person must fix something, then retry.
+	OrderStageAttention = "attention"
+	// OrderStageAwaitingDistribution: waiting for an admin's distribute.
+	OrderStageAwaitingDistribution = "awaiting_distribution"
+	// OrderStageFulfilling: distributed; invoices become shipments.
+	OrderStageFulfilling = "fulfilling"
+	// OrderStageClosed: fully shipped, captured and closed.
+	OrderStageClosed = "closed"
+	// OrderStageCancelled: cancelled in BigCommerce before fulfillment.
+	OrderStageCancelled = "cancelled"
+)
+
+// Application error types of rejected order updates.
+const (
+	// ErrTypeNotAwaitingDistribution rejects a distribute outside that stage.
+	ErrTypeNotAwaitingDistribution = "NotAwaitingDistribution"
+	// ErrTypeUnknownLocation rejects a location Heartland does not have.
+	ErrTypeUnknownLocation = "UnknownLocation"
+	// ErrTypeUnknownLine rejects a line the order does not have.
+	ErrTypeUnknownLine = "UnknownLine"
+	// ErrTypeNothingToRetry rejects a retry of an order that needs nothing.
+	ErrTypeNothingToRetry = "NothingToRetry"
+)
+
+// OrderWorkflowID is the ID of the workflow of one BigCommerce order.
+func OrderWorkflowID(connectionID string, orderID int) string {
+	return fmt.Sprintf("order/%s/%d", connectionID, orderID)
+}
+
+// ParseOrderWorkflowID splits an order workflow ID into its parts.
+func ParseOrderWorkflowID(id string) (connectionID string, orderID int, ok bool) {
+	rest, found := strings.CutPrefix(id, "order/")
+	if !found {
+		return "", 0, false
+	}
+	i := strings.LastIndexByte(rest, '/')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(rest[i+1:])
+	if err != nil {
+		return "", 0, false
+	}
+	return rest[:i], n, true
+}
+
+// HeartlandOrderPublicID is the durable marker of an imported order: the
+// Heartland sales order's public_id, looked up before any create.
+func HeartlandOrderPublicID(orderID int) string { return fmt.Sprintf("BC-%d", orderID) }
+
+// OrderOptions tune an Order workflow; zero values take the defaults.
+type OrderOptions struct {
+	// InvoicePollInterval is the first wait between looks for new invoices
+	// when no webhook says so; it doubles while nothing happens.
+	InvoicePollInterval time.Duration `json:"invoice_poll_interval,omitempty"`
+	// MaxInvoicePollInterval caps that doubling.
+	MaxInvoicePollInterval time.Duration `json:"max_invoice_poll_interval,omitempty"`
+}
+
+func (o OrderOptions) withDefaults() OrderOptions {
+	if o.InvoicePollInterval <= 0 {
+		o.InvoicePollInterval = 30 * time.Second
+	}
+	if o.MaxInvoicePollInterval < o.InvoicePollInterval {
+		o.MaxInvoicePollInterval = 15 * time.Minute
+	}
+	return o
+}
+
+// OrderInput starts an Order workflow.
+type OrderInput struct {
+	ConnectionID string `json:"connection_id"`
+	OrderID      int    `json:"order_id"`
+	// Settings are the connection's settings when the order arrived.
+	Settings Settings     `json:"settings"`
+	Options  OrderOptions `json:"options,omitzero"`
+	// Resume carries the state into a continued run; nil on first start.
+	Resume *OrderState `json:"resume,omitempty"`
+}
+
+// LineAssignment sends one Heartland order line to a location.
+type LineAssignment struct {
+	LineID     int64 `json:"line_id"`
+	LocationID int64 `json:"location_id"`
+}
+
+// DistributeOrderRequest is the argument of the distribute update: every
+// line not named in Lines ships from LocationID (0: leave it).
+type DistributeOrderRequest struct {
+	LocationID int64            `json:"location_id,omitempty"`
+	Lines      []LineAssignment `json:"lines,omitempty"`
+}
+
+// OrderLineState is one line of an order as the workflow knows it.
+type OrderLineState struct {
+	// LineID is the Heartland order line; 0 before import.
+	LineID         int64  `json:"line_id,omitempty"`
+	OrderProductID int    `json:"order_product_id"`
+	SKU            string `json:"sku"`
+	Name           string `json:"name"`
+	Quantity       int    `json:"quantity"`
+	ItemID         int64  `json:"item_id,omitempty"`
+	UnitPrice      string `json:"unit_price"`
+	// LocationID is the ship-from location; 0 while undistributed.
+	LocationID int64 `json:"location_id,omitempty"`
+	// Shipped is how much of the line hrbc has recorded as shipped.
+	Shipped int `json:"shipped"`
+}
+
+// InvoiceState is one Heartland invoice the workflow has carried over.
+type InvoiceState struct {
+	InvoiceID  int64  `json:"invoice_id"`
+	LocationID int64  `json:"location_id"`
+	Total      string `json:"total"`
+	ShipmentID int    `json:"shipment_id"`
+	Paid       bool   `json:"paid"`
+}
+
+// OrderState is everything an Order workflow knows; the status query
+// returns it and continue-as-new carries it.
+type OrderState struct {
+	ConnectionID string `json:"connection_id"`
+	OrderID      int    `json:"order_id"`
+	Stage        string `json:"stage"`
+	// Attention is why a person is needed, empty when fine.
+	Attention         string           `json:"attention,omitempty"`
+	HeartlandOrderID  int64            `json:"heartland_order_id,omitempty"`
+	BigCommerceStatus int              `json:"bigcommerce_status"`
+	PaymentStatus     string           `json:"payment_status,omitempty"`
+	Captured          bool             `json:"captured"`
+	Total             string           `json:"total,omitempty"`
+	ShippingCharge    string           `json:"shipping_charge,omitempty"`
+	OrderAddressID    int              `json:"order_address_id,omitempty"`
+	Lines             []OrderLineState `json:"lines,omitempty"`
+	Invoices          []InvoiceState   `json:"invoices,omitempty"`
+	Locations         []LocationRef    `json:"locations,omitempty"`
+}
+
+// LocationRef is a Heartland location an order may ship from.
+type LocationRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}

@@ -1,0 +1,431 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hrbc/hrbc/activities"
+)
+
+// orderWorld is a scripted stand-in for both platforms: the mocked
+// activities read and change it, and tests assert on it.
+type orderWorld struct {
+	snap        activities.OrderSnapshot
+	missing     []string
+	hlOrder     int64
+	hlStatus    string
+	distributed map[int64]int64
+	invoices    []activities.InvoiceSummary
+	captures    int
+	shipments   []activities.ShipmentRequest
+	payments    []int64
+	bcStatus    int
+	outside     int
+	failEnsure  error
+}
+
+func newOrderWorld() *orderWorld {
+	return &orderWorld{
+		snap: activities.OrderSnapshot{
+			OrderID: 100, StatusID: bcAwaitingFulfilment, Status: "Awaiting Fulfillment", PaymentStatus: "authorized",
+			Email: "ada@example.com", ShippingCharge: "5.00", Total: "53.00", OrderAddressID: 7,
+			Lines: []activities.OrderLine{
+				{OrderProductID: 1, SKU: "TEE-S", Name: "Tee", Quantity: 2, UnitPrice: "12.00"},
+				{OrderProductID: 2, SKU: "MUG", Name: "Mug", Quantity: 1, UnitPrice: "24.00"},
+			},
+		},
+		distributed: map[int64]int64{},
+		bcStatus:    bcAwaitingFulfilment,
+	}
+}
+
+func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
+	env.RegisterActivity(&activities.Orders{})
+	env.OnActivity(orderActivities.ReadOrder, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) { return w.snap, nil })
+	env.OnActivity(orderActivities.FindSalesOrder, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.FindSalesOrderRequest) (activities.FindSalesOrderResult, error) {
+			if w.hlOrder == 0 {
+				return activities.FindSalesOrderResult{}, nil
+			}
+			return activities.FindSalesOrderResult{Found: true, ID: w.hlOrder, Status: w.hlStatus}, nil
+		})
+	env.OnActivity(orderActivities.ResolveOrderItems, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.ResolveItemsRequest) (activities.ResolveItemsResult, error) {
+			var res activities.ResolveItemsResult
+			for i, sku := range req.SKUs {
+				if contains(w.missing, sku) {
+					res.Missing = append(res.Missing, sku)
+				} else {
+					res.Items = append(res.Items, activities.ResolvedItem{SKU: sku, ItemID: int64(500 + i)})
+				}
+			}
+			return res, nil
+		})
+	env.OnActivity(orderActivities.ListShipFromLocations, mock.Anything, mock.Anything).Return(
+		[]activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}, nil)
+	env.OnActivity(orderActivities.EnsureCustomer, mock.Anything, mock.Anything).Return(
+		activities.CustomerRef{CustomerID: 9, BillingAddressID: 10, ShippingAddressID: 11}, nil)
+	env.OnActivity(orderActivities.EnsureSalesOrder, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.EnsureSalesOrderRequest) (activities.SalesOrderRef, error) {
+			if w.failEnsure != nil {
+				return activities.SalesOrderRef{}, w.failEnsure
+			}
+			w.hlOrder, w.hlStatus = 900, "open"
+			ref := activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
+			for i, l := range req.Lines {
+				ref.Lines = append(ref.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID, ItemID: l.ItemID, Quantity: l.Quantity})
+			}
+			return ref, nil
+		})
+	env.OnActivity(orderActivities.DistributeLines, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.DistributeRequest) error {
+			for _, l := range req.Lines {
+				w.distributed[l.LineID] = l.LocationID
+			}
+			return nil
+		})
+	env.OnActivity(orderActivities.ListInvoices, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.InvoicesRequest) ([]activities.InvoiceSummary, error) {
+			return w.invoices, nil
+		})
+	env.OnActivity(orderActivities.CapturePayment, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.OrderRequest) (activities.CaptureResult, error) {
+			if w.snap.PaymentStatus != "authorized" {
+				return activities.CaptureResult{PaymentStatus: w.snap.PaymentStatus}, nil
+			}
+			w.captures++
+			w.snap.PaymentStatus = "captured"
+			return activities.CaptureResult{Captured: true, PaymentStatus: "captured"}, nil
+		})
+	env.OnActivity(orderActivities.CreateShipment, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.ShipmentRequest) (activities.ShipmentResult, error) {
+			w.shipments = append(w.shipments, req)
+			return activities.ShipmentResult{ShipmentID: len(w.shipments), Created: true}, nil
+		})
+	env.OnActivity(orderActivities.RecordInvoicePayment, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.InvoicePaymentRequest) error {
+			w.payments = append(w.payments, req.InvoiceID)
+			return nil
+		})
+	env.OnActivity(orderActivities.SetOrderStatus, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.OrderStatusRequest) error {
+			w.bcStatus = req.StatusID
+			return nil
+		})
+	env.OnActivity(orderActivities.SetSalesOrderStatus, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.SalesOrderStatusRequest) error {
+			w.hlStatus = req.Status
+			return nil
+		})
+	env.OnActivity(orderActivities.RecordOutsideFulfillment, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.OutsideFulfillmentRequest) error { w.outside++; return nil })
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// invoice returns a completed invoice of the given order lines at a location.
+func invoice(id, location int64, total string, lines ...activities.InvoicedLine) activities.InvoiceSummary {
+	return activities.InvoiceSummary{ID: id, LocationID: location, Completed: true, Total: total, Lines: lines}
+}
+
+func orderSettings() Settings {
+	s := DefaultSettings()
+	s.OrderSync, s.SourceLocationID = true, 3
+	return s
+}
+
+func newOrderEnv(t *testing.T, w *orderWorld) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(Order)
+	w.install(env)
+	return env
+}
+
+func queryOrder(t *testing.T, env *testsuite.TestWorkflowEnvironment) OrderState {
+	t.Helper()
+	v, err := env.QueryWorkflow(OrderStatusQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st OrderState
+	if err := v.Get(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func update(env *testsuite.TestWorkflowEnvironment, name string, args ...any) *updateResultAny {
+	r := &updateResultAny{}
+	env.UpdateWorkflow(name, name+"-"+time.Now().String(), &testsuite.TestUpdateCallback{
+		OnReject:   func(err error) { r.rejected = err },
+		OnAccept:   func() {},
+		OnComplete: func(v any, err error) { r.completed, r.err = true, err },
+	}, args...)
+	return r
+}
+
+type updateResultAny struct {
+	rejected  error
+	completed bool
+	err       error
+}
+
+func TestOrderHappyPathTwoInvoicesTwoLocations(t *testing.T) {
+	w := newOrderWorld()
+	env := newOrderEnv(t, w)
+	var afterDistribute OrderState
+	var rejectedUnknownLocation, rejectedUnknownLine *updateResultAny
+	env.RegisterDelayedCallback(func() {
+		st := queryOrder(t, env)
+		if st.Stage != OrderStageAwaitingDistribution || st.HeartlandOrderID != 900 {
+			t.Errorf("before distribute: %+v", st)
+		}
+		rejectedUnknownLocation = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 42})
+		rejectedUnknownLine = update(env, OrderDistributeUpdate, DistributeOrderRequest{Lines: []LineAssignment{{LineID: 99, LocationID: 1}}})
+		update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1, Lines: []LineAssignment{{LineID: 71, LocationID: 2}}})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		afterDistribute = queryOrder(t, env)
+		w.invoices = []activities.InvoiceSummary{invoice(5, 1, "29.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
+		env.SignalWorkflow(OrderHeartlandChangedSignal, nil)
+	}, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		w.invoices = append(w.invoices, invoice(6, 2, "24.00", activities.InvoicedLine{OrderLineID: 71, Quantity: 1}))
+		// No signal: the poll finds it.
+	}, 3*time.Minute)
+
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*updateResultAny{"unknown location": rejectedUnknownLocation, "unknown line": rejectedUnknownLine} {
+		if r == nil || r.rejected == nil {
+			t.Errorf("distribute with %s was not rejected", name)
+		}
+	}
+	if afterDistribute.Stage != OrderStageFulfilling || w.distributed[70] != 1 || w.distributed[71] != 2 {
+		t.Errorf("after distribute: stage %s, distributed %v", afterDistribute.Stage, w.distributed)
+	}
+	if w.captures != 1 || len(w.shipments) != 2 || len(w.payments) != 2 {
+		t.Fatalf("captures=%d shipments=%d payments=%d, want 1, 2, 2", w.captures, len(w.shipments), len(w.payments))
+	}
+	first, second := w.shipments[0], w.shipments[1]
+	if first.InvoiceID != 5 || len(first.Items) != 1 || first.Items[0].OrderProductID != 1 || first.Items[0].Quantity != 2 || first.OrderAddressID != 7 {
+		t.Errorf("first shipment = %+v", first)
+	}
+	if second.InvoiceID != 6 || second.Items[0].OrderProductID != 2 || second.Items[0].Quantity != 1 {
+		t.Errorf("second shipment = %+v", second)
+	}
+	if w.bcStatus != bcShipped || w.hlStatus != "closed" {
+		t.Errorf("closing: BigCommerce status %d, Heartland %q", w.bcStatus, w.hlStatus)
+	}
+}
+
+func TestOrderAutoDistribute(t *testing.T) {
+	w := newOrderWorld()
+	w.invoices = []activities.InvoiceSummary{invoice(5, 2, "53.00",
+		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+	env := newOrderEnv(t, w)
+	s := orderSettings()
+	s.AutoDistributeLocationID = 2
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if w.distributed[70] != 2 || w.distributed[71] != 2 || len(w.shipments) != 1 || w.captures != 1 || w.hlStatus != "closed" {
+		t.Errorf("distributed %v, shipments %d, captures %d, heartland %s", w.distributed, len(w.shipments), w.captures, w.hlStatus)
+	}
+}
+
+func TestOrderWaitsForSyncedStatus(t *testing.T) {
+	for _, status := range []int{0, 1, 4, 7, 8, 9, 10, 12, 13} {
+		w := newOrderWorld()
+		w.snap.StatusID = status
+		env := newOrderEnv(t, w)
+		env.RegisterDelayedCallback(func() {
+			st := queryOrder(t, env)
+			if st.Stage != OrderStageWaitingStatus || w.hlOrder != 0 {
+				t.Errorf("status %d: stage %s, heartland order %d", status, st.Stage, w.hlOrder)
+			}
+			w.snap.StatusID = bcAwaitingFulfilment
+			env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
+		}, time.Hour)
+		env.RegisterDelayedCallback(func() {
+			if st := queryOrder(t, env); st.Stage != OrderStageAwaitingDistribution || w.hlOrder != 900 {
+				t.Errorf("status %d then 11: stage %s", status, st.Stage)
+			}
+			env.CancelWorkflow()
+		}, 2*time.Hour)
+		env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	}
+}
+
+func TestOrderNeedsAttention(t *testing.T) {
+	cases := []struct {
+		name   string
+		setup  func(*orderWorld)
+		reason string
+		fix    func(*orderWorld)
+	}{
+		{"partial refund", func(w *orderWorld) { w.snap.StatusID = bcPartiallyRefunded }, "partially refunded",
+			func(w *orderWorld) { w.snap.StatusID = bcAwaitingFulfilment }},
+		{"gift wrapping", func(w *orderWorld) { w.snap.Lines[0].Unsupported = "gift wrapping" }, `line "Tee" (TEE-S): gift wrapping`,
+			func(w *orderWorld) { w.snap.Lines[0].Unsupported = "" }},
+		{"customization", func(w *orderWorld) { w.snap.Lines[1].Unsupported = `customization "Engraving" (Text field)` }, "Engraving",
+			func(w *orderWorld) { w.snap.Lines[1].Unsupported = "" }},
+		{"unknown SKU", func(w *orderWorld) { w.missing = []string{"MUG"} }, "unknown SKU: MUG",
+			func(w *orderWorld) { w.missing = nil }},
+		{"API rejection", func(w *orderWorld) {
+			w.failEnsure = temporal.NewNonRetryableApplicationError("heartland: POST /sales/orders: validation: station_id can't be blank", "HeartlandRejected", nil)
+		}, "station_id can't be blank", func(w *orderWorld) { w.failEnsure = nil }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newOrderWorld()
+			tc.setup(w)
+			env := newOrderEnv(t, w)
+			var early *updateResultAny
+			env.RegisterDelayedCallback(func() { early = update(env, OrderRetryUpdate) }, 0)
+			env.RegisterDelayedCallback(func() {
+				st := queryOrder(t, env)
+				if st.Stage != OrderStageAttention || !strings.Contains(st.Attention, tc.reason) {
+					t.Errorf("stage %s attention %q, want attention containing %q", st.Stage, st.Attention, tc.reason)
+				}
+				if w.hlOrder != 0 {
+					t.Errorf("Heartland order created despite %s", tc.name)
+				}
+				tc.fix(w)
+				update(env, OrderRetryUpdate)
+			}, time.Hour)
+			env.RegisterDelayedCallback(func() {
+				if st := queryOrder(t, env); st.Stage != OrderStageAwaitingDistribution || st.Attention != "" {
+					t.Errorf("after retry: stage %s attention %q", st.Stage, st.Attention)
+				}
+				env.CancelWorkflow()
+			}, 2*time.Hour)
+			env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+			if early == nil || early.rejected == nil {
+				t.Error("retry before any attention was not rejected")
+			}
+		})
+	}
+}
+
+func TestOrderCancelledBeforeFulfillment(t *testing.T) {
+	w := newOrderWorld()
+	env := newOrderEnv(t, w)
+	env.RegisterDelayedCallback(func() {
+		w.snap.StatusID, w.snap.Status = bcCancelled, "Cancelled"
+		env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if w.hlStatus != "canceled" || len(w.shipments) != 0 {
+		t.Errorf("heartland status %q shipments %d", w.hlStatus, len(w.shipments))
+	}
+}
+
+func TestOrderCancelledAfterPartialFulfillment(t *testing.T) {
+	w := newOrderWorld()
+	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "29.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
+	env := newOrderEnv(t, w)
+	s := orderSettings()
+	s.AutoDistributeLocationID = 1
+	env.RegisterDelayedCallback(func() {
+		w.snap.StatusID, w.snap.Status = bcCancelled, "Cancelled"
+		env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		st := queryOrder(t, env)
+		if st.Stage != OrderStageAttention || !strings.Contains(st.Attention, "Cancelled in BigCommerce after 1 shipment") {
+			t.Errorf("stage %s attention %q", st.Stage, st.Attention)
+		}
+		if w.hlStatus == "canceled" {
+			t.Error("a partly shipped order was cancelled in Heartland")
+		}
+		env.CancelWorkflow()
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
+}
+
+func TestOrderFirstSeenCancelledCreatesNothing(t *testing.T) {
+	w := newOrderWorld()
+	w.snap.StatusID = bcDeclined
+	env := newOrderEnv(t, w)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if w.hlOrder != 0 {
+		t.Error("a declined order was created in Heartland")
+	}
+}
+
+func TestOrderAlreadyClosedByEarlierWorkflow(t *testing.T) {
+	w := newOrderWorld()
+	w.hlOrder, w.hlStatus = 900, "closed"
+	env := newOrderEnv(t, w)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.shipments) != 0 || w.hlStatus != "closed" {
+		t.Errorf("closed order was worked again: %+v", w)
+	}
+}
+
+func TestOrderOutsideFulfillment(t *testing.T) {
+	w := newOrderWorld()
+	env := newOrderEnv(t, w)
+	s := orderSettings()
+	s.OutsideFulfillment, s.FulfillmentLocationID = true, 2
+	env.RegisterDelayedCallback(func() {
+		if st := queryOrder(t, env); st.Stage != OrderStageFulfilling {
+			t.Errorf("stage %s, want fulfilling while waiting for the outside service", st.Stage)
+		}
+		w.snap.StatusID, w.snap.ShipmentCount = bcShipped, 1
+		env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if w.outside != 1 || w.distributed[70] != 2 || w.distributed[71] != 2 || w.hlStatus != "closed" || len(w.shipments) != 0 {
+		t.Errorf("outside=%d distributed=%v heartland=%s shipments=%d", w.outside, w.distributed, w.hlStatus, len(w.shipments))
+	}
+}
+
+func TestOrderContinueAsNewKeepsState(t *testing.T) {
+	w := newOrderWorld()
+	env := newOrderEnv(t, w)
+	s := orderSettings()
+	s.AutoDistributeLocationID = 1
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
+	var can *workflow.ContinueAsNewError
+	err := env.GetWorkflowError()
+	if !errors.As(err, &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", err)
+	}
+}
