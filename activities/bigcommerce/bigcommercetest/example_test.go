@@ -24,7 +24,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	lvl, _ := srv.StockLevel("TEE-M", 0)
+	lvl, _ := srv.StockLevel("HR-TEE-BLK-M", 0)
 	fmt.Println(len(orders), orders[0].PaymentStatus, lvl)
-	// Output: 2 authorized 13
+	// Output: 2 authorized 4
 }

@@ -14,10 +14,12 @@ type Demo struct {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-// DemoSeed fills a small, believable store: the default "Web" location plus
-// two shops, ten products (simple, with variants, tracked by product, by
-// variant and not at all) with stock, and two Awaiting Fulfillment orders
-// with authorized-only payments.
+// DemoSeed fills a small, believable store that mirrors the Heartland demo
+// account (heartlandtest.DemoSKUs): every Heartland item is a product or a
+// variant with the same SKU, so the sandbox links by Item # = SKU. It has
+// the default "Web" location plus two shops, products tracked by product,
+// by variant and not at all, one product that exists only in BigCommerce,
+// and two Awaiting Fulfillment orders with authorized-only payments.
 func (s *Server) DemoSeed() Demo {
 	var d Demo
 	s.st.mu.Lock()
@@ -30,36 +32,33 @@ func (s *Server) DemoSeed() Demo {
 	shop2 := s.AddLocation(LocationSeed{Code: "MALL", Label: "Mall kiosk"})
 	d.Locations = append(d.Locations, shop1, shop2)
 	web := s.DefaultLocationID()
-	stock := func(w, a, b int) map[int]int { return map[int]int{web: w, shop1.ID: a, shop2.ID: b} }
+	stock := func(n int) map[int]int { return map[int]int{web: n} }
 	add := func(p ProductSeed) { d.Products = append(d.Products, s.AddProduct(p)) }
-	add(ProductSeed{Name: "Ceramic Mug", SKU: "MUG-CER", Price: dec("14.00"), Stock: stock(40, 12, 6)})
-	add(ProductSeed{Name: "Linen Tea Towel", SKU: "TOWEL-LIN", Price: dec("9.50"), Stock: stock(25, 5, 0)})
-	add(ProductSeed{Name: "Pour-Over Coffee Kit", SKU: "KIT-POUR", Price: dec("49.99"), Stock: stock(8, 2, 1)})
+	add(ProductSeed{Name: "Black Tee", SKU: "HR-TEE-BLK", Price: dec("24.00"), Variants: []VariantSeed{
+		{SKU: "HR-TEE-BLK-S", Option: "Small", Stock: stock(5)},
+		{SKU: "HR-TEE-BLK-M", Option: "Medium", Stock: stock(5)},
+		{SKU: "HR-TEE-BLK-L", Option: "Large", Stock: stock(5)},
+	}})
+	add(ProductSeed{Name: "White Tee", SKU: "HR-TEE-WHT", Price: dec("24.00"), Variants: []VariantSeed{
+		{SKU: "HR-TEE-WHT-S", Option: "Small", Stock: stock(5)},
+		{SKU: "HR-TEE-WHT-M", Option: "Medium", Stock: stock(5)},
+	}})
+	add(ProductSeed{Name: "Enamel Mug", SKU: "HR-MUG-01", Price: dec("12.00"), Stock: stock(20)})
+	add(ProductSeed{Name: "Logo Cap", SKU: "HR-CAP-01", Price: dec("18.00"), Stock: stock(10)})
+	add(ProductSeed{Name: "Canvas Tote", SKU: "HR-TOTE-01", Price: dec("15.00"), Stock: stock(10)})
+	add(ProductSeed{Name: "Crew Socks", SKU: "HR-SOCK-01", Price: dec("9.99"), Stock: stock(20)})
+	add(ProductSeed{Name: "Steel Bottle", SKU: "HR-BTL-01", Price: dec("22.50"), Stock: stock(10),
+		CustomFields: []bc.CustomField{{Name: "material", Value: "stainless steel"}}})
 	add(ProductSeed{Name: "Gift Card (digital)", SKU: "GIFT-DIG", Type: "digital", Price: dec("25.00"), Tracking: bc.TrackingNone})
-	add(ProductSeed{Name: "Classic Tee", SKU: "TEE", Price: dec("22.00"), Variants: []VariantSeed{
-		{SKU: "TEE-S", Option: "Small", Stock: stock(10, 3, 2)},
-		{SKU: "TEE-M", Option: "Medium", Stock: stock(14, 4, 2)},
-		{SKU: "TEE-L", Option: "Large", Stock: stock(9, 2, 0)},
-	}})
-	add(ProductSeed{Name: "Wool Beanie", SKU: "BEANIE", Price: dec("18.00"), Variants: []VariantSeed{
-		{SKU: "BEANIE-GRY", Option: "Grey", Stock: stock(7, 1, 1)},
-		{SKU: "BEANIE-NVY", Option: "Navy", Stock: stock(5, 2, 0)},
-	}})
-	add(ProductSeed{Name: "Canvas Tote", SKU: "TOTE", Price: dec("16.00"), Tracking: bc.TrackingProduct, Stock: stock(30, 10, 5),
-		Variants: []VariantSeed{{SKU: "TOTE-NAT", Option: "Natural"}, {SKU: "TOTE-BLK", Option: "Black"}}})
-	add(ProductSeed{Name: "Espresso Beans 1kg", SKU: "BEANS-ESP", Price: dec("32.00"), Stock: stock(50, 0, 0)})
-	add(ProductSeed{Name: "Scented Candle", SKU: "CANDLE", Price: dec("12.00"), Variants: []VariantSeed{
-		{SKU: "CANDLE-CED", Option: "Cedar", Price: ptr(dec("13.00")), Stock: stock(6, 2, 2)},
-		{SKU: "CANDLE-LAV", Option: "Lavender", Stock: stock(4, 1, 0)},
-	}})
-	add(ProductSeed{Name: "Notebook A5", SKU: "NOTE-A5", Price: dec("6.75"), Stock: stock(60, 20, 15),
-		CustomFields: []bc.CustomField{{Name: "material", Value: "recycled paper"}}})
+	// Only in BigCommerce: tracked by product although sold in variants.
+	add(ProductSeed{Name: "Sticker Pack", SKU: "STK", Price: dec("4.00"), Tracking: bc.TrackingProduct, Stock: stock(30),
+		Variants: []VariantSeed{{SKU: "STK-A", Option: "Set A"}, {SKU: "STK-B", Option: "Set B"}}})
 	d.Orders = append(d.Orders,
 		s.MustAddOrder(OrderSeed{CustomerEmail: "ada@example.com", FirstName: "Ada", LastName: "Lovelace",
 			PaymentStatus: bc.PaymentAuthorized, ShippingCost: dec("5.00"),
-			Lines: []OrderLine{{SKU: "MUG-CER", Quantity: 2}, {SKU: "TEE-M", Quantity: 1}}}),
+			Lines: []OrderLine{{SKU: "HR-MUG-01", Quantity: 2}, {SKU: "HR-TEE-BLK-M", Quantity: 1}}}),
 		s.MustAddOrder(OrderSeed{CustomerEmail: "grace@example.com", FirstName: "Grace", LastName: "Hopper",
-			PaymentStatus: bc.PaymentAuthorized, Lines: []OrderLine{{SKU: "BEANS-ESP", Quantity: 1}, {SKU: "CANDLE-LAV", Quantity: 2}}}),
+			PaymentStatus: bc.PaymentAuthorized, Lines: []OrderLine{{SKU: "HR-SOCK-01", Quantity: 3}, {SKU: "HR-CAP-01", Quantity: 1}}}),
 	)
 	return d
 }

@@ -170,7 +170,7 @@ func TestControlAPIOnLoopback(t *testing.T) {
 	}
 	defer s.Close()
 	// No token needed on /__fake/.
-	resp, body := do(t, s, "POST", "/__fake/orders", "", ControlOrder{CustomerEmail: "cli@example.com", Lines: []ControlOrderLine{{SKU: "TEE-S", Quantity: 2}}}, nil)
+	resp, body := do(t, s, "POST", "/__fake/orders", "", ControlOrder{CustomerEmail: "cli@example.com", Lines: []ControlOrderLine{{SKU: "HR-TEE-BLK-S", Quantity: 2}}}, nil)
 	if resp.StatusCode != 201 {
 		t.Fatalf("create: %d %s", resp.StatusCode, body)
 	}
@@ -190,10 +190,10 @@ func TestControlAPIOnLoopback(t *testing.T) {
 	if o, _ := s.Order(created.ID); o.StatusID != 5 || o.Status != "Cancelled" {
 		t.Fatalf("after status: %+v", o)
 	}
-	resp, body = do(t, s, "GET", "/__fake/inventory?sku=TEE-S", "", nil, nil)
+	resp, body = do(t, s, "GET", "/__fake/inventory?sku=HR-TEE-BLK-S", "", nil, nil)
 	var inv ControlInventory
 	_ = json.Unmarshal(body, &inv)
-	if resp.StatusCode != 200 || inv.Tracking != "variant" || len(inv.Locations) != 3 || inv.Locations[0].OnHand != 8 || !inv.Locations[0].IsDefault {
+	if resp.StatusCode != 200 || inv.Tracking != "variant" || len(inv.Locations) != 3 || inv.Locations[0].OnHand != 3 || !inv.Locations[0].IsDefault {
 		t.Fatalf("inventory: %d %s", resp.StatusCode, body)
 	}
 	for _, bad := range []struct{ method, path string }{
@@ -212,7 +212,7 @@ func TestDemoSeed(t *testing.T) {
 	s := NewServer(WithoutRateLimit())
 	defer s.Close()
 	d := s.DemoSeed()
-	if len(d.Locations) != 3 || len(d.Products) != 10 || len(d.Orders) != 2 {
+	if len(d.Locations) != 3 || len(d.Products) != 9 || len(d.Orders) != 2 {
 		t.Fatalf("demo: %d locations %d products %d orders", len(d.Locations), len(d.Products), len(d.Orders))
 	}
 	modes := map[string]int{}
@@ -228,8 +228,8 @@ func TestDemoSeed(t *testing.T) {
 		}
 	}
 	// Product-tracked product sold in variants keeps stock under its own SKU.
-	if lvl, ok := s.StockLevel("TOTE", 0); !ok || lvl != 30 {
-		t.Fatalf("TOTE %d %v", lvl, ok)
+	if lvl, ok := s.StockLevel("STK", 0); !ok || lvl != 30 {
+		t.Fatalf("STK %d %v", lvl, ok)
 	}
 }
 
