@@ -2,6 +2,7 @@ package worker
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
@@ -168,5 +169,215 @@ func TestEndToEndOrderTwoInvoicesTwoLocations(t *testing.T) {
 	}
 	if got := sh.HL.Stock("SKU-B", sh.warehouse.ID).OnHand; !got.Equal(heartland.DecInt(19)) {
 		t.Errorf("SKU-B on hand at Warehouse = %v, want 19", got)
+	}
+}
+
+func TestEndToEndOrderAutoDistribute(t *testing.T) {
+	sh := newOrderShop(t, func(s *workflows.Settings, sh *orderShop) { s.AutoDistributeLocationID = sh.warehouse.ID })
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}, {SKU: "SKU-C", Quantity: 3}}})
+	sh.waitStage(t, id, workflows.OrderStageFulfilling)
+	hl := sh.heartlandOrder(t, id)
+	for _, l := range hl.Lines {
+		if l.ShipFromLocationID == nil || *l.ShipFromLocationID != sh.warehouse.ID {
+			t.Errorf("line %d ships from %v, want the Warehouse", l.ID, l.ShipFromLocationID)
+		}
+	}
+	if _, err := sh.HL.InvoiceOrderAt(hl.Order.ID, sh.warehouse.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Starter.HeartlandChanged(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageClosed)
+	if n := len(sh.BC.Shipments(id)); n != 1 {
+		t.Errorf("%d shipments, want 1", n)
+	}
+}
+
+func TestEndToEndOrderStatusesNotSynced(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	for _, status := range []int{bigcommerce.StatusPending, bigcommerce.StatusAwaitingPickup, bigcommerce.StatusRefunded} {
+		id := sh.order(t, bigcommercetest.OrderSeed{StatusID: status, Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}}})
+		sh.waitStage(t, id, workflows.OrderStageWaitingStatus)
+		if _, ok := sh.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(id)); ok {
+			t.Errorf("order %d in status %d reached Heartland", id, status)
+		}
+		if status == bigcommerce.StatusPending {
+			// Moving into a synced status brings it over.
+			if err := sh.BC.SetOrderStatus(id, bigcommerce.StatusAwaitingFulfillment); err != nil {
+				t.Fatal(err)
+			}
+			sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+		}
+	}
+}
+
+func TestEndToEndOrderNeedsAttention(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	cases := []struct {
+		name   string
+		seed   bigcommercetest.OrderSeed
+		reason string
+	}{
+		{"partial refund", bigcommercetest.OrderSeed{PartialRefund: true, Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 2}}}, "partially refunded"},
+		{"gift wrapping", bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1,
+			GiftWrapping: &bigcommercetest.GiftWrapping{Name: "Gold paper", Cost: dec("3.00")}}}}, "gift wrapping"},
+		{"customization", bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-B", Quantity: 1,
+			Modifiers: []bigcommerce.OrderProductOption{{DisplayName: "Engraving", DisplayValue: "ADA", Value: "ADA", Type: "Text field", Name: "Engraving"}}}}}, "Engraving"},
+	}
+	for _, tc := range cases {
+		id := sh.order(t, tc.seed)
+		st := sh.waitStage(t, id, workflows.OrderStageAttention)
+		if !strings.Contains(st.Attention, tc.reason) {
+			t.Errorf("%s: attention %q", tc.name, st.Attention)
+		}
+		if _, ok := sh.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(id)); ok {
+			t.Errorf("%s: order reached Heartland", tc.name)
+		}
+	}
+	waitFor(t, "errors list", func() bool {
+		items, err := sh.Starter.NeedsAttention(sh.ctx())
+		return err == nil && len(items) == len(cases)
+	})
+}
+
+func TestEndToEndOrderUnknownSKUThenRetry(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	sh.BC.AddProduct(bigcommercetest.ProductSeed{Name: "New Thing", SKU: "SKU-NEW", Price: dec("7.00"), Stock: map[int]int{0: 5}})
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}, {SKU: "SKU-NEW", Quantity: 1}}})
+	st := sh.waitStage(t, id, workflows.OrderStageAttention)
+	if !strings.Contains(st.Attention, "unknown SKU: SKU-NEW") {
+		t.Fatalf("attention %q", st.Attention)
+	}
+	if _, err := sh.Starter.RetryOrder(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	st = sh.waitStage(t, id, workflows.OrderStageAttention)
+	// The merchant creates the item, then retries.
+	sh.HL.AddItem(heartlandtest.ItemSeed{PublicID: "SKU-NEW", Description: "New Thing", Price: heartland.DecInt(7), Cost: heartland.DecInt(3)})
+	if _, err := sh.Starter.RetryOrder(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+	if hl := sh.heartlandOrder(t, id); len(hl.Lines) != 2 {
+		t.Errorf("Heartland order lines = %d, want 2", len(hl.Lines))
+	}
+	if _, err := sh.Starter.RetryOrder(sh.ctx(), sh.ConnectionID, id); !errors.Is(err, starter.ErrOrderRejected) {
+		t.Errorf("retry of a healthy order: %v, want a rejection", err)
+	}
+}
+
+func TestEndToEndOrderCancelledBeforeFulfillment(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 4}}})
+	sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+	if c := sh.HL.Stock("SKU-A", sh.website.ID).Committed; !c.Equal(heartland.DecInt(4)) {
+		t.Fatalf("committed %v, want 4", c)
+	}
+	if err := sh.BC.SetOrderStatus(id, bigcommerce.StatusCancelled); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageCancelled)
+	if hl := sh.heartlandOrder(t, id); hl.Order.Status != "canceled" {
+		t.Errorf("Heartland order %q, want canceled", hl.Order.Status)
+	}
+	if c := sh.HL.Stock("SKU-A", sh.website.ID).Committed; !c.IsZero() {
+		t.Errorf("cancelled order still commits %v", c)
+	}
+}
+
+func TestEndToEndOrderCancelledAfterPartialFulfillment(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}, {SKU: "SKU-B", Quantity: 1}}})
+	st := sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+	if _, err := sh.Starter.DistributeOrder(sh.ctx(), sh.ConnectionID, id, workflows.DistributeOrderRequest{
+		LocationID: sh.main.ID, Lines: []workflows.LineAssignment{{LineID: st.Lines[1].LineID, LocationID: sh.warehouse.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	hl := sh.heartlandOrder(t, id)
+	if _, err := sh.HL.InvoiceOrderAt(hl.Order.ID, sh.main.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Starter.HeartlandChanged(sh.ctx(), sh.ConnectionID, id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "first shipment", func() bool { return len(sh.BC.Shipments(id)) == 1 })
+	if err := sh.BC.SetOrderStatus(id, bigcommerce.StatusCancelled); err != nil {
+		t.Fatal(err)
+	}
+	st = sh.waitStage(t, id, workflows.OrderStageAttention)
+	if !strings.Contains(st.Attention, "after 1 shipment") {
+		t.Errorf("attention %q", st.Attention)
+	}
+	if hl := sh.heartlandOrder(t, id); hl.Order.Status == "canceled" {
+		t.Error("a partly fulfilled order was cancelled in Heartland")
+	}
+}
+
+func TestEndToEndOrderOutsideFulfillment(t *testing.T) {
+	sh := newOrderShop(t, func(s *workflows.Settings, sh *orderShop) {
+		s.OutsideFulfillment, s.FulfillmentLocationID = true, sh.warehouse.ID
+	})
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 2}}})
+	sh.waitStage(t, id, workflows.OrderStageFulfilling)
+	// The outside service ships the order in BigCommerce.
+	c, err := bigcommerce.New(sh.BC.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	products := sh.BC.OrderProducts(id)
+	if _, err := c.CreateShipment(sh.ctx(), id, bigcommerce.ShipmentCreate{OrderAddressID: products[0].OrderAddressID,
+		Items: []bigcommerce.ShipmentItem{{OrderProductID: products[0].ID, Quantity: 2}}}); err != nil {
+		t.Fatal(err)
+	}
+	sh.waitStage(t, id, workflows.OrderStageClosed)
+	hl := sh.heartlandOrder(t, id)
+	invoices := sh.HL.InvoicesOfOrder(hl.Order.ID)
+	if len(invoices) != 1 || invoices[0].Invoice.SourceLocationID != sh.warehouse.ID || !invoices[0].Invoice.Completed {
+		t.Fatalf("invoices %+v, want one completed at the Warehouse", invoices)
+	}
+	if hl.Order.Status != "closed" || len(hl.Payments) != 1 {
+		t.Errorf("Heartland order %q with %d payments", hl.Order.Status, len(hl.Payments))
+	}
+	if got := sh.HL.Stock("SKU-A", sh.warehouse.ID).OnHand; !got.Equal(heartland.DecInt(18)) {
+		t.Errorf("Warehouse on hand %v, want 18", got)
+	}
+}
+
+func TestEndToEndOrderDuplicateAndDroppedWebhooks(t *testing.T) {
+	sh := newOrderShop(t, func(s *workflows.Settings, _ *orderShop) { s.OrderSweepSeconds = 1 })
+	sh.BC.DuplicateWebhooks(true)
+	dup := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}}})
+	sh.waitStage(t, dup, workflows.OrderStageAwaitingDistribution)
+	sh.BC.DuplicateWebhooks(false)
+
+	// A webhook that never arrives: the sweep brings the order in.
+	for _, h := range sh.BC.Hooks() {
+		c, _ := bigcommerce.New(sh.BC.ClientConfig())
+		if _, err := c.DeleteHook(sh.ctx(), h.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropped := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-B", Quantity: 1}}})
+	sh.waitStage(t, dropped, workflows.OrderStageAwaitingDistribution)
+
+	// Exactly one Heartland order each, whatever path brought them.
+	count := map[string]int{}
+	for _, o := range sh.HL.Orders() {
+		count[o.Order.PublicID]++
+	}
+	for _, id := range []int{dup, dropped} {
+		if n := count[workflows.HeartlandOrderPublicID(id)]; n != 1 {
+			t.Errorf("order %d has %d Heartland orders, want 1", id, n)
+		}
+	}
+	// A manual import of the same order meets the same workflow.
+	settings := workflows.DefaultSettings()
+	settings.OrderSync, settings.SourceLocationID = true, sh.website.ID
+	if err := sh.Starter.OrderChanged(sh.ctx(), sh.ConnectionID, dup, settings); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sh.HL.Orders()); n != 2 {
+		t.Errorf("%d Heartland orders after a manual re-import, want 2", n)
 	}
 }

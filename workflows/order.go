@@ -180,9 +180,6 @@ func (o *order) call(ctx workflow.Context, activity any, result any, args ...any
 		f := workflow.ExecuteActivity(o.activityContext(ctx), activity, args...)
 		err := f.Get(ctx, result)
 		if err == nil {
-			if o.Stage == OrderStageAttention {
-				return o.setStage(ctx, o.resumeStage(), "")
-			}
 			return nil
 		}
 		if temporal.IsCanceledError(err) || ctx.Err() != nil {
@@ -215,7 +212,10 @@ func (o *order) needAttention(ctx workflow.Context, reason string) error {
 	if err := o.setStage(ctx, OrderStageAttention, reason); err != nil {
 		return err
 	}
-	return workflow.Await(ctx, func() bool { return o.retries > o.seenRetry || o.bcChanged > o.seenBC })
+	// Only what happens from now on counts: an older, already handled
+	// wake-up must not send the order round again at once.
+	retries, changes := o.retries, o.bcChanged
+	return workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > changes })
 }
 
 // consumeWakeups marks every pending signal and retry as seen.

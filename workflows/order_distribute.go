@@ -50,25 +50,36 @@ func (o *order) distribute(ctx workflow.Context) error {
 // the Heartland order when BigCommerce cancelled or declined it before
 // anything shipped. After a shipment it asks a person instead.
 func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
-	snap, err := o.read(ctx)
-	if err != nil {
-		return false, err
-	}
-	switch {
-	case snap.StatusID == bcCancelled || snap.StatusID == bcDeclined:
-		if len(o.Invoices) > 0 {
-			return false, o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", snap.Status, len(o.Invoices)))
-		}
-		if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
-			ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
+	for {
+		snap, err := o.read(ctx)
+		if err != nil {
 			return false, err
 		}
-		workflow.GetLogger(ctx).Info("Order cancelled in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID)
-		return true, o.setStage(ctx, OrderStageCancelled, "")
-	case snap.StatusID == bcPartiallyRefunded:
-		return false, o.needAttention(ctx, "partially refunded in BigCommerce: settle it by hand")
+		switch {
+		case snap.StatusID == bcCancelled || snap.StatusID == bcDeclined:
+			if len(o.Invoices) == 0 {
+				if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+					ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
+					return false, err
+				}
+				workflow.GetLogger(ctx).Info("Order cancelled in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID)
+				return true, o.setStage(ctx, OrderStageCancelled, "")
+			}
+			// Stays in attention for as long as BigCommerce says cancelled.
+			if err := o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", snap.Status, len(o.Invoices))); err != nil {
+				return false, err
+			}
+		case snap.StatusID == bcPartiallyRefunded:
+			if err := o.needAttention(ctx, "partially refunded in BigCommerce: settle it by hand"); err != nil {
+				return false, err
+			}
+		default:
+			if o.Stage == OrderStageAttention {
+				return false, o.setStage(ctx, o.resumeStage(), "")
+			}
+			return false, nil
+		}
 	}
-	return false, nil
 }
 
 // validateDistribute rejects, before anything is written to history,
