@@ -145,6 +145,7 @@ func addSettingFlags(f *pflag.FlagSet) {
 	f.Int64("fulfillment-location", 0, "location for invoices of outside fulfillment (0: unset)")
 	f.Bool("order-sync", false, "import BigCommerce orders into Heartland")
 	f.Bool("inventory-sync", false, "push Heartland quantities to BigCommerce")
+	f.Int("order-sweep-seconds", 0, "how often to look for orders a webhook missed (0: every 60 s)")
 }
 
 // applySettingFlags changes only the settings whose flags were given.
@@ -169,6 +170,9 @@ func applySettingFlags(f *pflag.FlagSet, s *workflows.Settings) error {
 		if f.Changed(name) {
 			*dst, _ = f.GetInt64(name)
 		}
+	}
+	if f.Changed("order-sweep-seconds") {
+		s.OrderSweepSeconds, _ = f.GetInt("order-sweep-seconds")
 	}
 	for name, dst := range map[string]*bool{
 		"outside-fulfillment": &s.OutsideFulfillment,
