@@ -28,4 +28,5 @@ func Register(r sdkworker.Registry, deps Dependencies) {
 	r.RegisterActivity(&activities.Webhooks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
 	registerInventory(r, deps)
 	registerOrders(r, deps)
+	registerCatalog(r, deps)
 }

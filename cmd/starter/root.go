@@ -57,7 +57,7 @@ func newRootCommand(out io.Writer) *cobra.Command {
 	pf.DurationVar(&a.timeout, "timeout", 30*time.Second, "how long to wait for an answer")
 	pf.BoolVar(&a.json, "json", false, "print JSON instead of text")
 	root.AddCommand(newConnectionCommand(a), newSyncCommand(a), newInventoryCommand(a),
-		newOrdersCommand(a), newErrorsCommand(a), newSandboxCommand(a))
+		newOrdersCommand(a), newErrorsCommand(a), newSandboxCommand(a), newCatalogCommand(a))
 	return root
 }
 

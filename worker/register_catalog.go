@@ -1,0 +1,6 @@
+package worker
+
+import sdkworker "go.temporal.io/sdk/worker"
+
+// registerCatalog registers the catalog workflows and activities.
+func registerCatalog(r sdkworker.Registry, deps Dependencies) {}
