@@ -178,3 +178,26 @@ func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary,
 		}
 	}
 }
+
+// HeartlandOrderChanged finds the running order workflow that carries a
+// Heartland sales order (by the HrbcHeartlandOrderID search attribute) and
+// tells it to look for new invoices now. Heartland's webhooks name its own
+// order id, not BigCommerce's, so the visibility store translates.
+func (c *Client) HeartlandOrderChanged(ctx context.Context, connectionID string, heartlandOrderID int64) error {
+	query := fmt.Sprintf("WorkflowType = 'Order' AND ExecutionStatus = 'Running' AND HrbcConnection = %s AND HrbcHeartlandOrderID = %s",
+		quote(connectionID), quote(strconv.FormatInt(heartlandOrderID, 10)))
+	resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+	if err != nil {
+		return fmt.Errorf("find the order of Heartland order %d: %w", heartlandOrderID, err)
+	}
+	for _, e := range resp.GetExecutions() {
+		conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
+		if !ok {
+			continue
+		}
+		if err := c.HeartlandChanged(ctx, conn, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

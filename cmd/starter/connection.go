@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -30,16 +32,13 @@ func newConnectionCreateCommand(a *app) *cobra.Command {
 			if err := applySettingFlags(cmd.Flags(), &settings); err != nil {
 				return err
 			}
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			status, err := st.CreateConnection(ctx, args[0], settings)
-			if err != nil {
-				return err
-			}
-			return a.printStatus(status)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				status, err := st.CreateConnection(ctx, args[0], settings)
+				if err != nil {
+					return err
+				}
+				return a.printStatus(status)
+			})
 		},
 	}
 	addSettingFlags(cmd.Flags())
@@ -52,29 +51,26 @@ func newConnectionConfigureCommand(a *app) *cobra.Command {
 		Short: "Change the settings named by the flags; the others stay as they are",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			current, err := st.ConnectionStatus(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			settings := workflows.DefaultSettings()
-			if current.Settings != nil {
-				settings = *current.Settings
-			}
-			if err := applySettingFlags(cmd.Flags(), &settings); err != nil {
-				return err
-			}
-			// The version read above guards against overwriting a change made
-			// by someone else between the read and this write.
-			status, err := st.ConfigureConnection(ctx, args[0], settings, current.Version)
-			if err != nil {
-				return err
-			}
-			return a.printStatus(status)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				current, err := st.ConnectionStatus(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				settings := workflows.DefaultSettings()
+				if current.Settings != nil {
+					settings = *current.Settings
+				}
+				if err := applySettingFlags(cmd.Flags(), &settings); err != nil {
+					return err
+				}
+				// The version read above guards against overwriting a change made
+				// by someone else between the read and this write.
+				status, err := st.ConfigureConnection(ctx, args[0], settings, current.Version)
+				if err != nil {
+					return err
+				}
+				return a.printStatus(status)
+			})
 		},
 	}
 	addSettingFlags(cmd.Flags())
@@ -87,16 +83,13 @@ func newConnectionShowCommand(a *app) *cobra.Command {
 		Short: "Print a connection's settings and status",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			status, err := st.ConnectionStatus(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			return a.printStatus(status)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				status, err := st.ConnectionStatus(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.printStatus(status)
+			})
 		},
 	}
 }
@@ -107,22 +100,19 @@ func newConnectionListCommand(a *app) *cobra.Command {
 		Short: "List running connections",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			ids, err := st.ListConnections(ctx)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return a.printJSON(ids)
-			}
-			for _, id := range ids {
-				fmt.Fprintln(a.out, id)
-			}
-			return nil
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				ids, err := st.ListConnections(ctx)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return a.printJSON(ids)
+				}
+				for _, id := range ids {
+					fmt.Fprintln(a.out, id)
+				}
+				return nil
+			})
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -41,25 +42,22 @@ func newOrdersListCommand(a *app) *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.ConnectionID = connectionFlag(cmd)
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			orders, err := st.ListOrders(ctx, f)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return a.printJSON(orders)
-			}
-			w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ORDER\tSTAGE\tHEARTLAND\tATTENTION")
-			for _, o := range orders {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", o.OrderID, o.Stage, orDash(o.HeartlandOrderID), o.Attention)
-			}
-			fmt.Fprintf(w, "\n(Temporal UI query: %s)\n", f.Query())
-			return w.Flush()
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				orders, err := st.ListOrders(ctx, f)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return a.printJSON(orders)
+				}
+				w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "ORDER\tSTAGE\tHEARTLAND\tATTENTION")
+				for _, o := range orders {
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", o.OrderID, o.Stage, orDash(o.HeartlandOrderID), o.Attention)
+				}
+				fmt.Fprintf(w, "\n(Temporal UI query: %s)\n", f.Query())
+				return w.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&f.Stage, "stage", "", "only orders in this stage (e.g. awaiting_distribution)")
@@ -77,16 +75,13 @@ func newOrdersShowCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			o, err := st.OrderStatus(ctx, connectionFlag(cmd), id)
-			if err != nil {
-				return err
-			}
-			return a.printOrder(o)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				o, err := st.OrderStatus(ctx, connectionFlag(cmd), id)
+				if err != nil {
+					return err
+				}
+				return a.printOrder(o)
+			})
 		},
 	}
 }
@@ -116,16 +111,13 @@ func newOrdersDistributeCommand(a *app) *cobra.Command {
 			if req.LocationID == 0 && len(req.Lines) == 0 {
 				return &usageError{fmt.Errorf("give --location or at least one --line")}
 			}
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			o, err := st.DistributeOrder(ctx, connectionFlag(cmd), id, req)
-			if err != nil {
-				return err
-			}
-			return a.printOrder(o)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				o, err := st.DistributeOrder(ctx, connectionFlag(cmd), id, req)
+				if err != nil {
+					return err
+				}
+				return a.printOrder(o)
+			})
 		},
 	}
 	cmd.Flags().Int64Var(&location, "location", 0, "Heartland location for every line not named by --line")
@@ -143,16 +135,13 @@ func newOrdersRetryCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			o, err := st.RetryOrder(ctx, connectionFlag(cmd), id)
-			if err != nil {
-				return err
-			}
-			return a.printOrder(o)
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				o, err := st.RetryOrder(ctx, connectionFlag(cmd), id)
+				if err != nil {
+					return err
+				}
+				return a.printOrder(o)
+			})
 		},
 	}
 }
@@ -167,24 +156,21 @@ func newOrdersImportCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			conn := connectionFlag(cmd)
-			status, err := st.ConnectionStatus(ctx, conn)
-			if err != nil {
-				return err
-			}
-			if status.Settings == nil || !status.Settings.OrderSync {
-				return fmt.Errorf("connection %q has order sync off: `starter connection configure %s --order-sync --source-location L`", conn, conn)
-			}
-			if err := st.OrderChanged(ctx, conn, id, *status.Settings); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "order %d handed to workflow %s\n", id, workflows.OrderWorkflowID(conn, id))
-			return nil
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				conn := connectionFlag(cmd)
+				status, err := st.ConnectionStatus(ctx, conn)
+				if err != nil {
+					return err
+				}
+				if status.Settings == nil || !status.Settings.OrderSync {
+					return fmt.Errorf("connection %q has order sync off: `starter connection configure %s --order-sync --source-location L`", conn, conn)
+				}
+				if err := st.OrderChanged(ctx, conn, id, *status.Settings); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "order %d handed to workflow %s\n", id, workflows.OrderWorkflowID(conn, id))
+				return nil
+			})
 		},
 	}
 }
@@ -195,27 +181,24 @@ func newErrorsCommand(a *app) *cobra.Command {
 		Short: "List everything that needs a person, with the reason",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, st, done, err := a.dial(cmd)
-			if err != nil {
-				return err
-			}
-			defer done()
-			items, err := st.NeedsAttention(ctx)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return a.printJSON(items)
-			}
-			w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "WORKFLOW\tSTAGE\tREASON")
-			for _, it := range items {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", it.WorkflowID, it.Stage, it.Reason)
-			}
-			if len(items) == 0 {
-				fmt.Fprintln(w, "(nothing needs attention)")
-			}
-			return w.Flush()
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				items, err := st.NeedsAttention(ctx)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return a.printJSON(items)
+				}
+				w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "WORKFLOW\tSTAGE\tREASON")
+				for _, it := range items {
+					fmt.Fprintf(w, "%s\t%s\t%s\n", it.WorkflowID, it.Stage, it.Reason)
+				}
+				if len(items) == 0 {
+					fmt.Fprintln(w, "(nothing needs attention)")
+				}
+				return w.Flush()
+			})
 		},
 	}
 }

@@ -76,6 +76,17 @@ func (a *app) dial(cmd *cobra.Command) (context.Context, *starter.Client, func()
 	return ctx, starter.New(c, a.cfg.TaskQueue), func() { cancel(); c.Close() }, nil
 }
 
+// withStarter dials Temporal, runs f with the starter client and releases
+// both; every command that talks to workflows goes through it.
+func (a *app) withStarter(cmd *cobra.Command, f func(ctx context.Context, st *starter.Client) error) error {
+	ctx, st, done, err := a.dial(cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return f(ctx, st)
+}
+
 // quietLogger keeps the SDK's informational chatter out of CLI output.
 type quietLogger struct{}
 
