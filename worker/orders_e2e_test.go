@@ -2,6 +2,8 @@ package worker
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -375,5 +377,56 @@ func TestEndToEndOrderDuplicateAndDroppedWebhooks(t *testing.T) {
 	}
 	if n := len(sh.HL.Orders()); n != 2 {
 		t.Errorf("%d Heartland orders after a manual re-import, want 2", n)
+	}
+}
+
+func TestEndToEndBigCommerceWebhookIntake(t *testing.T) {
+	sh := newOrderShop(t, nil)
+	// An order whose creation webhook is never sent: only the deliveries
+	// below can bring it in (the sweep runs once a minute).
+	sh.BC.HoldWebhooks()
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-C", Quantity: 1}}})
+	post := func(secret, body string) int {
+		req, err := http.NewRequest(http.MethodPost, sh.Intake.URL+"/webhooks/bigcommerce/"+sh.ConnectionID, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if secret != "" {
+			req.Header.Set(starter.BigCommerceSecretHeader, secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	created := fmt.Sprintf(`{"scope":"store/order/created","store_id":"1","data":{"type":"order","id":%d},"hash":"x","created_at":1,"producer":"stores/x"}`, id)
+	for name, secret := range map[string]string{"no secret": "", "wrong secret": "not-the-secret-at-all"} {
+		if code := post(secret, created); code != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", name, code)
+		}
+	}
+	if _, err := sh.Starter.OrderStatus(sh.ctx(), sh.ConnectionID, id); !errors.Is(err, starter.ErrOrderNotFound) {
+		t.Fatalf("an unauthenticated webhook started something: %v", err)
+	}
+	if code := post(testWebhookSecret, `{"scope":`); code != http.StatusBadRequest {
+		t.Errorf("malformed body: %d, want 400", code)
+	}
+	if code := post(testWebhookSecret, `{"scope":"store/product/created","data":{"type":"product","id":5}}`); code/100 != 2 {
+		t.Errorf("product webhook: %d, want 2xx", code)
+	}
+	// A shipment webhook names the order in camelCase orderId.
+	shipment := fmt.Sprintf(`{"scope":"store/shipment/created","store_id":"1","data":{"type":"shipment","id":9,"orderId":%d}}`, id)
+	if code := post(testWebhookSecret, shipment); code/100 != 2 {
+		t.Fatalf("shipment webhook: %d", code)
+	}
+	// Duplicates meet the same workflow.
+	if code := post(testWebhookSecret, created); code/100 != 2 {
+		t.Fatalf("created webhook: %d", code)
+	}
+	sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+	if n := len(sh.HL.Orders()); n != 1 {
+		t.Errorf("%d Heartland orders, want 1", n)
 	}
 }

@@ -1,0 +1,251 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+)
+
+// orderFixture is both fakes with one connection and a small catalog.
+type orderFixture struct {
+	bc       *bigcommercetest.Server
+	hl       *heartlandtest.Server
+	acts     *Orders
+	website  heartland.Location
+	main     heartland.Location
+	orderID  int
+	itemA    int64
+	ctx      context.Context
+	customer CustomerRef
+}
+
+func newOrderFixture(t *testing.T) *orderFixture {
+	t.Helper()
+	f := &orderFixture{ctx: context.Background()}
+	f.bc = bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
+	t.Cleanup(f.bc.Close)
+	f.hl = heartlandtest.NewServer()
+	t.Cleanup(f.hl.Close)
+	f.main = f.hl.AddLocation("01", "Main Street", "Register 1")
+	f.website = f.hl.AddLocation("WEB", "Website", "Web Station")
+	f.itemA = f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "SKU-A", Description: "A", Price: heartland.DecInt(10), Cost: heartland.DecInt(4)}).ID
+	f.hl.SetStock("SKU-A", f.main.ID, heartland.DecInt(10))
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "A", SKU: "SKU-A", Price: decimal.RequireFromString("10.00"), Stock: map[int]int{0: 10}})
+	o, err := f.bc.AddOrder(bigcommercetest.OrderSeed{CustomerEmail: "Ada@Example.com", FirstName: "Ada", LastName: "Lovelace",
+		ShippingCost: decimal.RequireFromString("5.00"), Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.orderID = o.ID
+	bcClient, err := bigcommerce.New(f.bc.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hlClient, err := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token), RequestsPerSecond: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := NewConnections()
+	conns.Add("shop", Clients{BigCommerce: bcClient, Heartland: hlClient})
+	f.acts = &Orders{Connections: conns}
+	return f
+}
+
+func (f *orderFixture) snapshot(t *testing.T) OrderSnapshot {
+	t.Helper()
+	snap, err := f.acts.ReadOrder(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: f.orderID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// importOrder runs the import activities the way the workflow does.
+func (f *orderFixture) importOrder(t *testing.T) SalesOrderRef {
+	t.Helper()
+	snap := f.snapshot(t)
+	cust, err := f.acts.EnsureCustomer(f.ctx, EnsureCustomerRequest{ConnectionID: "shop", Email: snap.Email, Billing: snap.Billing, Shipping: snap.Shipping})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.customer = cust
+	ref, err := f.acts.EnsureSalesOrder(f.ctx, EnsureSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1", Customer: cust,
+		SourceLocationID: f.website.ID, ShippingCharge: snap.ShippingCharge,
+		Lines: []SalesLine{{OrderProductID: snap.Lines[0].OrderProductID, ItemID: f.itemA, Quantity: 2, UnitPrice: snap.Lines[0].UnitPrice}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func TestReadOrderSnapshot(t *testing.T) {
+	f := newOrderFixture(t)
+	snap := f.snapshot(t)
+	if snap.StatusID != 11 || snap.PaymentStatus != "authorized" || snap.Email != "Ada@Example.com" ||
+		snap.ShippingCharge != "5.00" || len(snap.Lines) != 1 || snap.Lines[0].SKU != "SKU-A" ||
+		snap.Lines[0].UnitPrice != "10.00" || snap.OrderAddressID == 0 || snap.Lines[0].Unsupported != "" {
+		t.Errorf("snapshot = %+v", snap)
+	}
+}
+
+func TestImportIsIdempotent(t *testing.T) {
+	f := newOrderFixture(t)
+	first := f.importOrder(t)
+	again := f.importOrder(t)
+	if !first.Created || again.Created || first.ID != again.ID || len(again.Lines) != 1 || again.Lines[0].LineID != first.Lines[0].LineID {
+		t.Fatalf("first %+v, again %+v", first, again)
+	}
+	orders := f.hl.Orders()
+	if len(orders) != 1 || orders[0].Order.Status != "open" || len(orders[0].Lines) != 1 {
+		t.Fatalf("Heartland orders = %+v", orders)
+	}
+	// One customer, found by email whatever its case, with one address (billing = shipping).
+	c, ok := f.hl.CustomerByEmail("ada@example.com")
+	if !ok || c.ID != f.customer.CustomerID || f.customer.BillingAddressID != f.customer.ShippingAddressID {
+		t.Errorf("customer %+v %v, ref %+v", c, ok, f.customer)
+	}
+	if st := f.hl.Stock("SKU-A", f.website.ID); !st.Committed.Equal(heartland.DecInt(2)) {
+		t.Errorf("open order commits %v, want 2", st.Committed)
+	}
+}
+
+func TestEnsureSalesOrderCompletesAfterACrash(t *testing.T) {
+	f := newOrderFixture(t)
+	snap := f.snapshot(t)
+	cust, err := f.acts.EnsureCustomer(f.ctx, EnsureCustomerRequest{ConnectionID: "shop", Email: snap.Email, Billing: snap.Billing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A crash after the create and before the lines: the order exists, empty and pending.
+	hl := f.acts.Connections.clients["shop"].Heartland
+	station := f.website.Stations[0].ID
+	if _, err := hl.CreateSalesOrder(f.ctx, heartland.SalesOrderFields{PublicID: heartland.String("BC-1"), Status: heartland.String("pending"),
+		SourceLocationID: heartland.ID(f.website.ID), StationID: heartland.ID(station), CustomerID: heartland.ID(cust.CustomerID)}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := f.acts.EnsureSalesOrder(f.ctx, EnsureSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1", Customer: cust,
+		SourceLocationID: f.website.ID, Lines: []SalesLine{{OrderProductID: 1, ItemID: f.itemA, Quantity: 2, UnitPrice: "10.00"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Created || ref.Status != "open" || len(ref.Lines) != 1 {
+		t.Fatalf("ref %+v", ref)
+	}
+	if orders := f.hl.Orders(); len(orders) != 1 || len(orders[0].Lines) != 1 || orders[0].Order.Status != "open" {
+		t.Fatalf("orders %+v", orders)
+	}
+}
+
+func TestFulfillmentActivitiesAreIdempotent(t *testing.T) {
+	f := newOrderFixture(t)
+	ref := f.importOrder(t)
+	snap := f.snapshot(t)
+	if err := f.acts.DistributeLines(f.ctx, DistributeRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID,
+		Lines: []LineLocation{{LineID: ref.Lines[0].LineID, LocationID: f.main.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.hl.InvoiceOrderAt(ref.ID, f.main.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoices, err := f.acts.ListInvoices(f.ctx, InvoicesRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID})
+	if err != nil || len(invoices) != 1 || !invoices[0].Completed || invoices[0].Lines[0].Quantity != 2 || invoices[0].LocationID != f.main.ID {
+		t.Fatalf("invoices %+v %v", invoices, err)
+	}
+	for range 2 {
+		if _, err := f.acts.CapturePayment(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: f.orderID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.acts.CreateShipment(f.ctx, ShipmentRequest{ConnectionID: "shop", OrderID: f.orderID, InvoiceID: inv.ID,
+			OrderAddressID: snap.OrderAddressID, Items: []ShipmentItem{{OrderProductID: snap.Lines[0].OrderProductID, Quantity: 2}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.acts.RecordInvoicePayment(f.ctx, InvoicePaymentRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID,
+			InvoiceID: inv.ID, Amount: invoices[0].Total}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	captures := 0
+	for _, tx := range f.bc.Transactions(f.orderID) {
+		if tx.Event == "capture" {
+			captures++
+		}
+	}
+	if captures != 1 || len(f.bc.Shipments(f.orderID)) != 1 {
+		t.Errorf("captures %d, shipments %d, want 1 and 1", captures, len(f.bc.Shipments(f.orderID)))
+	}
+	o, _ := f.hl.OrderByPublicID("BC-1")
+	if len(o.Payments) != 1 || !o.Payments[0].Amount.Equal(heartland.DecInt(20)) {
+		t.Errorf("payments %+v", o.Payments)
+	}
+	if len(f.hl.PaymentTypes()) == 0 {
+		t.Error("no payment type created")
+	}
+	for range 2 {
+		if err := f.acts.SetSalesOrderStatus(f.ctx, SalesOrderStatusRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID, Status: "closed"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.acts.SetOrderStatus(f.ctx, OrderStatusRequest{ConnectionID: "shop", OrderID: f.orderID, StatusID: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o, _ := f.hl.OrderByPublicID("BC-1"); o.Order.Status != "closed" {
+		t.Errorf("Heartland order %q", o.Order.Status)
+	}
+}
+
+func TestOrderActivityErrorsAreClassified(t *testing.T) {
+	f := newOrderFixture(t)
+	var appErr *temporal.ApplicationError
+
+	_, err := f.acts.ReadOrder(f.ctx, OrderRequest{ConnectionID: "nobody", OrderID: f.orderID})
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != ErrTypeUnknownConnection {
+		t.Errorf("unknown connection: %v", err)
+	}
+	_, err = f.acts.ReadOrder(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: 999999})
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != ErrTypeBigCommerceRejected {
+		t.Errorf("missing order: %v, want a non-retryable rejection", err)
+	}
+	f.hl.RateLimitNext("GET /sales/orders", 1, 7*time.Second)
+	_, err = f.acts.FindSalesOrder(f.ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})
+	if !errors.As(err, &appErr) || appErr.Type() != ErrTypeRateLimited || appErr.NextRetryDelay() != 7*time.Second {
+		t.Errorf("429: %v, want RateLimited with a 7s delay", err)
+	}
+	f.hl.FailNext("GET /sales/orders", 503, 1)
+	_, err = f.acts.FindSalesOrder(f.ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})
+	if err == nil || errors.As(err, &appErr) {
+		t.Errorf("503: %v, want a plain (retryable) error", err)
+	}
+	_, err = f.acts.EnsureCustomer(f.ctx, EnsureCustomerRequest{ConnectionID: "shop"})
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
+		t.Errorf("no email: %v", err)
+	}
+}
+
+func TestUnsupportedLines(t *testing.T) {
+	f := newOrderFixture(t)
+	wrapped, err := f.bc.AddOrder(bigcommercetest.OrderSeed{CustomerEmail: "x@example.com", Lines: []bigcommercetest.OrderLine{
+		{SKU: "SKU-A", Quantity: 1, GiftWrapping: &bigcommercetest.GiftWrapping{Name: "Gold", Cost: decimal.RequireFromString("2")}},
+		{SKU: "SKU-A", Quantity: 1, Modifiers: []bigcommerce.OrderProductOption{{DisplayName: "Monogram", Type: "Multiple choice", Name: "Monogram"}}},
+		{SKU: "SKU-A", Quantity: 1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := f.acts.ReadOrder(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: wrapped.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Lines[0].Unsupported != "gift wrapping" || snap.Lines[1].Unsupported == "" || snap.Lines[2].Unsupported != "" {
+		t.Errorf("unsupported reasons: %q %q %q", snap.Lines[0].Unsupported, snap.Lines[1].Unsupported, snap.Lines[2].Unsupported)
+	}
+}
