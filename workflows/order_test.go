@@ -429,3 +429,54 @@ func TestOrderContinueAsNewKeepsState(t *testing.T) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", err)
 	}
 }
+
+func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
+	w := newOrderWorld()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(Order)
+	env.RegisterActivity(&activities.Orders{})
+	// EnsureSalesOrder takes ten minutes; a distribute arriving meanwhile
+	// finds the order still importing and is refused.
+	env.OnActivity(orderActivities.EnsureSalesOrder, mock.Anything, mock.Anything).After(10*time.Minute).Return(
+		func(_ context.Context, req activities.EnsureSalesOrderRequest) (activities.SalesOrderRef, error) {
+			w.hlOrder = 900
+			ref := activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
+			for i, l := range req.Lines {
+				ref.Lines = append(ref.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID, ItemID: l.ItemID, Quantity: l.Quantity})
+			}
+			return ref, nil
+		}).Once()
+	var early, late *updateResultAny
+	env.RegisterDelayedCallback(func() {
+		early = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1})
+	}, 5*time.Minute)
+	// A distribute whose activity is still running makes a second one wait
+	// its turn: it is refused rather than interleaved.
+	env.OnActivity(orderActivities.DistributeLines, mock.Anything, mock.Anything).After(time.Minute).Return(
+		func(_ context.Context, req activities.DistributeRequest) error {
+			for _, l := range req.Lines {
+				w.distributed[l.LineID] = l.LocationID
+			}
+			return nil
+		})
+	env.RegisterDelayedCallback(func() {
+		update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 2})
+	}, 20*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		late = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1})
+	}, 20*time.Minute+30*time.Second)
+	// The slow mocks above come first; the world's answer the rest.
+	w.install(env)
+	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, time.Hour)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if early == nil || early.rejected == nil {
+		t.Error("distribute during import was accepted")
+	}
+	if late == nil || late.rejected == nil {
+		t.Error("distribute during a running distribute was accepted")
+	}
+	if w.distributed[70] != 2 || w.distributed[71] != 2 {
+		t.Errorf("distributed %v, want both lines at 2", w.distributed)
+	}
+}
