@@ -438,7 +438,7 @@ func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
 	env.RegisterActivity(&activities.Orders{})
 	// EnsureSalesOrder takes ten minutes; a distribute arriving meanwhile
 	// finds the order still importing and is refused.
-	env.OnActivity(orderActivities.EnsureSalesOrder, mock.Anything, mock.Anything).After(10*time.Minute).Return(
+	env.OnActivity(orderActivities.EnsureSalesOrder, mock.Anything, mock.Anything).After(10 * time.Minute).Return(
 		func(_ context.Context, req activities.EnsureSalesOrderRequest) (activities.SalesOrderRef, error) {
 			w.hlOrder = 900
 			ref := activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
