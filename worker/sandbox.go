@@ -69,11 +69,13 @@ func StartSandbox(ip string, bigCommercePort, heartlandPort int, logger *slog.Lo
 	}, nil
 }
 
-// DemoSettings are the demo connection's settings: orders come in at the
-// Website location and wait for an admin to distribute them.
+// DemoSettings are the demo connection's settings: every location's stock
+// shows on the store, orders come in at the Website location and wait for
+// an admin to distribute them.
 func (s *Sandbox) DemoSettings() workflows.Settings {
 	settings := workflows.DefaultSettings()
 	settings.OrderSync = true
+	settings.InventorySync = true
 	settings.SourceLocationID = s.WebsiteLocationID
 	return settings
 }

@@ -48,12 +48,20 @@ func (c *connection) ensureFollowers(ctx workflow.Context) {
 	}
 	wasOn := func(on func(Settings) bool) bool { return c.previous != nil && on(*c.previous) }
 	orderSync := func(s Settings) bool { return s.OrderSync }
+	inventorySync := func(s Settings) bool { return s.InventorySync }
 	switch {
 	case s.OrderSync:
 		c.ensureFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), OrderSweep,
 			OrderSweepInput{ConnectionID: c.ConnectionID, Settings: s}, SweepSettingsSignal)
 	case wasOn(orderSync):
 		c.tellFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), SweepSettingsSignal)
+	}
+	switch {
+	case s.InventorySync:
+		c.ensureFollower(ctx, InventoryWorkflowID(c.ConnectionID), InventorySync,
+			InventorySyncInput{ConnectionID: c.ConnectionID, Settings: s}, InventorySettingsSignal)
+	case wasOn(inventorySync):
+		c.tellFollower(ctx, InventoryWorkflowID(c.ConnectionID), InventorySettingsSignal)
 	}
 }
 

@@ -44,6 +44,8 @@ func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env.RegisterWorkflow(OrderSweep)
 	// Followers are mocked: these tests are about the connection itself.
 	env.OnWorkflow(OrderSweep, mock.Anything, mock.Anything).Return(nil)
+	env.RegisterWorkflow(InventorySync)
+	env.OnWorkflow(InventorySync, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterActivity(&activities.Webhooks{})
 	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
 	return env
@@ -196,11 +198,17 @@ func TestConnectionRejectsInvalidStartInput(t *testing.T) {
 	}
 }
 
-func TestConnectionStartsOrderSweepWhenOrderSyncTurnsOn(t *testing.T) {
+func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Connection)
 	env.RegisterWorkflow(OrderSweep)
+	env.RegisterWorkflow(InventorySync)
+	var inventory []InventorySyncInput
+	env.OnWorkflow(InventorySync, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in InventorySyncInput) error {
+		inventory = append(inventory, in)
+		return nil
+	})
 	env.RegisterActivity(&activities.Webhooks{})
 	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
 	var started []OrderSweepInput
@@ -214,14 +222,19 @@ func TestConnectionStartsOrderSweepWhenOrderSyncTurnsOn(t *testing.T) {
 		env.UpdateWorkflow(ConfigureUpdate, "u1", r.callbacks(), ConfigureRequest{Settings: off})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		if len(started) != 0 {
-			t.Errorf("sweep started with order sync off: %+v", started)
+		if len(started) != 0 || len(inventory) != 0 {
+			t.Errorf("followers started with syncs off: %+v %+v", started, inventory)
 		}
-		env.UpdateWorkflow(ConfigureUpdate, "u2", r.callbacks(), ConfigureRequest{Settings: validSettings()})
+		on := validSettings()
+		on.InventorySync = true
+		env.UpdateWorkflow(ConfigureUpdate, "u2", r.callbacks(), ConfigureRequest{Settings: on})
 	}, 2*time.Minute)
 	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 3*time.Minute)
 	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme"})
 	if len(started) != 1 || started[0].ConnectionID != "acme" || !started[0].Settings.OrderSync {
 		t.Fatalf("sweeps started: %+v, want one for acme with order sync", started)
+	}
+	if len(inventory) != 1 || inventory[0].ConnectionID != "acme" || !inventory[0].Settings.InventorySync {
+		t.Fatalf("inventory syncs started: %+v, want one for acme", inventory)
 	}
 }

@@ -1,0 +1,250 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// maxSeenIDs bounds the transaction ids remembered at the watermark.
+const maxSeenIDs = 1000
+
+// InventoryChangesInput asks for one incremental round.
+type InventoryChangesInput struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Scope says which quantities count and where they go.
+	Scope InventoryScope `json:"scope"`
+	// Since is the watermark: Heartland stock movements created at or after
+	// it are read. Zero skips polling (only ItemIDs are recomputed).
+	Since time.Time `json:"since,omitzero"`
+	// SeenIDs are the movements at Since already handled.
+	SeenIDs []int64 `json:"seen_ids,omitempty"`
+	// ItemIDs are Heartland items to recompute whatever the poll says.
+	ItemIDs []int64 `json:"item_ids,omitempty"`
+}
+
+// InventoryChangesResult is what a round did and the next watermark.
+type InventoryChangesResult struct {
+	// Since is the next watermark.
+	Since time.Time `json:"since,omitzero"`
+	// SeenIDs are the movements at the next watermark already handled.
+	SeenIDs []int64 `json:"seen_ids,omitempty"`
+	// Movements counts new Heartland stock movements read.
+	Movements int `json:"movements"`
+	// FullSnapshot is set when Heartland has no movement feed and the
+	// whole values collection was compared instead.
+	FullSnapshot bool `json:"full_snapshot,omitempty"`
+	// Touched counts the items recomputed.
+	Touched int `json:"touched"`
+	// Written counts SKUs whose level was written.
+	Written int `json:"written"`
+	// Unmatched counts touched items no BigCommerce SKU matches.
+	Unmatched int `json:"unmatched"`
+	// Untracked counts touched SKUs BigCommerce does not track.
+	Untracked int `json:"untracked"`
+	// NotStocked counts touched Heartland items that do not track inventory.
+	NotStocked int `json:"not_stocked"`
+	// Rejected lists "SKU: reason" of levels BigCommerce refused.
+	Rejected []string `json:"rejected,omitempty"`
+}
+
+// SyncInventoryChanges reads the Heartland stock movements since the
+// watermark, recomputes only the touched items (plus ItemIDs) and writes
+// their absolute levels to BigCommerce: idempotent, so a retry after a crash
+// simply writes the same values again.
+func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChangesInput) (InventoryChangesResult, error) {
+	cl, err := a.Connections.Get(in.ConnectionID)
+	if err != nil {
+		return InventoryChangesResult{}, err
+	}
+	m := a.memory(in.ConnectionID)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+
+	out := InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs}
+	touched := map[int64]bool{}
+	for _, id := range in.ItemIDs {
+		touched[id] = true
+	}
+	var snapshotSums map[int64]decimal.Decimal
+	if !in.Since.IsZero() {
+		err := a.readMovements(ctx, cl.Heartland, in, &out, touched)
+		if errors.Is(err, heartland.ErrNotFound) {
+			snapshotSums, err = a.readSnapshot(ctx, cl.Heartland, in, &out, touched)
+		}
+		if err != nil {
+			return InventoryChangesResult{}, err
+		}
+	}
+	if len(touched) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(touched))
+	for id := range touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out.Touched = len(ids)
+	sums := snapshotSums
+	if sums == nil {
+		if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids); err != nil {
+			return InventoryChangesResult{}, err
+		}
+	}
+	if err := a.resolveItems(ctx, m, cl.Heartland, ids); err != nil {
+		return InventoryChangesResult{}, err
+	}
+	beat := func() { activity.RecordHeartbeat(ctx) }
+	snap, err := a.snapshot(ctx, m, cl, in.Scope, "", 0, beat)
+	if err != nil {
+		return InventoryChangesResult{}, err
+	}
+	// An unknown SKU may be a product created since the index was read:
+	// rebuild once, if the index is old enough to be suspected.
+	for _, id := range ids {
+		if sku := m.items[id].sku; sku != "" && time.Since(snap.builtAt) > a.indexMaxAge() && snap.targets[sku] == (bcTarget{}) {
+			if snap, err = a.snapshot(ctx, m, cl, in.Scope, "", a.indexMaxAge(), beat); err != nil {
+				return InventoryChangesResult{}, err
+			}
+			break
+		}
+	}
+	var pending pendingWrite
+	for _, id := range ids {
+		h := m.items[id]
+		t, ok := snap.targets[h.sku]
+		switch {
+		case !ok:
+			out.Unmatched++
+			continue
+		case h.stockless:
+			out.NotStocked++
+			continue
+		case t.Tracking == bigcommerce.TrackingNone:
+			out.Untracked++
+			continue
+		}
+		want := in.Scope.Quantity(sums[id])
+		// A movement feed names what changed: write it even if the index
+		// remembers the same level (another worker may have written since).
+		// A full snapshot touches everything: write only differences.
+		if snapshotSums != nil {
+			if have, ok := snap.levels[t.key()]; ok && have == want {
+				continue
+			}
+		}
+		pending.add(h.sku, t, snap.location, want)
+	}
+	var wo writeOutcome
+	if err := a.write(ctx, m, cl.BigCommerce, "Heartland stock change", &pending, &wo); err != nil {
+		return InventoryChangesResult{}, err
+	}
+	out.Written = wo.Written
+	out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
+	return out, nil
+}
+
+// readMovements walks the movements since the watermark, skipping those
+// already handled, and advances the watermark to the newest one.
+func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool) error {
+	seen := map[int64]bool{}
+	for _, id := range in.SeenIDs {
+		seen[id] = true
+	}
+	until := in.Since
+	var atUntil []int64
+	walk := hl.WalkInventoryTransactions(in.Since, heartland.Cursor{})
+	for !walk.Done() {
+		rows, err := walk.Next(ctx)
+		if err != nil {
+			if errors.Is(err, heartland.ErrNotFound) {
+				return err
+			}
+			return heartlandError("read inventory transactions", err)
+		}
+		for _, t := range rows {
+			if seen[t.ID] {
+				continue
+			}
+			out.Movements++
+			if in.Scope.Contributes(t.LocationID) {
+				touched[t.ItemID] = true
+			}
+			switch {
+			case t.CreatedAt.After(until):
+				until, atUntil = t.CreatedAt, []int64{t.ID}
+			case t.CreatedAt.Equal(until):
+				atUntil = append(atUntil, t.ID)
+			}
+		}
+	}
+	if until.Equal(in.Since) {
+		atUntil = append(slices.Clone(in.SeenIDs), atUntil...)
+	}
+	if len(atUntil) > maxSeenIDs {
+		atUntil = atUntil[len(atUntil)-maxSeenIDs:]
+	}
+	out.Since, out.SeenIDs = until, atUntil
+	return nil
+}
+
+// readSnapshot is the fallback when the account has no movement feed:
+// Heartland's whole values collection, summed per item.
+func (a *Inventory) readSnapshot(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool) (map[int64]decimal.Decimal, error) {
+	ch, err := hl.InventoryChangesSince(ctx, in.Since)
+	if err != nil {
+		return nil, heartlandError("read inventory changes", err)
+	}
+	out.Since, out.SeenIDs = ch.Until, nil
+	if !ch.FullSnapshot {
+		for _, p := range ch.Changed {
+			if in.Scope.Contributes(p.LocationID) {
+				touched[p.ItemID] = true
+			}
+		}
+		out.Movements = len(ch.Changed)
+		return nil, nil
+	}
+	out.FullSnapshot = true
+	sums := map[int64]decimal.Decimal{}
+	for _, v := range ch.Values {
+		touched[v.ItemID] = true
+		if in.Scope.Contributes(v.LocationID) {
+			sums[v.ItemID] = sums[v.ItemID].Add(v.QtyAvailable.Decimal)
+		}
+	}
+	// Items named by a signal but absent from the snapshot have no stock.
+	return sums, nil
+}
+
+// resolveItems learns the Item # of items not yet in memory.
+func (a *Inventory) resolveItems(ctx context.Context, m *inventoryMemory, hl *heartland.Client, ids []int64) error {
+	var missing []int64
+	for _, id := range ids {
+		if _, ok := m.items[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	for chunk := range slices.Chunk(missing, passPageItems) {
+		pg, err := hl.ListItems(ctx, heartland.Query{
+			Filters: []heartland.Filter{{"id": heartland.In(chunk...)}},
+			PerPage: len(chunk),
+		})
+		if err != nil {
+			return heartlandError(fmt.Sprintf("read %d items", len(chunk)), err)
+		}
+		for _, it := range pg.Results {
+			m.remember(it)
+		}
+	}
+	return nil
+}

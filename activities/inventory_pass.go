@@ -1,0 +1,262 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// Defaults of a pass chunk.
+const (
+	// DefaultPassChunkItems is how many Heartland items one chunk reads.
+	DefaultPassChunkItems = 2000
+	// passPageItems is how many items one Heartland page (and one values
+	// $in filter) carries; it keeps the filter URL short.
+	passPageItems = 250
+	// passChunkTime bounds a chunk so the workflow's progress moves.
+	passChunkTime = 20 * time.Second
+)
+
+// InventoryPassInput asks for one chunk of a full sync or reconciliation:
+// the Heartland items after Cursor (by id), compared with BigCommerce.
+type InventoryPassInput struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Scope says which quantities count and where they go.
+	Scope InventoryScope `json:"scope"`
+	// PassID identifies the pass; the first chunk of a new pass re-reads
+	// the BigCommerce catalog and levels.
+	PassID string `json:"pass_id"`
+	// Reason is sent with the adjustments ("full sync", "reconciliation").
+	Reason string `json:"reason,omitempty"`
+	// Cursor is the last Heartland item id done by earlier chunks.
+	Cursor int64 `json:"cursor"`
+	// MaxItems bounds the chunk (default DefaultPassChunkItems).
+	MaxItems int `json:"max_items,omitempty"`
+}
+
+// InventoryPassCounts are the tallies of a pass or chunk.
+type InventoryPassCounts struct {
+	// Read counts Heartland items examined.
+	Read int `json:"read"`
+	// Written counts SKUs whose BigCommerce level was corrected.
+	Written int `json:"written"`
+	// Skipped counts linked SKUs already right on BigCommerce.
+	Skipped int `json:"skipped"`
+	// Unmatched counts Heartland items whose Item # is no BigCommerce SKU.
+	Unmatched int `json:"unmatched"`
+	// Untracked counts linked SKUs whose product does not track inventory
+	// (reported, never written).
+	Untracked int `json:"untracked"`
+	// NotStocked counts linked Heartland items that do not track inventory
+	// (services, gift cards): their BigCommerce level is left alone.
+	NotStocked int `json:"not_stocked"`
+	// Rejected counts SKUs whose level BigCommerce refused.
+	Rejected int `json:"rejected"`
+}
+
+// Add sums two tallies.
+func (c InventoryPassCounts) Add(o InventoryPassCounts) InventoryPassCounts {
+	return InventoryPassCounts{
+		Read: c.Read + o.Read, Written: c.Written + o.Written, Skipped: c.Skipped + o.Skipped,
+		Unmatched: c.Unmatched + o.Unmatched, Untracked: c.Untracked + o.Untracked,
+		Rejected: c.Rejected + o.Rejected, NotStocked: c.NotStocked + o.NotStocked,
+	}
+}
+
+// InventoryPassResult is what one chunk did.
+type InventoryPassResult struct {
+	// Cursor is the last Heartland item id done.
+	Cursor int64 `json:"cursor"`
+	// Done is set when no item is left after Cursor.
+	Done bool `json:"done"`
+	// Total is the number of Heartland items, on the first chunk only.
+	Total int `json:"total,omitempty"`
+	// Counts are this chunk's tallies.
+	Counts InventoryPassCounts `json:"counts"`
+	// UnmatchedSample lists some Heartland-only Item #s.
+	UnmatchedSample []string `json:"unmatched_sample,omitempty"`
+	// UntrackedSample lists some linked SKUs BigCommerce does not track.
+	UntrackedSample []string `json:"untracked_sample,omitempty"`
+	// RejectedSample lists some "SKU: reason" BigCommerce refused.
+	RejectedSample []string `json:"rejected_sample,omitempty"`
+	// Writes counts adjustment requests sent.
+	Writes int `json:"writes"`
+}
+
+// passHeartbeat is the resumable state of a chunk: everything up to Cursor
+// is read, compared and written.
+type passHeartbeat struct {
+	// Result is the chunk's state at its last write.
+	Result InventoryPassResult `json:"result"`
+}
+
+// SyncInventoryChunk runs one chunk of a full sync or reconciliation: it
+// pages Heartland items from the cursor, sums their available quantity over
+// the contributing locations, compares with BigCommerce's level at the
+// receiving location and writes only the differences, as absolute
+// adjustments in requests of up to 2000 rows. It heartbeats the cursor of
+// what is written, and a retry resumes from there.
+func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInput) (InventoryPassResult, error) {
+	cl, err := a.Connections.Get(in.ConnectionID)
+	if err != nil {
+		return InventoryPassResult{}, err
+	}
+	maxItems := in.MaxItems
+	if maxItems <= 0 {
+		maxItems = DefaultPassChunkItems
+	}
+	var hb passHeartbeat
+	hb.Result.Cursor = in.Cursor
+	if activity.HasHeartbeatDetails(ctx) {
+		if err := activity.GetHeartbeatDetails(ctx, &hb); err != nil {
+			hb = passHeartbeat{Result: InventoryPassResult{Cursor: in.Cursor}}
+		}
+	}
+	beat := func() { activity.RecordHeartbeat(ctx, hb) }
+
+	m := a.memory(in.ConnectionID)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
+	if err != nil {
+		return InventoryPassResult{}, err
+	}
+	if snap.nextCursor != hb.Result.Cursor {
+		snap.contiguous = false
+	}
+	if in.Cursor == 0 && hb.Result.Cursor == 0 {
+		snap.contiguous = true
+		if hb.Result.Total == 0 {
+			pg, err := cl.Heartland.ListItems(ctx, heartland.Query{PerPage: 1, Only: []string{"id"}})
+			if err != nil {
+				return InventoryPassResult{}, heartlandError("count items", err)
+			}
+			hb.Result.Total = pg.Total
+		}
+	}
+
+	committed := hb.Result
+	work := committed
+	var pending pendingWrite
+	flush := func() error {
+		var wo writeOutcome
+		if err := a.write(ctx, m, cl.BigCommerce, in.Reason, &pending, &wo); err != nil {
+			return err
+		}
+		work.Writes += wo.Requests
+		work.Counts.Written += wo.Written
+		work.Counts.Rejected += len(wo.Rejected)
+		for _, r := range wo.Rejected {
+			work.RejectedSample = addSample(work.RejectedSample, r)
+		}
+		pending.reset()
+		committed = work
+		snap.nextCursor = committed.Cursor
+		hb.Result = committed
+		beat()
+		return nil
+	}
+
+	start := time.Now()
+	// Whole items are read: _only[] with "?"-named booleans is UNCONFIRMED,
+	// and track_inventory? decides whether an item is synced at all.
+	walk := cl.Heartland.WalkItems(heartland.Query{PerPage: min(passPageItems, maxItems)},
+		heartland.Cursor{AfterID: committed.Cursor})
+	for work.Counts.Read < maxItems && time.Since(start) < passChunkTime {
+		items, err := walk.Next(ctx)
+		if err != nil {
+			return InventoryPassResult{}, heartlandError("list items", err)
+		}
+		if len(items) == 0 {
+			work.Done = true
+			break
+		}
+		ids := make([]int64, len(items))
+		for i, it := range items {
+			ids[i] = it.ID
+		}
+		sums, err := availableSums(ctx, cl.Heartland, in.Scope, ids)
+		if err != nil {
+			return InventoryPassResult{}, err
+		}
+		for _, it := range items {
+			h := m.remember(it)
+			work.Counts.Read++
+			work.Cursor = max(work.Cursor, it.ID)
+			t, ok := snap.targets[it.PublicID]
+			if !ok {
+				work.Counts.Unmatched++
+				work.UnmatchedSample = addSample(work.UnmatchedSample, it.PublicID)
+				continue
+			}
+			snap.seen[it.PublicID] = true
+			if h.stockless {
+				work.Counts.NotStocked++
+				continue
+			}
+			if t.Tracking == bigcommerce.TrackingNone {
+				work.Counts.Untracked++
+				work.UntrackedSample = addSample(work.UntrackedSample, it.PublicID)
+				continue
+			}
+			want := in.Scope.Quantity(sums[it.ID])
+			if have, ok := snap.levels[t.key()]; ok && have == want {
+				work.Counts.Skipped++
+				continue
+			}
+			pending.add(it.PublicID, t, snap.location, want)
+		}
+		if walk.Done() {
+			work.Done = true
+		}
+		// Flush before the next page could overflow one request.
+		if len(pending.rows)+passPageItems > bigcommerce.MaxInventoryBatch || work.Done {
+			if err := flush(); err != nil {
+				return InventoryPassResult{}, err
+			}
+		} else {
+			beat()
+		}
+		if work.Done {
+			break
+		}
+	}
+	if err := flush(); err != nil {
+		return InventoryPassResult{}, err
+	}
+	out := committed
+	a.logger().Info("inventory pass chunk", "connection", in.ConnectionID, "pass", in.PassID,
+		"cursor", out.Cursor, "done", out.Done, "read", out.Counts.Read, "written", out.Counts.Written)
+	return out, nil
+}
+
+// availableSums returns, per item, Heartland's available quantity summed
+// over the contributing locations (items without stock rows are absent,
+// which reads as zero). It reads grouped values filtered by item ids.
+func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64) (map[int64]decimal.Decimal, error) {
+	sums := make(map[int64]decimal.Decimal, len(itemIDs))
+	for chunk := range slices.Chunk(itemIDs, passPageItems) {
+		f := heartland.InventoryFilter{ItemIDs: chunk, ExcludeEmpty: true}
+		if !scope.AllLocations {
+			f.LocationIDs = scope.LocationIDs
+		}
+		vals, err := hl.WalkInventoryValues(f, heartland.Cursor{}).All(ctx)
+		if err != nil {
+			return nil, heartlandError(fmt.Sprintf("read inventory values of %d items", len(chunk)), err)
+		}
+		for _, v := range vals {
+			if scope.Contributes(v.LocationID) {
+				sums[v.ItemID] = sums[v.ItemID].Add(v.QtyAvailable.Decimal)
+			}
+		}
+	}
+	return sums, nil
+}

@@ -1,0 +1,74 @@
+package activities
+
+import (
+	"context"
+	"slices"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// InventoryFinishInput closes a pass.
+type InventoryFinishInput struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Scope is the pass's scope (for rebuilding the index if needed).
+	Scope InventoryScope `json:"scope"`
+	// PassID is the pass being closed.
+	PassID string `json:"pass_id"`
+}
+
+// InventoryFinishResult lists the BigCommerce side of the unmatched SKUs.
+type InventoryFinishResult struct {
+	// BigCommerceOnly counts BigCommerce SKUs no Heartland Item # matches.
+	BigCommerceOnly int `json:"bigcommerce_only"`
+	// BigCommerceOnlySample lists some of them, sorted.
+	BigCommerceOnlySample []string `json:"bigcommerce_only_sample,omitempty"`
+}
+
+// FinishInventoryPass counts the BigCommerce SKUs that no Heartland item
+// matched during the pass. When the pass's chunks all ran in this worker the
+// matches are in memory; otherwise Heartland's Item #s are read again.
+func (a *Inventory) FinishInventoryPass(ctx context.Context, in InventoryFinishInput) (InventoryFinishResult, error) {
+	cl, err := a.Connections.Get(in.ConnectionID)
+	if err != nil {
+		return InventoryFinishResult{}, err
+	}
+	m := a.memory(in.ConnectionID)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	beat := func() { activity.RecordHeartbeat(ctx) }
+	snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
+	if err != nil {
+		return InventoryFinishResult{}, err
+	}
+	seen := snap.seen
+	if !snap.contiguous {
+		seen = map[string]bool{}
+		walk := cl.Heartland.WalkItems(heartland.Query{PerPage: passPageItems}, heartland.Cursor{})
+		for !walk.Done() {
+			items, err := walk.Next(ctx)
+			if err != nil {
+				return InventoryFinishResult{}, heartlandError("list items", err)
+			}
+			for _, it := range items {
+				m.remember(it)
+				if _, ok := snap.targets[it.PublicID]; ok {
+					seen[it.PublicID] = true
+				}
+			}
+			beat()
+		}
+	}
+	var only []string
+	for sku := range snap.targets {
+		if !seen[sku] {
+			only = append(only, sku)
+		}
+	}
+	slices.Sort(only)
+	out := InventoryFinishResult{BigCommerceOnly: len(only)}
+	out.BigCommerceOnlySample = only[:min(len(only), sampleLimit)]
+	return out, nil
+}
