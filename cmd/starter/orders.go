@@ -53,7 +53,7 @@ func newOrdersListCommand(a *app) *cobra.Command {
 				w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "ORDER\tSTAGE\tHEARTLAND\tATTENTION")
 				for _, o := range orders {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", o.OrderID, o.Stage, orDash(o.HeartlandOrderID), o.Attention)
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", o.OrderID, o.Stage, dash(o.HeartlandOrderID), o.Attention)
 				}
 				fmt.Fprintf(w, "\n(Temporal UI query: %s)\n", f.Query())
 				return w.Flush()
@@ -203,13 +203,6 @@ func newErrorsCommand(a *app) *cobra.Command {
 	}
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 func (a *app) printOrder(o workflows.OrderState) error {
 	if a.json {
 		return a.printJSON(o)
@@ -222,8 +215,8 @@ func (a *app) printOrder(o workflows.OrderState) error {
 	}
 	fmt.Fprintf(w, "heartland order\t%s\n", describeID(o.HeartlandOrderID))
 	fmt.Fprintf(w, "bigcommerce status\t%d\n", o.BigCommerceStatus)
-	fmt.Fprintf(w, "payment\t%s (captured by hrbc: %t)\n", orDash(o.PaymentStatus), o.Captured)
-	fmt.Fprintf(w, "total\t%s\n", orDash(o.Total))
+	fmt.Fprintf(w, "payment\t%s (captured by hrbc: %t)\n", dash(o.PaymentStatus), o.Captured)
+	fmt.Fprintf(w, "total\t%s\n", dash(o.Total))
 	fmt.Fprintln(w, "\nLINE\tSKU\tQTY\tSHIPPED\tLOCATION\tNAME")
 	for _, l := range o.Lines {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\t%s\n", describeID(l.LineID), l.SKU, l.Quantity, l.Shipped, locationName(o, l.LocationID), l.Name)
