@@ -272,8 +272,16 @@ func (o *order) importOrder(ctx workflow.Context) error {
 				return err
 			}
 			workflow.GetLogger(ctx).Info("Order status is not synced; waiting for a change", "OrderID", o.OrderID, "Status", snap.Status)
-			if err := workflow.Await(ctx, func() bool { return o.bcChanged > o.seenBC || o.retries > o.seenRetry }); err != nil {
+			changed, err := workflow.AwaitWithTimeout(ctx, o.options.MaxStatusWait, func() bool { return o.bcChanged > o.seenBC || o.retries > o.seenRetry })
+			if err != nil {
 				return err
+			}
+			if !changed {
+				// An abandoned checkout or an order parked for good: nothing was
+				// created, and a later change brings it back through the
+				// webhook or the sweep.
+				workflow.GetLogger(ctx).Info("Order never reached a synced status; giving up the wait", "OrderID", o.OrderID, "Status", snap.Status)
+				return nil
 			}
 			continue
 		case reason != "":

@@ -88,6 +88,10 @@ type OrderOptions struct {
 	InvoicePollInterval time.Duration `json:"invoice_poll_interval,omitempty"`
 	// MaxInvoicePollInterval caps that doubling.
 	MaxInvoicePollInterval time.Duration `json:"max_invoice_poll_interval,omitempty"`
+	// MaxStatusWait is how long an order in a status hrbc does not sync
+	// (an incomplete checkout, say) waits for a change before its workflow
+	// ends; nothing was created for it.
+	MaxStatusWait time.Duration `json:"max_status_wait,omitempty"`
 }
 
 func (o OrderOptions) withDefaults() OrderOptions {
@@ -96,6 +100,9 @@ func (o OrderOptions) withDefaults() OrderOptions {
 	}
 	if o.MaxInvoicePollInterval < o.InvoicePollInterval {
 		o.MaxInvoicePollInterval = 15 * time.Minute
+	}
+	if o.MaxStatusWait <= 0 {
+		o.MaxStatusWait = 30 * 24 * time.Hour
 	}
 	return o
 }

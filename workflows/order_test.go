@@ -480,3 +480,17 @@ func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
 		t.Errorf("distributed %v, want both lines at 2", w.distributed)
 	}
 }
+
+func TestOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T) {
+	w := newOrderWorld()
+	w.snap.StatusID = 0
+	env := newOrderEnv(t, w)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings(),
+		Options: OrderOptions{MaxStatusWait: 48 * time.Hour}})
+	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
+		t.Fatalf("completed=%v err=%v", env.IsWorkflowCompleted(), env.GetWorkflowError())
+	}
+	if w.hlOrder != 0 {
+		t.Error("an incomplete checkout reached Heartland")
+	}
+}
