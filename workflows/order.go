@@ -72,7 +72,8 @@ func Order(ctx workflow.Context, in OrderInput) error {
 			}
 		}
 	}
-	if o.Stage == OrderStageClosed || o.Stage == OrderStageCancelled {
+	if o.Stage == OrderStageClosed || o.Stage == OrderStageCancelled || o.HeartlandOrderID == 0 {
+		// Finished already, cancelled before import, or never synced.
 		return o.finish(ctx, nil)
 	}
 	if !o.allDistributed() {
