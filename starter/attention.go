@@ -7,8 +7,10 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 )
 
-// AttentionQuery is the visibility query of everything that needs a person.
-const AttentionQuery = "HrbcAttention != '' AND ExecutionStatus = 'Running'"
+// AttentionQuery is the visibility query of everything that needs a person:
+// running workflows with a reason, and finished catalog runs that named
+// failed records (they end, but their failures still want fixing).
+const AttentionQuery = "HrbcAttention != '' AND (ExecutionStatus = 'Running' OR WorkflowType = 'CatalogSync')"
 
 // AttentionItem is one workflow that needs a person, and why.
 type AttentionItem struct {

@@ -69,8 +69,11 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		orderID = env.Data.ID
 	case strings.HasPrefix(env.Scope, "store/shipment/"):
 		orderID = env.Data.OrderID
+	case env.Scope == "store/product/created":
+		in.productCreated(w, r, conn, env.Data.ID)
+		return
 	default:
-		// Scopes of later features (products) are acknowledged, not acted on.
+		// Other scopes are acknowledged, not acted on.
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -98,5 +101,23 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.logger.Debug("BigCommerce webhook", "connection", conn, "scope", env.Scope, "order", id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// productCreated hands a new product to the connection's catalog follower;
+// with the connection not in pull mode there is none and nothing to do.
+func (in *Intake) productCreated(w http.ResponseWriter, r *http.Request, conn string, productID json.Number) {
+	id, err := productID.Int64()
+	if err != nil || id <= 0 {
+		http.Error(w, "no product id in data", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	if err := in.starter.ProductCreated(ctx, conn, int(id)); err != nil {
+		in.logger.Error("BigCommerce webhook: product not handed over", "connection", conn, "product", id, "error", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }

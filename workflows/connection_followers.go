@@ -43,7 +43,7 @@ func (c *connection) registerWebhooks(ctx workflow.Context) {
 // children: they outlive this run and continue-as-new on their own.
 func (c *connection) ensureFollowers(ctx workflow.Context) {
 	s := *c.Settings
-	if s.OrderSync || s.InventorySync {
+	if s.OrderSync || s.InventorySync || s.CatalogMode == CatalogPull {
 		c.registerWebhooks(ctx)
 	}
 	wasOn := func(on func(Settings) bool) bool { return c.previous != nil && on(*c.previous) }
@@ -55,6 +55,14 @@ func (c *connection) ensureFollowers(ctx workflow.Context) {
 			OrderSweepInput{ConnectionID: c.ConnectionID, Settings: s}, SweepSettingsSignal)
 	case wasOn(orderSync):
 		c.tellFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), SweepSettingsSignal)
+	}
+	pullMode := func(s Settings) bool { return s.CatalogMode == CatalogPull }
+	switch {
+	case pullMode(s):
+		c.ensureFollower(ctx, CatalogFollowWorkflowID(c.ConnectionID), CatalogFollow,
+			CatalogFollowInput{ConnectionID: c.ConnectionID, Settings: s}, CatalogSettingsSignal)
+	case wasOn(pullMode):
+		c.tellFollower(ctx, CatalogFollowWorkflowID(c.ConnectionID), CatalogSettingsSignal)
 	}
 	switch {
 	case s.InventorySync:

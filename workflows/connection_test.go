@@ -46,6 +46,8 @@ func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env.OnWorkflow(OrderSweep, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterWorkflow(InventorySync)
 	env.OnWorkflow(InventorySync, mock.Anything, mock.Anything).Return(nil)
+	env.RegisterWorkflow(CatalogFollow)
+	env.OnWorkflow(CatalogFollow, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterActivity(&activities.Webhooks{})
 	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
 	return env
@@ -209,6 +211,12 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 		inventory = append(inventory, in)
 		return nil
 	})
+	env.RegisterWorkflow(CatalogFollow)
+	var follows []CatalogFollowInput
+	env.OnWorkflow(CatalogFollow, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in CatalogFollowInput) error {
+		follows = append(follows, in)
+		return nil
+	})
 	env.RegisterActivity(&activities.Webhooks{})
 	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
 	var started []OrderSweepInput
@@ -222,11 +230,12 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 		env.UpdateWorkflow(ConfigureUpdate, "u1", r.callbacks(), ConfigureRequest{Settings: off})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		if len(started) != 0 || len(inventory) != 0 {
-			t.Errorf("followers started with syncs off: %+v %+v", started, inventory)
+		if len(started) != 0 || len(inventory) != 0 || len(follows) != 0 {
+			t.Errorf("followers started with syncs off: %+v %+v %+v", started, inventory, follows)
 		}
 		on := validSettings()
 		on.InventorySync = true
+		on.CatalogMode = CatalogPull
 		env.UpdateWorkflow(ConfigureUpdate, "u2", r.callbacks(), ConfigureRequest{Settings: on})
 	}, 2*time.Minute)
 	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 3*time.Minute)
@@ -236,5 +245,8 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 	}
 	if len(inventory) != 1 || inventory[0].ConnectionID != "acme" || !inventory[0].Settings.InventorySync {
 		t.Fatalf("inventory syncs started: %+v, want one for acme", inventory)
+	}
+	if len(follows) != 1 || follows[0].ConnectionID != "acme" {
+		t.Fatalf("catalog follows started: %+v, want one for acme in pull mode", follows)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -103,7 +104,9 @@ type ProductUpdate struct {
 type ProductFilter struct {
 	IDs []int // id:in
 	// SKU matches the base product SKU only; variant SKUs need ListVariants.
-	SKU             string
+	SKU string
+	// SKUs matches any of these base product SKUs (sku:in).
+	SKUs            []string
 	DateModifiedMin time.Time // date_modified:min (full timestamp always sent)
 	DateCreatedMin  time.Time // date_created:min
 	IncludeVariants bool      // include=variants
@@ -120,6 +123,9 @@ func (f ProductFilter) query() url.Values {
 	}
 	if f.SKU != "" {
 		q.Set("sku", f.SKU)
+	}
+	if len(f.SKUs) > 0 {
+		q.Set("sku:in", strings.Join(f.SKUs, ","))
 	}
 	// A bare date gets the request's current time appended by the API, so
 	// always send a full RFC 3339 timestamp.

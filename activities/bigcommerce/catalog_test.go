@@ -229,3 +229,14 @@ func TestCustomFields(t *testing.T) {
 		t.Fatalf("list unknown product: %v", err)
 	}
 }
+
+func TestListProductsBySKUs(t *testing.T) {
+	srv, c := newFake(t)
+	for _, sku := range []string{"A-1", "B-1", "C-1"} {
+		srv.AddProduct(bigcommercetest.ProductSeed{Name: "Product " + sku, SKU: sku})
+	}
+	got := must(c.ListProducts(ctx(t), bc.ProductFilter{SKUs: []string{"A-1", "C-1", "NONE"}}))
+	if len(got) != 2 || got[0].SKU != "A-1" || got[1].SKU != "C-1" {
+		t.Fatalf("sku:in = %+v", got)
+	}
+}

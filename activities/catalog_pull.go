@@ -1,0 +1,288 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	bc "github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// catalogLookupChunk bounds the Item #s of one Heartland $in lookup.
+const catalogLookupChunk = 100
+
+// pullRecord is one Heartland item a BigCommerce product or variant becomes.
+type pullRecord struct {
+	sku, name string
+	fields    heartland.ItemFields
+}
+
+// PullProductsPage reads one page of BigCommerce products (with variants)
+// and creates a Heartland item for every product or variant SKU that has
+// none yet: Item # = SKU, description, price, cost, weight, and the
+// BigCommerce product id, brand, categories and option values in the
+// custom fields named by req.Fields. Items that exist are left alone, so a
+// re-run creates nothing twice. A record Heartland rejects is reported and
+// the rest continue; a transient failure fails the attempt, which resumes
+// after the records already written (heartbeated).
+func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (CatalogPageResult, error) {
+	cl, err := a.Connections.Get(req.ConnectionID)
+	if err != nil {
+		return CatalogPageResult{}, err
+	}
+	page := max(req.Page, 1)
+	filter := bc.ProductFilter{IDs: req.ProductIDs, DateCreatedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
+	products, pg, err := cl.BigCommerce.ListProductsPage(ctx, filter, page)
+	if err != nil {
+		return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
+	}
+	res, ok := catalogResumed(ctx)
+	if !ok {
+		res = CatalogPageResult{}
+	}
+	log := newCatalogLog(&res, req.MaxNames)
+	res.TotalPages, res.Total = pg.TotalPages, pg.Total
+	res.Done = pg.TotalPages <= page || len(products) == 0
+	if !res.Done {
+		res.NextPage = page + 1
+	}
+	var recs []pullRecord
+	for _, p := range products {
+		if p.DateCreated.After(res.NewestCreated) {
+			res.NewestCreated = p.DateCreated.Time
+		}
+		r, noSKU := pullRecords(p, req.Fields)
+		recs = append(recs, r...)
+		if ok {
+			continue // counted by the attempt that heartbeated
+		}
+		for _, name := range noSKU {
+			res.Counts.Read++
+			log.problem(CatalogProblemFailed, "", name, fmt.Sprintf("BigCommerce product %d has no SKU: give it one to link it", p.ID))
+		}
+	}
+	existing, err := catalogExistingIDs(ctx, cl.Heartland, recs[min(res.Position, len(recs)):])
+	if err != nil {
+		return CatalogPageResult{}, err
+	}
+	missing := catalogMissingRequired(req.Fields.Required, req.Defaults)
+	for i := res.Position; i < len(recs); i++ {
+		r := recs[i]
+		res.Counts.Read++
+		switch {
+		case existing[r.sku]:
+			res.Counts.Skipped++
+		case missing != "":
+			log.problem(CatalogProblemFailed, r.sku, r.name, missing)
+		case req.DryRun:
+			log.plan("create", r.sku, r.name, "Heartland item")
+		default:
+			if err := a.createPulledItem(ctx, cl.Heartland, r, req, log); err != nil {
+				return CatalogPageResult{}, err
+			}
+		}
+		res.Position = i + 1
+		catalogHeartbeat(ctx, &res)
+	}
+	res.Position = 0
+	return res, nil
+}
+
+// createPulledItem creates one item; a rejection is logged, a transient
+// failure returned.
+func (a *Catalog) createPulledItem(ctx context.Context, hl *heartland.Client, r pullRecord, req PullPageRequest, log *catalogLog) error {
+	f := r.fields
+	for key, name := range req.Fields.Required {
+		if f.Custom == nil {
+			f.Custom = map[string]any{}
+		}
+		if v, ok := req.Defaults[name]; ok {
+			f.Custom[key] = v
+		} else {
+			f.Custom[key] = req.Defaults[key]
+		}
+	}
+	_, err := hl.CreateItem(ctx, f)
+	switch {
+	case err == nil:
+		log.res.Counts.Created++
+	case errors.Is(err, heartland.ErrConflict):
+		// Created meanwhile (a retried attempt, the follow workflow).
+		log.res.Counts.Skipped++
+	case heartland.IsRetryable(err):
+		return heartlandError("create Heartland item "+r.sku, err)
+	default:
+		log.problem(CatalogProblemFailed, r.sku, r.name, "Heartland rejected the item: "+catalogRejection(err))
+	}
+	return nil
+}
+
+// rejection is the API's message of a permanent error, without the path.
+func catalogRejection(err error) string {
+	var he *heartland.Error
+	if errors.As(err, &he) {
+		msg := he.Message
+		for field, problems := range he.Details {
+			msg += fmt.Sprintf("; %s %s", field, strings.Join(problems, ", "))
+		}
+		return msg
+	}
+	if ae, ok := bc.AsAPIError(err); ok {
+		msg := ae.Title
+		for field, problem := range ae.Fields {
+			msg += fmt.Sprintf("; %s: %s", field, problem)
+		}
+		return msg
+	}
+	return err.Error()
+}
+
+// catalogMissingRequired names the required custom fields without a default, as
+// the reason every item of the pull will carry, or "".
+func catalogMissingRequired(required, defaults map[string]string) string {
+	var names []string
+	for key, name := range required {
+		if _, ok := defaults[name]; ok {
+			continue
+		}
+		if _, ok := defaults[key]; ok {
+			continue
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("Heartland requires custom field(s) %s: rerun with --default '%s=VALUE'",
+		strings.Join(catalogQuote(names), ", "), names[0])
+}
+
+// catalogExistingIDs returns which of the records' SKUs are already Item #s.
+func catalogExistingIDs(ctx context.Context, hl *heartland.Client, recs []pullRecord) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(recs); start += catalogLookupChunk {
+		chunk := recs[start:min(start+catalogLookupChunk, len(recs))]
+		ids := make([]string, 0, len(chunk))
+		for _, r := range chunk {
+			ids = append(ids, r.sku)
+		}
+		items, err := hl.ItemsByPublicIDs(ctx, ids)
+		if err != nil {
+			return nil, heartlandError("look up Heartland items by Item #", err)
+		}
+		for _, it := range items {
+			out[it.PublicID] = true
+		}
+	}
+	return out, nil
+}
+
+// pullRecords maps a product to the items it becomes: one for a simple
+// product, one per variant for a product with options. Names of records
+// without a SKU are returned apart.
+func pullRecords(p bc.Product, keys CatalogFieldKeys) (recs []pullRecord, noSKU []string) {
+	common := map[string]any{}
+	put := func(key, v string) {
+		if key != "" && v != "" {
+			common[key] = v
+		}
+	}
+	put(keys.ProductID, strconv.Itoa(p.ID))
+	if p.BrandID != 0 {
+		put(keys.Brand, strconv.Itoa(p.BrandID))
+	}
+	put(keys.Categories, catalogJoinInts(p.Categories))
+
+	var variants []bc.Variant
+	for _, v := range p.Variants {
+		if len(v.OptionValues) > 0 {
+			variants = append(variants, v)
+		}
+	}
+	if len(variants) == 0 {
+		sku := strings.TrimSpace(p.SKU)
+		if sku == "" {
+			return nil, []string{p.Name}
+		}
+		return []pullRecord{{sku: sku, name: p.Name, fields: pulledItemFields(sku, p.Name, p.Description, p.IsVisible,
+			p.Price.Decimal, p.CostPrice.Decimal, p.Weight.Decimal, common)}}, nil
+	}
+	for _, v := range variants {
+		labels, opts := make([]string, 0, len(v.OptionValues)), make([]string, 0, len(v.OptionValues))
+		for _, ov := range v.OptionValues {
+			labels = append(labels, ov.Label)
+			opts = append(opts, ov.OptionDisplayName+": "+ov.Label)
+		}
+		name := p.Name + " - " + strings.Join(labels, " - ")
+		sku := strings.TrimSpace(v.SKU)
+		if sku == "" {
+			noSKU = append(noSKU, name)
+			continue
+		}
+		custom := make(map[string]any, len(common)+1)
+		for k, val := range common {
+			custom[k] = val
+		}
+		if keys.Options != "" {
+			custom[keys.Options] = strings.Join(opts, ", ")
+		}
+		price, cost, weight := p.Price.Decimal, p.CostPrice.Decimal, p.Weight.Decimal
+		if v.Price != nil {
+			price = v.Price.Decimal
+		}
+		if v.CostPrice != nil {
+			cost = v.CostPrice.Decimal
+		}
+		if v.Weight != nil {
+			weight = v.Weight.Decimal
+		}
+		recs = append(recs, pullRecord{sku: sku, name: name, fields: pulledItemFields(sku, name, p.Description, p.IsVisible, price, cost, weight, custom)})
+	}
+	return recs, noSKU
+}
+
+// pulledItemFields is the create body of one pulled item; it is available
+// online when the product is visible in the store.
+func pulledItemFields(sku, name, longDesc string, online bool, price, cost, weight decimal.Decimal, custom map[string]any) heartland.ItemFields {
+	f := heartland.ItemFields{
+		PublicID:        &sku,
+		Description:     &name,
+		Price:           heartland.Money{Decimal: price}.Ptr(),
+		Cost:            heartland.Money{Decimal: cost}.Ptr(),
+		Weight:          heartland.Decimal{Decimal: weight}.Ptr(),
+		Active:          catalogPtr(true),
+		AvailableOnline: &online,
+	}
+	if longDesc != "" {
+		f.LongDescription = &longDesc
+	}
+	if len(custom) > 0 {
+		f.Custom = custom
+	}
+	return f
+}
+
+func catalogPtr[T any](v T) *T { return &v }
+
+func catalogJoinInts(ids []int) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.Itoa(id)
+	}
+	return strings.Join(s, ",")
+}
+
+func catalogQuote(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}

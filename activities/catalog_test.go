@@ -1,0 +1,358 @@
+package activities
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/shopspring/decimal"
+)
+
+// catFixture is both fakes, empty, with the catalog activities on them.
+type catFixture struct {
+	t       *testing.T
+	bc      *bigcommercetest.Server
+	hl      *heartlandtest.Server
+	env     *testsuite.TestActivityEnvironment
+	bcCalls *countingTransport
+	hlCalls *countingTransport
+}
+
+func newCatFixture(t *testing.T) *catFixture {
+	t.Helper()
+	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit()), hl: heartlandtest.NewServer(),
+		bcCalls: &countingTransport{}, hlCalls: &countingTransport{}}
+	t.Cleanup(f.bc.Close)
+	t.Cleanup(f.hl.Close)
+	bcCfg := f.bc.ClientConfig()
+	bcCfg.HTTPClient = &http.Client{Transport: f.bcCalls}
+	bcClient, err := bigcommerce.New(bcCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hlClient, err := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token),
+		RequestsPerSecond: -1, HTTPClient: &http.Client{Transport: f.hlCalls}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := NewConnections()
+	conns.Add("shop", Clients{BigCommerce: bcClient, Heartland: hlClient})
+	var suite testsuite.WorkflowTestSuite
+	f.env = suite.NewTestActivityEnvironment()
+	f.env.RegisterActivity(&Catalog{Connections: conns})
+	return f
+}
+
+func (f *catFixture) fields(dry bool) CatalogFieldKeys {
+	f.t.Helper()
+	v, err := f.env.ExecuteActivity("EnsureCatalogCustomFields", CatalogFieldsRequest{ConnectionID: "shop", DryRun: dry})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var k CatalogFieldKeys
+	if err := v.Get(&k); err != nil {
+		f.t.Fatal(err)
+	}
+	return k
+}
+
+func (f *catFixture) pull(req PullPageRequest) CatalogPageResult {
+	f.t.Helper()
+	req.ConnectionID = "shop"
+	v, err := f.env.ExecuteActivity("PullProductsPage", req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var res CatalogPageResult
+	if err := v.Get(&res); err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func (f *catFixture) push(req PushPageRequest) CatalogPageResult {
+	f.t.Helper()
+	req.ConnectionID = "shop"
+	v, err := f.env.ExecuteActivity("PushItemsPage", req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var res CatalogPageResult
+	if err := v.Get(&res); err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func TestPullProductsPageCreatesItemsOnce(t *testing.T) {
+	f := newCatFixture(t)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG", Price: d("12.50"), Weight: d("0.4"), Categories: []int{3, 7}})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Tee", SKU: "TEE", Price: d("20"), Variants: []bigcommercetest.VariantSeed{
+		{SKU: "TEE-S", Option: "S"}, {SKU: "TEE-M", Option: "M", Price: ptrDec(d("22"))}}})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift card"})
+
+	keys := f.fields(false)
+	if keys.ProductID == "" || keys.Options == "" || len(f.hl.CustomFields()) != 4 {
+		t.Fatalf("keys = %+v, fields = %+v", keys, f.hl.CustomFields())
+	}
+	res := f.pull(PullPageRequest{Page: 1, Fields: keys})
+	if res.Counts.Created != 3 || res.Counts.Failed != 1 || !res.Done || len(res.Problems) != 1 ||
+		!strings.Contains(res.Problems[0].Reason, "no SKU") || res.Problems[0].Name != "Gift card" {
+		t.Fatalf("first pull = %+v", res)
+	}
+	mug, ok := f.hl.ItemByPublicID("MUG")
+	if !ok || mug.Description != "Mug" || !mug.Price.Equal(heartland.Dec("12.50")) || mug.CustomString(keys.Categories) != "3,7" {
+		t.Fatalf("MUG = %+v", mug)
+	}
+	teeM, _ := f.hl.ItemByPublicID("TEE-M")
+	teeS, _ := f.hl.ItemByPublicID("TEE-S")
+	if teeM.Description != "Tee - M" || !teeM.Price.Equal(heartland.Dec("22")) || teeM.CustomString(keys.Options) != "Option: M" ||
+		teeM.CustomString(keys.ProductID) == "" || teeM.CustomString(keys.ProductID) != teeS.CustomString(keys.ProductID) {
+		t.Fatalf("TEE-M = %+v, TEE-S = %+v", teeM, teeS)
+	}
+	if _, ok := f.hl.ItemByPublicID("TEE"); ok {
+		t.Fatal("the parent SKU of a product with variants became an item")
+	}
+
+	again := f.pull(PullPageRequest{Page: 1, Fields: f.fields(false)})
+	if again.Counts.Created != 0 || again.Counts.Skipped != 3 || len(f.hl.Items()) != 3 || len(f.hl.CustomFields()) != 4 {
+		t.Fatalf("re-pull = %+v, items %d", again, len(f.hl.Items()))
+	}
+
+	// Pulled variants are linked by Item # = variant SKU: a push with
+	// --update carries a Heartland price change to the variant.
+	f.setPrice("TEE-M", "30")
+	res = f.push(PushPageRequest{Update: true})
+	if res.Counts.Updated != 1 || res.Counts.Created != 0 || res.Counts.Failed != 0 {
+		t.Fatalf("push after pull = %+v", res)
+	}
+	for _, v := range f.product("TEE-M").Variants {
+		if v.SKU == "TEE-M" && (v.Price == nil || !v.Price.Equal(d("30"))) {
+			t.Fatalf("TEE-M variant = %+v", v)
+		}
+	}
+}
+
+func TestPullProductsPageRequiredCustomField(t *testing.T) {
+	f := newCatFixture(t)
+	f.hl.AddCustomField(heartland.GroupItem, "Department", true)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
+	keys := f.fields(false)
+	if len(keys.Required) != 1 {
+		t.Fatalf("required = %+v", keys.Required)
+	}
+	res := f.pull(PullPageRequest{Page: 1, Fields: keys})
+	if res.Counts.Failed != 1 || !strings.Contains(res.Problems[0].Reason, `"Department"`) || len(f.hl.Items()) != 0 {
+		t.Fatalf("pull without default = %+v", res)
+	}
+	res = f.pull(PullPageRequest{Page: 1, Fields: keys, Defaults: map[string]string{"Department": "Web"}})
+	it, ok := f.hl.ItemByPublicID("MUG")
+	if res.Counts.Created != 1 || !ok || it.CustomString("department") != "Web" {
+		t.Fatalf("pull with default = %+v, item %+v", res, it)
+	}
+}
+
+func TestPushItemsPageCreatesUpdatesAndIsolatesRejections(t *testing.T) {
+	f := newCatFixture(t)
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "MUG", Description: "Mug", Price: heartland.Dec("9"), Cost: heartland.Dec("3"), AvailableOnline: true})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "CAP", Description: "Cap", Price: heartland.Dec("15"), Cost: heartland.Dec("5")})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "OLD", Description: "Old", Price: heartland.Dec("1"), Inactive: true})
+	f.hl.AddGrid(
+		heartlandtest.ItemSeed{PublicID: "TEE-S", Description: "Tee - S", Price: heartland.Dec("20")},
+		heartlandtest.ItemSeed{PublicID: "TEE-M", Description: "Tee - M", Price: heartland.Dec("21")})
+
+	dry := f.push(PushPageRequest{DryRun: true})
+	if dry.Counts.Created != 4 || len(dry.Planned) != 3 || len(f.productSKUs()) != 0 {
+		t.Fatalf("dry run = %+v, products %v", dry, f.productSKUs())
+	}
+
+	// The first create is refused; the others go on.
+	remove := f.bc.InjectFault(bigcommercetest.Fault{Method: "POST", Path: "/v3/catalog/products",
+		Kind: bigcommercetest.FaultError, Status: 422, Title: "Invalid weight", Times: 1})
+	res := f.push(PushPageRequest{PageSize: 2})
+	remove()
+	if res.Counts.Failed != 1 || res.Problems[0].SKU != "MUG" || !strings.Contains(res.Problems[0].Reason, "Invalid weight") || res.Done {
+		t.Fatalf("page 1 = %+v", res)
+	}
+	res = f.push(PushPageRequest{PageSize: 2, Cursor: res.Cursor})
+	if res.Counts.Created != 2 || !res.Done {
+		t.Fatalf("page 2 = %+v", res)
+	}
+	if got := f.productSKUs(); strings.Join(got, ",") != "CAP,TEE-M,TEE-S" {
+		t.Fatalf("BigCommerce SKUs = %v", got)
+	}
+
+	// Re-run creates MUG (207: saved with a warning) and leaves the rest.
+	f.bc.InjectFault(bigcommercetest.Fault{Method: "POST", Path: "/v3/catalog/products", Kind: bigcommercetest.FaultPartial, Times: 1})
+	res = f.push(PushPageRequest{})
+	if res.Counts.Created != 1 || res.Counts.Skipped != 3 || len(res.Problems) != 1 || res.Problems[0].Kind != CatalogProblemPartial {
+		t.Fatalf("re-push = %+v", res)
+	}
+
+	// --update: a changed price and a changed grid member.
+	f.setPrice("CAP", "17")
+	f.setPrice("TEE-M", "25")
+	res = f.push(PushPageRequest{Update: true})
+	if res.Counts.Updated != 2 || res.Counts.Failed != 0 {
+		t.Fatalf("update = %+v", res)
+	}
+	cap := f.product("CAP")
+	if !cap.Price.Equal(d("17")) {
+		t.Fatalf("CAP = %+v", cap)
+	}
+	tee := f.product("TEE-M")
+	for _, v := range tee.Variants {
+		if v.SKU == "TEE-M" && (v.Price == nil || !v.Price.Equal(d("25"))) {
+			t.Fatalf("TEE-M variant = %+v", v)
+		}
+	}
+}
+
+func TestCatalogLinksReportsBothSidesAndProblems(t *testing.T) {
+	f := newCatFixture(t)
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "MUG", Description: "Mug"})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "tee-s", Description: "Tee S"})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "HL-ONLY", Description: "Only here"})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Tee", SKU: "TEE", Variants: []bigcommercetest.VariantSeed{{SKU: "TEE-S", Option: "S"}}})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "No SKU"})
+	v, err := f.env.ExecuteActivity("CatalogLinks", CatalogLinksRequest{ConnectionID: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep CatalogLinksReport
+	if err := v.Get(&rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Linked != 1 || strings.Join(rep.BigCommerceOnly, ",") != "TEE-S" || strings.Join(rep.HeartlandOnly, ",") != "HL-ONLY,tee-s" || rep.ProblemCount != 2 {
+		t.Fatalf("report = %+v", rep)
+	}
+}
+
+func (f *catFixture) productSKUs() []string {
+	f.t.Helper()
+	c, _ := bigcommerce.New(f.bc.ClientConfig())
+	ps, err := c.ListProducts(f.t.Context(), bigcommerce.ProductFilter{IncludeVariants: true})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []string
+	for _, p := range ps {
+		for _, r := range linkRecords(p) {
+			out = append(out, r.sku)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (f *catFixture) product(sku string) bigcommerce.Product {
+	f.t.Helper()
+	c, _ := bigcommerce.New(f.bc.ClientConfig())
+	vs, err := c.ListVariants(f.t.Context(), bigcommerce.VariantFilter{SKU: sku})
+	if err != nil || len(vs) != 1 {
+		f.t.Fatalf("variant %s: %v %v", sku, vs, err)
+	}
+	p, err := c.GetProduct(f.t.Context(), vs[0].ProductID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
+func (f *catFixture) setPrice(sku, price string) {
+	f.t.Helper()
+	c, _ := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token), RequestsPerSecond: -1})
+	it, ok := f.hl.ItemByPublicID(sku)
+	if !ok {
+		f.t.Fatalf("no item %s", sku)
+	}
+	if err := c.UpdateItem(f.t.Context(), it.ID, heartland.ItemFields{Price: heartland.Dec(price).Ptr()}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func ptrDec(v decimal.Decimal) *decimal.Decimal { return &v }
+
+// TestPullDemoStoreCallCounts pulls the sandbox's demo store into an empty
+// Heartland account and counts the API calls: one product page, one field
+// list, four field creates with their read-backs, one Item # lookup and one
+// create per SKU is the least the APIs allow. A re-pull reads and writes
+// nothing more than the product page, the field list and the lookup.
+func TestPullDemoStoreCallCounts(t *testing.T) {
+	f := newCatFixture(t)
+	f.bc.DemoSeed()
+	f.bcCalls.n.Store(0)
+	f.hlCalls.n.Store(0)
+	res := f.pull(PullPageRequest{Page: 1, Fields: f.fields(false)})
+	bcN, hlN := f.bcCalls.n.Load(), f.hlCalls.n.Load()
+	t.Logf("pull of the demo store: %d records, %d created; %d BigCommerce + %d Heartland calls", res.Counts.Read, res.Counts.Created, bcN, hlN)
+	if res.Counts.Created != 13 || bcN != 1 || hlN != 1+4*2+1+13 {
+		t.Fatalf("pull = %+v; calls BigCommerce %d, Heartland %d", res, bcN, hlN)
+	}
+	f.bcCalls.n.Store(0)
+	f.hlCalls.n.Store(0)
+	res = f.pull(PullPageRequest{Page: 1, Fields: f.fields(false)})
+	bcN, hlN = f.bcCalls.n.Load(), f.hlCalls.n.Load()
+	t.Logf("re-pull: %d skipped; %d BigCommerce + %d Heartland calls", res.Counts.Skipped, bcN, hlN)
+	if res.Counts.Created != 0 || res.Counts.Skipped != 13 || bcN != 1 || hlN != 2 {
+		t.Fatalf("re-pull = %+v; calls BigCommerce %d, Heartland %d", res, bcN, hlN)
+	}
+}
+
+func TestPushItemsPageFilter(t *testing.T) {
+	f := newCatFixture(t)
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "WEB", Description: "Web item", Price: heartland.Dec("5"), AvailableOnline: true})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "SHOP", Description: "Shop item", Price: heartland.Dec("5")})
+	f.hl.AddCustomField(heartland.GroupItem, "Sold Online", false)
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "TAGGED", Description: "Tagged", Price: heartland.Dec("5"), Custom: map[string]any{"sold_online": "yes"}})
+	res := f.push(PushPageRequest{Filter: []byte(`{"available_online":true}`)})
+	if res.Counts.Created != 1 || strings.Join(f.productSKUs(), ",") != "WEB" {
+		t.Fatalf("available_online push = %+v, %v", res, f.productSKUs())
+	}
+	res = f.push(PushPageRequest{Filter: []byte(`{"custom@sold_online":"yes"}`)})
+	if res.Counts.Created != 1 || strings.Join(f.productSKUs(), ",") != "TAGGED,WEB" {
+		t.Fatalf("custom field push = %+v, %v", res, f.productSKUs())
+	}
+	if _, err := f.env.ExecuteActivity("PushItemsPage", PushPageRequest{ConnectionID: "shop", Filter: []byte(`[1]`)}); err == nil ||
+		!strings.Contains(err.Error(), "JSON object") {
+		t.Fatalf("bad filter: %v", err)
+	}
+}
+
+// TestPushDemoAccountCallCounts pushes the sandbox's demo account into an
+// empty store and counts the calls: per page one item read, one read of
+// each grid's members and one sku:in product lookup; per new simple item
+// a variant lookup (its SKU may be another product's variant) and the
+// create; per grid a variant lookup per member and one create.
+func TestPushDemoAccountCallCounts(t *testing.T) {
+	f := newCatFixture(t)
+	heartlandtest.DemoSeed(f.hl)
+	f.bcCalls.n.Store(0)
+	f.hlCalls.n.Store(0)
+	res := f.push(PushPageRequest{})
+	bcN, hlN := f.bcCalls.n.Load(), f.hlCalls.n.Load()
+	t.Logf("push of the demo account: %d items, %d created; %d BigCommerce + %d Heartland calls", res.Counts.Read, res.Counts.Created, bcN, hlN)
+	if res.Counts.Created != 10 || hlN != 2 || bcN != 1+5*2+5+1 {
+		t.Fatalf("push = %+v; calls BigCommerce %d, Heartland %d", res, bcN, hlN)
+	}
+	tee := f.product("HR-TEE-WHT-M")
+	if tee.Name != "Heartland Tee" || len(tee.Variants) != 5 {
+		t.Fatalf("grid product = %+v", tee)
+	}
+	f.bcCalls.n.Store(0)
+	res = f.push(PushPageRequest{Update: true})
+	t.Logf("re-push --update: %d skipped, %d updated; %d BigCommerce calls", res.Counts.Skipped, res.Counts.Updated, f.bcCalls.n.Load())
+	if res.Counts.Updated != 0 || res.Counts.Skipped != 10 {
+		t.Fatalf("re-push = %+v", res)
+	}
+}

@@ -1,0 +1,177 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hrbc/hrbc/activities"
+)
+
+func newCatalogEnv() *testsuite.TestWorkflowEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(CatalogSync)
+	env.RegisterWorkflow(CatalogFollow)
+	env.RegisterActivity(&activities.Catalog{})
+	return env
+}
+
+func TestCatalogIDs(t *testing.T) {
+	if got := CatalogWorkflowID("shop", CatalogKindPull); got != "catalog/shop/pull" {
+		t.Errorf("CatalogWorkflowID = %q", got)
+	}
+	if got := CatalogFollowWorkflowID("shop"); got != "catalog/shop/follow" {
+		t.Errorf("CatalogFollowWorkflowID = %q", got)
+	}
+}
+
+func TestCatalogSyncPullsEveryPageAndReports(t *testing.T) {
+	env := newCatalogEnv()
+	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
+		Return(activities.CatalogFieldKeys{ProductID: "bigcommerce_product_id"}, nil).Once()
+	var pages []int
+	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.PullPageRequest) (activities.CatalogPageResult, error) {
+			pages = append(pages, req.Page)
+			if req.Fields.ProductID != "bigcommerce_product_id" {
+				t.Errorf("page %d without the field keys: %+v", req.Page, req.Fields)
+			}
+			res := activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 3, Created: 2, Failed: 1},
+				TotalPages: 3, Total: 9, NextPage: req.Page + 1,
+				Problems: []activities.CatalogProblem{{Kind: "failed", SKU: "", Name: "No SKU", Reason: "no SKU"}}}
+			if req.Page == 3 {
+				res.NextPage, res.Done = 0, true
+			}
+			return res, nil
+		})
+	var attention string
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
+			if v, ok := sa.GetKeyword(AttentionAttr); ok {
+				attention = v
+			}
+		}
+	}).Return(nil)
+	env.ExecuteWorkflow(CatalogSync, CatalogRunInput{ConnectionID: "shop", Kind: CatalogKindPull, Options: CatalogRunOptions{MaxNames: 2}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var p CatalogProgress
+	if err := env.GetWorkflowResult(&p); err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 3 || pages[2] != 3 || p.Pages != 3 || p.Counts.Created != 6 || p.Counts.Failed != 3 ||
+		len(p.Problems) != 2 || p.Dropped != 1 || p.Stage != CatalogStageDone || p.TotalPages != 3 {
+		t.Fatalf("pages %v, progress %+v", pages, p)
+	}
+	if !strings.Contains(attention, "3 catalog record(s) failed") || attention != p.Attention {
+		t.Errorf("attention %q / %q", attention, p.Attention)
+	}
+}
+
+func TestCatalogSyncContinuesAsNewWithItsCursor(t *testing.T) {
+	env := newCatalogEnv()
+	env.OnActivity(catalogActivities.PushItemsPage, mock.Anything, mock.Anything).Return(
+		activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 2, Created: 2}, Cursor: []byte(`{"after_id":7}`)}, nil)
+	env.ExecuteWorkflow(CatalogSync, CatalogRunInput{ConnectionID: "shop", Kind: CatalogKindPush, Options: CatalogRunOptions{PagesPerRun: 2}})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("err = %v, want continue-as-new", err)
+	}
+	var next CatalogRunInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if next.State == nil || string(next.State.Cursor) != `{"after_id":7}` || next.State.Progress.Counts.Created != 4 || next.State.Progress.Pages != 2 {
+		t.Fatalf("carried state %+v", next.State)
+	}
+}
+
+func TestCatalogSyncFailureNeedsAttention(t *testing.T) {
+	env := newCatalogEnv()
+	env.OnActivity(catalogActivities.PushItemsPage, mock.Anything, mock.Anything).Return(
+		activities.CatalogPageResult{}, temporal.NewNonRetryableApplicationError("list Heartland items: 401", activities.ErrTypeHeartlandRejected, nil))
+	env.ExecuteWorkflow(CatalogSync, CatalogRunInput{ConnectionID: "shop", Kind: CatalogKindPush})
+	err := env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("err = %v", err)
+	}
+	v, qerr := env.QueryWorkflow(CatalogProgressQuery)
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	var p CatalogProgress
+	_ = v.Get(&p)
+	if p.Stage != CatalogStageFailed || !strings.Contains(p.Attention, "401") {
+		t.Fatalf("progress %+v", p)
+	}
+}
+
+func TestCatalogFollowPullsSignalledAndSweptProducts(t *testing.T) {
+	env := newCatalogEnv()
+	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
+		Return(activities.CatalogFieldKeys{ProductID: "pid"}, nil)
+	newest := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	var byID [][]int
+	var sweeps []time.Time
+	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.PullPageRequest) (activities.CatalogPageResult, error) {
+			if len(req.ProductIDs) > 0 {
+				byID = append(byID, req.ProductIDs)
+				// A signalled product newer than anything swept must not
+				// move the watermark past products whose webhook was lost.
+				return activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 1, Created: 1}, Done: true,
+					NewestCreated: newest.Add(time.Hour)}, nil
+			}
+			sweeps = append(sweeps, req.CreatedSince)
+			return activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 1, Created: 1}, Done: true, NewestCreated: newest}, nil
+		})
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(CatalogProductCreatedSignal, ProductCreated{ProductID: 41})
+		env.SignalWorkflow(CatalogProductCreatedSignal, ProductCreated{ProductID: 42})
+	}, time.Second)
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(CatalogFollowStatusQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st CatalogFollowStatus
+		_ = v.Get(&st)
+		if st.Signals != 2 || st.Sweeps != 2 || st.Counts.Created != 2+len(byID) || !st.Watermark.Equal(newest) {
+			t.Errorf("status %+v", st)
+		}
+		env.SignalWorkflow(CatalogSettingsSignal, Settings{CatalogMode: CatalogManual})
+	}, 25*time.Second)
+	env.ExecuteWorkflow(CatalogFollow, CatalogFollowInput{ConnectionID: "shop", Settings: Settings{CatalogMode: CatalogPull},
+		SweepInterval: 10 * time.Second})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("follower did not end cleanly: %v", err)
+	}
+	var ids []int
+	for _, b := range byID {
+		ids = append(ids, b...)
+	}
+	if len(ids) != 2 || ids[0] != 41 || ids[1] != 42 {
+		t.Errorf("pulled by id %v, want 41 and 42 once each", byID)
+	}
+	if len(sweeps) != 2 || !sweeps[1].Equal(newest) {
+		t.Errorf("sweeps since %v, want the watermark to move to %v", sweeps, newest)
+	}
+}
+
+func TestCatalogFollowEndsOutsidePullMode(t *testing.T) {
+	env := newCatalogEnv()
+	env.ExecuteWorkflow(CatalogFollow, CatalogFollowInput{ConnectionID: "shop", Settings: Settings{CatalogMode: CatalogPush}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+}
