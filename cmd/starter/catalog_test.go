@@ -1,79 +1,37 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"go.temporal.io/server/temporaltest"
-
-	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// startCatalogCLIStack runs a Temporal server, the worker and both fakes
-// with a connection "shop" in pull mode, and points the CLI at them.
+// startCatalogCLIStack is the CLI stack with a connection in pull mode and
+// a small catalog on each side.
 func startCatalogCLIStack(t *testing.T) (*bigcommercetest.Server, *heartlandtest.Server) {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	c := ts.GetDefaultClient()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := worker.EnsureSearchAttributes(ctx, c, ts.GetDefaultNamespace()); err != nil {
-		t.Fatal(err)
-	}
-	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
-	t.Cleanup(bc.Close)
-	hl := heartlandtest.NewServer()
-	t.Cleanup(hl.Close)
-	hl.AddItem(heartlandtest.ItemSeed{PublicID: "MUG", Description: "Mug", Price: heartland.Dec("9"), Cost: heartland.Dec("3")})
-	hl.AddItem(heartlandtest.ItemSeed{PublicID: "CAP", Description: "Cap", Price: heartland.Dec("18"), Cost: heartland.Dec("6"), AvailableOnline: true})
-	hl.AddGrid(
-		heartlandtest.ItemSeed{PublicID: "HOOD-S", Description: "Hoodie - S", Price: heartland.Dec("40"), AvailableOnline: true},
-		heartlandtest.ItemSeed{PublicID: "HOOD-M", Description: "Hoodie - M", Price: heartland.Dec("40"), AvailableOnline: true})
-	bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
-	bc.AddProduct(bigcommercetest.ProductSeed{Name: "Tee", SKU: "TEE", Variants: []bigcommercetest.VariantSeed{
-		{SKU: "TEE-S", Option: "S"}, {SKU: "TEE-M", Option: "M"}}})
-	bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift Card"})
-	bcClient, err := bigcommerce.New(bc.ClientConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token), RequestsPerSecond: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := activities.NewConnections()
-	conns.Add("shop", activities.Clients{BigCommerce: bcClient, Heartland: hlClient})
-	cfg, err := worker.LoadConfig([]string{"HRBC_TASK_QUEUE=cli-catalog"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := worker.New(c, cfg, worker.Dependencies{Connections: conns, Logger: slog.New(slog.DiscardHandler)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
 	settings := workflows.DefaultSettings()
 	settings.CatalogMode = workflows.CatalogPull
-	if _, err := starter.New(c, cfg.TaskQueue).CreateConnection(ctx, "shop", settings); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TEMPORAL_ADDRESS", ts.GetFrontendHostPort())
-	t.Setenv("TEMPORAL_NAMESPACE", ts.GetDefaultNamespace())
-	t.Setenv("HRBC_TASK_QUEUE", cfg.TaskQueue)
-	return bc, hl
+	return startCLIStack(t, settings, func(bc *bigcommercetest.Server, hl *heartlandtest.Server) {
+		hl.AddItem(heartlandtest.ItemSeed{PublicID: "MUG", Description: "Mug", Price: heartland.Dec("9"), Cost: heartland.Dec("3")})
+		hl.AddItem(heartlandtest.ItemSeed{PublicID: "CAP", Description: "Cap", Price: heartland.Dec("18"), Cost: heartland.Dec("6"), AvailableOnline: true})
+		hl.AddGrid(
+			heartlandtest.ItemSeed{PublicID: "HOOD-S", Description: "Hoodie - S", Price: heartland.Dec("40"), AvailableOnline: true},
+			heartlandtest.ItemSeed{PublicID: "HOOD-M", Description: "Hoodie - M", Price: heartland.Dec("40"), AvailableOnline: true})
+		bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
+		bc.AddProduct(bigcommercetest.ProductSeed{Name: "Tee", SKU: "TEE", Variants: []bigcommercetest.VariantSeed{
+			{SKU: "TEE-S", Option: "S"}, {SKU: "TEE-M", Option: "M"}}})
+		bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift Card"})
+	})
 }
 
 func TestCatalogCommands(t *testing.T) {

@@ -1,88 +1,34 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"go.temporal.io/server/temporaltest"
-
-	"github.com/hrbc/hrbc/activities"
-	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// startInventoryCLIStack runs a Temporal server, the worker and both fakes
-// with a connection "shop" (inventory sync on) and points the CLI's
-// environment at them.
+// startInventoryCLIStack is the CLI stack with inventory sync on and a
+// SKU on each side only.
 func startInventoryCLIStack(t *testing.T) *bigcommercetest.Server {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	c := ts.GetDefaultClient()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := worker.EnsureSearchAttributes(ctx, c, ts.GetDefaultNamespace()); err != nil {
-		t.Fatal(err)
-	}
-	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
-	t.Cleanup(bc.Close)
-	hl := heartlandtest.NewServer()
-	t.Cleanup(hl.Close)
-	main := hl.AddLocation("01", "Main", "Register").ID
-	for sku, qty := range map[string]int64{"MUG": 6, "HL-ONLY": 2} {
-		hl.AddItem(heartlandtest.ItemSeed{PublicID: sku, Description: sku, Price: heartland.Dec("9"), Cost: heartland.Dec("3")})
-		hl.SetStock(sku, main, heartland.DecInt(qty))
-	}
-	bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
-	bcClient, err := bigcommerce.New(bc.ClientConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token), RequestsPerSecond: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := activities.NewConnections()
-	conns.Add("shop", activities.Clients{BigCommerce: bcClient, Heartland: hlClient})
-	cfg, err := worker.LoadConfig([]string{"HRBC_TASK_QUEUE=cli"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := worker.New(c, cfg, worker.Dependencies{Connections: conns, Logger: slog.New(slog.DiscardHandler)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
 	settings := workflows.DefaultSettings()
 	settings.InventorySync = true
-	if _, err := starter.New(c, cfg.TaskQueue).CreateConnection(ctx, "shop", settings); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TEMPORAL_ADDRESS", ts.GetFrontendHostPort())
-	t.Setenv("TEMPORAL_NAMESPACE", ts.GetDefaultNamespace())
-	t.Setenv("HRBC_TASK_QUEUE", cfg.TaskQueue)
+	bc, _ := startCLIStack(t, settings, func(bc *bigcommercetest.Server, hl *heartlandtest.Server) {
+		main := hl.AddLocation("01", "Main", "Register").ID
+		for sku, qty := range map[string]int64{"MUG": 6, "HL-ONLY": 2} {
+			hl.AddItem(heartlandtest.ItemSeed{PublicID: sku, Description: sku, Price: heartland.Dec("9"), Cost: heartland.Dec("3")})
+			hl.SetStock(sku, main, heartland.DecInt(qty))
+		}
+		bc.AddProduct(bigcommercetest.ProductSeed{Name: "Mug", SKU: "MUG"})
+	})
 	return bc
-}
-
-// runCLI runs the starter CLI in-process and returns stdout and stderr.
-func runCLI(args ...string) (string, string, error) {
-	var out, errOut bytes.Buffer
-	cmd := newRootCommand(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	return out.String(), errOut.String(), err
 }
 
 func TestInventoryCommands(t *testing.T) {
