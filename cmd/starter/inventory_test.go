@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -31,9 +32,31 @@ func startInventoryCLIStack(t *testing.T) *bigcommercetest.Server {
 	return bc
 }
 
+// fullSyncsDone reads through the CLI how many full syncs finished; 0
+// while the sync has not started yet.
+func fullSyncsDone() int {
+	out, _, err := runCLI("inventory", "status", "shop", "--json")
+	var p workflows.InventoryProgress
+	if err != nil || json.Unmarshal([]byte(out), &p) != nil {
+		return 0
+	}
+	return p.FullSyncs
+}
+
 func TestInventoryCommands(t *testing.T) {
 	bc := startInventoryCLIStack(t)
-
+	// Turning inventory sync on started the first full sync already.
+	deadline := time.Now().Add(30 * time.Second)
+	for fullSyncsDone() < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the connection's own full sync never finished")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Drift on the store, then a full sync on demand corrects it.
+	if err := bc.SetStock("MUG", bc.DefaultLocationID(), 3); err != nil {
+		t.Fatal(err)
+	}
 	out, _, err := runCLI("sync", "inventory", "shop")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +64,7 @@ func TestInventoryCommands(t *testing.T) {
 	if n, _ := bc.StockLevel("MUG", 0); n != 6 {
 		t.Errorf("MUG = %d after `sync inventory`, want 6", n)
 	}
-	for _, want := range []string{`full syncs done\s+1\n`, `full sync\s+done .*: 2 read, 1 written, 0 skipped, 1 unmatched`} {
+	for _, want := range []string{`full syncs done\s+2\n`, `full sync\s+done .*: 2 read, 1 written, 0 skipped, 1 unmatched`} {
 		if !regexp.MustCompile(want).MatchString(out) {
 			t.Errorf("sync inventory output lacks %q:\n%s", want, out)
 		}
@@ -52,7 +75,7 @@ func TestInventoryCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p workflows.InventoryProgress
-	if err := json.Unmarshal([]byte(out), &p); err != nil || p.FullSyncs != 1 || p.ConnectionID != "shop" {
+	if err := json.Unmarshal([]byte(out), &p); err != nil || p.FullSyncs != 2 || p.ConnectionID != "shop" {
 		t.Errorf("status --json = %+v (%v):\n%s", p, err, out)
 	}
 

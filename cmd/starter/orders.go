@@ -66,9 +66,18 @@ func newOrdersListCommand(a *app) *cobra.Command {
 }
 
 func newOrdersShowCommand(a *app) *cobra.Command {
+	return orderCommand(a, "show <order>", "Show an order's stage, lines, locations, shipments and payments",
+		func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error) {
+			return st.OrderStatus(ctx, conn, id)
+		})
+}
+
+// orderCommand is a command that acts on one order and prints what the
+// order says afterwards.
+func orderCommand(a *app, use, short string, act func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error)) *cobra.Command {
 	return &cobra.Command{
-		Use:   "show <order>",
-		Short: "Show an order's stage, lines, locations, shipments and payments",
+		Use:   use,
+		Short: short,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := orderArg(args)
@@ -76,7 +85,7 @@ func newOrdersShowCommand(a *app) *cobra.Command {
 				return err
 			}
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				o, err := st.OrderStatus(ctx, connectionFlag(cmd), id)
+				o, err := act(ctx, st, connectionFlag(cmd), id)
 				if err != nil {
 					return err
 				}
@@ -89,61 +98,42 @@ func newOrdersShowCommand(a *app) *cobra.Command {
 func newOrdersDistributeCommand(a *app) *cobra.Command {
 	var location int64
 	var lines []string
-	cmd := &cobra.Command{
-		Use:   "distribute <order> --location L [--line ID=L ...]",
-		Short: "Choose the Heartland locations an order ships from",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := orderArg(args)
+	cmd := orderCommand(a, "distribute <order> --location L [--line ID=L ...]", "Choose the Heartland locations an order ships from",
+		func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error) {
+			req, err := distributeRequest(location, lines)
 			if err != nil {
-				return err
+				return workflows.OrderState{}, err
 			}
-			req := workflows.DistributeOrderRequest{LocationID: location}
-			for _, l := range lines {
-				lineID, loc, ok := strings.Cut(l, "=")
-				li, err1 := strconv.ParseInt(lineID, 10, 64)
-				lo, err2 := strconv.ParseInt(loc, 10, 64)
-				if !ok || err1 != nil || err2 != nil {
-					return &usageError{fmt.Errorf("--line %q: want LINE_ID=LOCATION_ID", l)}
-				}
-				req.Lines = append(req.Lines, workflows.LineAssignment{LineID: li, LocationID: lo})
-			}
-			if req.LocationID == 0 && len(req.Lines) == 0 {
-				return &usageError{fmt.Errorf("give --location or at least one --line")}
-			}
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				o, err := st.DistributeOrder(ctx, connectionFlag(cmd), id, req)
-				if err != nil {
-					return err
-				}
-				return a.printOrder(o)
-			})
-		},
-	}
+			return st.DistributeOrder(ctx, conn, id, req)
+		})
 	cmd.Flags().Int64Var(&location, "location", 0, "Heartland location for every line not named by --line")
 	cmd.Flags().StringArrayVar(&lines, "line", nil, "LINE_ID=LOCATION_ID for one Heartland order line (repeatable)")
 	return cmd
 }
 
-func newOrdersRetryCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "retry <order>",
-		Short: "Resume an order that needs attention, once its cause is fixed",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := orderArg(args)
-			if err != nil {
-				return err
-			}
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				o, err := st.RetryOrder(ctx, connectionFlag(cmd), id)
-				if err != nil {
-					return err
-				}
-				return a.printOrder(o)
-			})
-		},
+// distributeRequest reads --location and the --line LINE_ID=LOCATION_ID pairs.
+func distributeRequest(location int64, lines []string) (workflows.DistributeOrderRequest, error) {
+	req := workflows.DistributeOrderRequest{LocationID: location}
+	for _, l := range lines {
+		lineID, loc, ok := strings.Cut(l, "=")
+		li, err1 := strconv.ParseInt(lineID, 10, 64)
+		lo, err2 := strconv.ParseInt(loc, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return req, &usageError{fmt.Errorf("--line %q: want LINE_ID=LOCATION_ID", l)}
+		}
+		req.Lines = append(req.Lines, workflows.LineAssignment{LineID: li, LocationID: lo})
 	}
+	if req.LocationID == 0 && len(req.Lines) == 0 {
+		return req, &usageError{fmt.Errorf("give --location or at least one --line")}
+	}
+	return req, nil
+}
+
+func newOrdersRetryCommand(a *app) *cobra.Command {
+	return orderCommand(a, "retry <order>", "Resume an order that needs attention, once its cause is fixed",
+		func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error) {
+			return st.RetryOrder(ctx, conn, id)
+		})
 }
 
 func newOrdersImportCommand(a *app) *cobra.Command {
