@@ -127,7 +127,7 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "demo connection visible by HrbcConnection", func() bool {
-		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: "HrbcConnection = 'demo'"})
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: "WorkflowType = 'Connection' AND HrbcConnection = 'demo'"})
 		return err == nil && len(resp.GetExecutions()) == 1
 	})
 	c.Close()
