@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	enumspb "go.temporal.io/api/enums/v1"
+
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -184,15 +186,29 @@ func TestEndToEndOrderAutoDistribute(t *testing.T) {
 			t.Errorf("line %d ships from %v, want the Warehouse", l.ID, l.ShipFromLocationID)
 		}
 	}
+	// No signal from the test: Heartland's sales_transaction_completed
+	// webhook for the invoice reaches the intake, which finds the order by
+	// its Heartland id and wakes it.
 	if _, err := sh.HL.InvoiceOrderAt(hl.Order.ID, sh.warehouse.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.Starter.HeartlandChanged(sh.ctx(), sh.ConnectionID, id); err != nil {
 		t.Fatal(err)
 	}
 	sh.waitStage(t, id, workflows.OrderStageClosed)
 	if n := len(sh.BC.Shipments(id)); n != 1 {
 		t.Errorf("%d shipments, want 1", n)
+	}
+	woken := 0
+	iter := sh.Temporal.GetWorkflowHistory(sh.ctx(), workflows.OrderWorkflowID(sh.ConnectionID, id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetWorkflowExecutionSignaledEventAttributes(); a != nil && a.GetSignalName() == workflows.OrderHeartlandChangedSignal {
+			woken++
+		}
+	}
+	if woken == 0 {
+		t.Error("the Heartland invoice webhook never reached the order")
 	}
 }
 
