@@ -70,23 +70,36 @@ func Start(opts Options) (*Server, error) {
 	if opts.Namespace == "" {
 		opts.Namespace = "default"
 	}
-	frontendPort, err := reservePort(opts.IP, opts.FrontendPort, "frontend")
+	// The ports stay held until the moment their servers bind them, so no
+	// other process can take them meanwhile; the UI server in particular
+	// exits the whole process when its bind fails.
+	frontendLn, err := reservePort(opts.IP, opts.FrontendPort, "frontend")
 	if err != nil {
 		return nil, err
 	}
-	uiPort := 0
+	frontendPort := portOf(frontendLn)
+	var uiLn net.Listener
 	if opts.UIPort >= 0 {
-		if uiPort, err = reservePort(opts.IP, opts.UIPort, "web UI"); err != nil {
+		if uiLn, err = reservePort(opts.IP, opts.UIPort, "web UI"); err != nil {
+			frontendLn.Close()
 			return nil, err
+		}
+	}
+	release := func() {
+		frontendLn.Close()
+		if uiLn != nil {
+			uiLn.Close()
 		}
 	}
 
 	sqlCfg, err := prepareDatabase(opts)
 	if err != nil {
+		release()
 		return nil, err
 	}
 	cfg, err := serverConfig(opts.IP, frontendPort, sqlCfg)
 	if err != nil {
+		release()
 		return nil, err
 	}
 
@@ -94,6 +107,8 @@ func Start(opts Options) (*Server, error) {
 	if opts.Logger != nil {
 		logger = log.NewZapLogger(opts.Logger)
 	}
+	// The server binds its listeners while it is being built.
+	frontendLn.Close()
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
@@ -112,19 +127,27 @@ func Start(opts Options) (*Server, error) {
 		}),
 	)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("create embedded temporal server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
+		if uiLn != nil {
+			uiLn.Close()
+		}
 		return nil, fmt.Errorf("start embedded temporal server: %w", err)
 	}
 	s := &Server{temporal: srv, frontendAddr: net.JoinHostPort(opts.IP, strconv.Itoa(frontendPort))}
 	if err := waitForListener(s.frontendAddr, 30*time.Second); err != nil {
+		if uiLn != nil {
+			uiLn.Close()
+		}
 		_ = srv.Stop()
 		return nil, err
 	}
-	if opts.UIPort >= 0 {
+	if uiLn != nil {
+		uiPort := portOf(uiLn)
 		s.uiAddr = net.JoinHostPort(opts.IP, strconv.Itoa(uiPort))
-		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace)
+		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace, uiLn.Close)
 		if err != nil {
 			_ = srv.Stop()
 			return nil, err
@@ -148,20 +171,28 @@ func (s *Server) Stop() error {
 	return s.temporal.Stop()
 }
 
-// reservePort checks that a configured port is free, or asks the kernel for a
-// free one when port is 0. The check happens before anything starts so that
-// a busy port fails fast with a message instead of a server that never binds.
-func reservePort(ip string, port int, what string) (int, error) {
+// reservePort listens on a configured port, or on one the kernel picks
+// when port is 0, so that a busy port fails fast with a message instead of
+// a server that never binds. The caller closes the listener right before
+// the real server binds the port.
+func reservePort(ip string, port int, what string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if err != nil {
-		return 0, fmt.Errorf("%s %s:%d: %w (%v)", what, ip, port, ErrPortBusy, err)
+		return nil, fmt.Errorf("%s %s:%d: %w (%v)", what, ip, port, ErrPortBusy, err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	return ln, nil
 }
 
+func portOf(ln net.Listener) int { return ln.Addr().(*net.TCPAddr).Port }
+
+// freePort asks the kernel for a port for an internal service.
 func freePort(ip string) (int, error) {
-	return reservePort(ip, 0, "internal service")
+	ln, err := reservePort(ip, 0, "internal service")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return portOf(ln), nil
 }
 
 func waitForListener(addr string, timeout time.Duration) error {

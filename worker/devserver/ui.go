@@ -22,7 +22,9 @@ type staticUIConfig struct{ cfg *uiconfig.Config }
 
 func (s staticUIConfig) GetConfig() (*uiconfig.Config, error) { return s.cfg, nil }
 
-func startUI(ip string, port int, frontend, namespace string) (*uiServer, error) {
+// startUI serves the Web UI on port; release frees the caller's hold on
+// the port just before the UI binds it.
+func startUI(ip string, port int, frontend, namespace string, release func() error) (*uiServer, error) {
 	cfg := &uiconfig.Config{
 		Host:                ip,
 		Port:                port,
@@ -35,6 +37,7 @@ func startUI(ip string, port int, frontend, namespace string) (*uiServer, error)
 		CORS: uiconfig.CORS{CookieInsecure: true},
 	}
 	srv := uiserver.NewServer(uiserveroptions.WithConfigProvider(staticUIConfig{cfg}))
+	_ = release()
 	go func() {
 		// Start only returns on shutdown; the port was checked free beforehand
 		// because a failed bind inside Start exits the whole process.
