@@ -22,9 +22,9 @@ var (
 
 // StartInventorySync asks for a full inventory sync of a connection ("Start
 // Sync"): it reads the connection's settings and signals fullSync to its
-// InventorySync workflow, starting it with opts if it is not running (opts
-// are ignored by a running one). It fails with ErrInventorySyncOff when the
-// connection has inventory sync off.
+// InventorySync workflow, starting it with opts if it is not running. Non-zero
+// opts also replace a running sync's options. It fails with
+// ErrInventorySyncOff when the connection has inventory sync off.
 func (c *Client) StartInventorySync(ctx context.Context, connectionID string, opts workflows.InventoryOptions) error {
 	status, err := c.ConnectionStatus(ctx, connectionID)
 	if err != nil {
@@ -35,7 +35,7 @@ func (c *Client) StartInventorySync(ctx context.Context, connectionID string, op
 			ErrInventorySyncOff, connectionID, connectionID)
 	}
 	_, err = c.temporal.SignalWithStartWorkflow(ctx, workflows.InventoryWorkflowID(connectionID),
-		workflows.InventoryFullSyncSignal, workflows.InventoryFullSyncRequest{Reason: "operator"},
+		workflows.InventoryFullSyncSignal, fullSyncRequest(opts),
 		client.StartWorkflowOptions{
 			ID:        workflows.InventoryWorkflowID(connectionID),
 			TaskQueue: c.taskQueue,
@@ -107,4 +107,14 @@ func inventoryError(connectionID, what string, err error) error {
 		return fmt.Errorf("%w for connection %q", ErrInventoryNotRunning, connectionID)
 	}
 	return fmt.Errorf("%s of connection %q: %w", what, connectionID, err)
+}
+
+// fullSyncRequest carries opts to a running sync unless they are all
+// defaults, so a bare "sync inventory" keeps the options in force.
+func fullSyncRequest(opts workflows.InventoryOptions) workflows.InventoryFullSyncRequest {
+	req := workflows.InventoryFullSyncRequest{Reason: "operator"}
+	if opts != (workflows.InventoryOptions{}) {
+		req.Options = &opts
+	}
+	return req
 }

@@ -69,14 +69,18 @@ func seedInventoryCatalog(t *testing.T, s *stack) invCatalog {
 
 // createInventoryConnection creates the stack's connection with inventory
 // sync on for the given Heartland locations.
-func createInventoryConnection(t *testing.T, s *stack, locations ...int64) workflows.Settings {
+// createInventoryConnection creates the connection with the locations
+// contributing and inventory sync on or off; it returns the settings with
+// inventory sync on. With it on, the connection starts the sync itself.
+func createInventoryConnection(t *testing.T, s *stack, on bool, locations ...int64) workflows.Settings {
 	t.Helper()
 	settings := workflows.DefaultSettings()
-	settings.InventorySync = true
+	settings.InventorySync = on
 	settings.AllLocations, settings.LocationIDs = false, locations
 	if _, err := s.Starter.CreateConnection(s.ctx(), s.ConnectionID, settings); err != nil {
 		t.Fatal(err)
 	}
+	settings.InventorySync = true
 	return settings
 }
 
@@ -124,7 +128,7 @@ func (s *stack) waitFullSyncs(n int) workflows.InventoryProgress {
 func TestInventoryEndToEnd(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	cat := seedInventoryCatalog(t, s)
-	settings := createInventoryConnection(t, s, cat.main, cat.warehouse)
+	settings := createInventoryConnection(t, s, false, cat.main, cat.warehouse)
 	ctx := s.ctx()
 
 	// Heartland posts completed sales to the intake, twice each.
@@ -147,10 +151,11 @@ func TestInventoryEndToEnd(t *testing.T) {
 		t.Fatalf("progress before start: %v, want ErrInventoryNotRunning", err)
 	}
 
-	// Full sync of the seeded catalog, Main + Warehouse contributing.
+	// The merchant turns inventory sync on: the connection starts the sync,
+	// whose first full sync covers the seeded catalog, Main + Warehouse.
 	bcBefore := s.BC.Stats().Requests
 	started := time.Now()
-	if err := s.Starter.StartInventorySync(ctx, s.ConnectionID, workflows.InventoryOptions{}); err != nil {
+	if _, err := s.Starter.ConfigureConnection(ctx, s.ConnectionID, settings, 0); err != nil {
 		t.Fatal(err)
 	}
 	p := s.waitFullSyncs(1)
@@ -209,10 +214,6 @@ func TestInventoryEndToEnd(t *testing.T) {
 	if _, err := s.Starter.ConfigureConnection(ctx, s.ConnectionID, next, 0); err != nil {
 		t.Fatal(err)
 	}
-	// What the Connection workflow does on a configure.
-	if err := s.Starter.SignalInventorySettings(ctx, s.ConnectionID, next); err != nil {
-		t.Fatal(err)
-	}
 	p = s.waitFullSyncs(2)
 	s.waitLevels("levels after the location change", map[string]int{"MUG": 3 + 110, "TEE-S": 2, "TEE-M": 0, "TEE-L": 4})
 	if p.Settings.AllLocations || len(p.Settings.LocationIDs) != 2 {
@@ -225,7 +226,7 @@ func TestInventoryEndToEnd(t *testing.T) {
 	// Turning inventory sync off ends the workflow cleanly.
 	off := next
 	off.InventorySync = false
-	if err := s.Starter.SignalInventorySettings(ctx, s.ConnectionID, off); err != nil {
+	if _, err := s.Starter.ConfigureConnection(ctx, s.ConnectionID, off, 0); err != nil {
 		t.Fatal(err)
 	}
 	run := s.Temporal.GetWorkflow(ctx, workflows.InventoryWorkflowID(s.ConnectionID), "")
@@ -234,8 +235,8 @@ func TestInventoryEndToEnd(t *testing.T) {
 	}
 	// The finished run replays deterministically on today's code.
 	s.replayInventoryHistory(run.GetRunID())
-	if err := s.Starter.StartInventorySync(ctx, s.ConnectionID, workflows.InventoryOptions{}); err != nil {
-		t.Fatalf("start with inventory on in the connection: %v", err)
+	if err := s.Starter.StartInventorySync(ctx, s.ConnectionID, workflows.InventoryOptions{}); !errors.Is(err, starter.ErrInventorySyncOff) {
+		t.Fatalf("start with inventory off in the connection: %v, want ErrInventorySyncOff", err)
 	}
 }
 
@@ -262,7 +263,7 @@ func (s *stack) replayInventoryHistory(runID string) {
 func TestInventoryEndToEndDriftAndRateLimitStorm(t *testing.T) {
 	s := newStack(t, stackOptions{})
 	cat := seedInventoryCatalog(t, s)
-	createInventoryConnection(t, s, cat.main, cat.warehouse)
+	createInventoryConnection(t, s, true, cat.main, cat.warehouse)
 	ctx := s.ctx()
 
 	// A 429 storm on every BigCommerce route before the sync even starts.

@@ -128,6 +128,9 @@ type InventoryChanged struct {
 type InventoryFullSyncRequest struct {
 	// Reason is logged ("cli", "settings", ...).
 	Reason string `json:"reason,omitempty"`
+	// Options, when set, replace the running sync's options from this full
+	// sync on (an operator's `sync inventory --safety-buffer 2`).
+	Options *InventoryOptions `json:"options,omitempty"`
 }
 
 // InventoryPassProgress describes the last (or running) full sync or

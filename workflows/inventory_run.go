@@ -251,6 +251,9 @@ func (r *inventoryRun) applyChanged(c InventoryChanged) {
 
 func (r *inventoryRun) applyFullSync(ctx workflow.Context, req InventoryFullSyncRequest) {
 	workflow.GetLogger(ctx).Info("Full sync requested", "Reason", req.Reason)
+	if req.Options != nil {
+		r.rawOpts, r.opts = *req.Options, req.Options.withDefaults()
+	}
 	r.Progress.FullSyncPending = true
 	r.RetryAt = time.Time{}
 	r.wake = true
