@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"net/url"
 	"strings"
@@ -91,7 +92,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 	for _, event := range HeartlandWebhookEvents {
 		found := false
 		for _, w := range existing {
-			if w.URL == hlURL && containsString(w.Events, event) {
+			if w.URL == hlURL && slices.Contains(w.Events, event) {
 				found = true
 			}
 		}
@@ -105,13 +106,4 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 		reg.HeartlandCreated++
 	}
 	return reg, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

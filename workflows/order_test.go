@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		func(_ context.Context, req activities.ResolveItemsRequest) (activities.ResolveItemsResult, error) {
 			var res activities.ResolveItemsResult
 			for i, sku := range req.SKUs {
-				if contains(w.missing, sku) {
+				if slices.Contains(w.missing, sku) {
 					res.Missing = append(res.Missing, sku)
 				} else {
 					res.Items = append(res.Items, activities.ResolvedItem{SKU: sku, ItemID: int64(500 + i)})
@@ -130,14 +131,6 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		func(context.Context, activities.OutsideFulfillmentRequest) error { w.outside++; return nil })
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // invoice returns a completed invoice of the given order lines at a location.
 func invoice(id, location int64, total string, lines ...activities.InvoicedLine) activities.InvoiceSummary {
