@@ -2,9 +2,9 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"

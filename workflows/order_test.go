@@ -131,7 +131,6 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		func(context.Context, activities.OutsideFulfillmentRequest) error { w.outside++; return nil })
 }
 
-
 // invoice returns a completed invoice of the given order lines at a location.
 func invoice(id, location int64, total string, lines ...activities.InvoicedLine) activities.InvoiceSummary {
 	return activities.InvoiceSummary{ID: id, LocationID: location, Completed: true, Total: total, Lines: lines}
