@@ -249,3 +249,40 @@ func TestUnsupportedLines(t *testing.T) {
 		t.Errorf("unsupported reasons: %q %q %q", snap.Lines[0].Unsupported, snap.Lines[1].Unsupported, snap.Lines[2].Unsupported)
 	}
 }
+
+func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
+	f := newOrderFixture(t)
+	f.acts.Connections.clients["shop"] = Clients{BigCommerce: f.acts.Connections.clients["shop"].BigCommerce,
+		Heartland: f.acts.Connections.clients["shop"].Heartland, WebhookSecret: "0123456789abcdef"}
+	wh := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://hrbc.example.com/"}
+	first, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.BigCommerceCreated != len(BigCommerceHookScopes) || first.HeartlandCreated != len(HeartlandWebhookEvents) ||
+		again.BigCommerceCreated != 0 || again.HeartlandCreated != 0 {
+		t.Fatalf("first %+v, again %+v", first, again)
+	}
+	hooks := f.bc.Hooks()
+	if len(hooks) != len(BigCommerceHookScopes) || hooks[0].Destination != "https://hrbc.example.com/webhooks/bigcommerce/shop" ||
+		hooks[0].Headers[BigCommerceSecretHeader] != "0123456789abcdef" {
+		t.Errorf("hooks %+v", hooks)
+	}
+	// A deactivated hook (BigCommerce gives up after two days of failures) is re-enabled.
+	bc := f.acts.Connections.clients["shop"].BigCommerce
+	off := false
+	if _, err := bc.UpdateHook(f.ctx, hooks[0].ID, bigcommerce.HookUpdate{IsActive: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if reg, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || reg.BigCommerceEnabled != 1 {
+		t.Errorf("re-enable: %+v %v", reg, err)
+	}
+	// Without a public URL nothing is registered.
+	if reg, err := (&Webhooks{Connections: f.acts.Connections}).EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || !reg.Skipped {
+		t.Errorf("no public URL: %+v %v", reg, err)
+	}
+}

@@ -79,6 +79,11 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 			Scope: scope, Destination: bcDest, IsActive: true,
 			Headers: map[string]string{BigCommerceSecretHeader: cl.WebhookSecret},
 		}); err != nil {
+			// Someone registered the same hook between our look-up and our
+			// create (two registrations racing): what we wanted exists.
+			if existsNow, lerr := hookExists(ctx, cl.BigCommerce, scope, bcDest); lerr == nil && existsNow {
+				continue
+			}
 			return reg, bigCommerceError("create BigCommerce webhook "+scope, err)
 		}
 		reg.BigCommerceCreated++
@@ -106,4 +111,13 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 		reg.HeartlandCreated++
 	}
 	return reg, nil
+}
+
+// hookExists reports whether the store has a hook for scope to dest.
+func hookExists(ctx context.Context, bc *bigcommerce.Client, scope, dest string) (bool, error) {
+	hooks, err := bc.ListHooks(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(hooks, func(h bigcommerce.Hook) bool { return h.Scope == scope && h.Destination == dest }), nil
 }
