@@ -147,6 +147,7 @@ func TestCatalogPullEndToEnd(t *testing.T) {
 	if p.Counts.Created != 0 || p.Counts.Skipped != 5 || len(s.HL.Items()) != before || len(s.HL.CustomFields()) != 5 {
 		t.Fatalf("re-pull = %+v, items %d → %d", p, before, len(s.HL.Items()))
 	}
+	s.keepHistory("catalog-pull", workflows.CatalogWorkflowID(s.ConnectionID, workflows.CatalogKindPull))
 }
 
 func TestCatalogPushEndToEnd(t *testing.T) {

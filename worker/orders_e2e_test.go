@@ -167,6 +167,7 @@ func TestEndToEndOrderTwoInvoicesTwoLocations(t *testing.T) {
 			t.Errorf("payment %+v", p)
 		}
 	}
+	sh.keepHistory("order-two-invoices", workflows.OrderWorkflowID(sh.ConnectionID, id))
 	// Stock was consumed where each invoice was made.
 	if got := sh.HL.Stock("SKU-A", sh.main.ID).OnHand; !got.Equal(heartland.DecInt(18)) {
 		t.Errorf("SKU-A on hand at Main Street = %v, want 18", got)
@@ -295,6 +296,7 @@ func TestEndToEndOrderCancelledBeforeFulfillment(t *testing.T) {
 	if hl := sh.heartlandOrder(t, id); hl.Order.Status != "canceled" {
 		t.Errorf("Heartland order %q, want canceled", hl.Order.Status)
 	}
+	sh.keepHistory("order-cancelled", workflows.OrderWorkflowID(sh.ConnectionID, id))
 	if c := sh.HL.Stock("SKU-A", sh.website.ID).Committed; !c.IsZero() {
 		t.Errorf("cancelled order still commits %v", c)
 	}
@@ -353,6 +355,7 @@ func TestEndToEndOrderOutsideFulfillment(t *testing.T) {
 	if hl.Order.Status != "closed" || len(hl.Payments) != 1 {
 		t.Errorf("Heartland order %q with %d payments", hl.Order.Status, len(hl.Payments))
 	}
+	sh.keepHistory("order-outside-fulfillment", workflows.OrderWorkflowID(sh.ConnectionID, id))
 	if got := sh.HL.Stock("SKU-A", sh.warehouse.ID).OnHand; !got.Equal(heartland.DecInt(18)) {
 		t.Errorf("Warehouse on hand %v, want 18", got)
 	}

@@ -21,12 +21,23 @@ type Dependencies struct {
 }
 
 // Register puts every hrbc workflow and activity on a worker. It is the one
-// place registration happens, shared by cmd/worker and the tests; each area
-// adds its own in a register_<area>.go file.
+// place registration happens, shared by cmd/worker and the tests.
 func Register(r sdkworker.Registry, deps Dependencies) {
-	r.RegisterWorkflow(workflows.Connection)
+	RegisterWorkflows(r)
 	r.RegisterActivity(&activities.Webhooks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
-	registerInventory(r, deps)
-	registerOrders(r, deps)
-	registerCatalog(r, deps)
+	r.RegisterActivity(&activities.Orders{Connections: deps.Connections})
+	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger})
+	r.RegisterActivity(&activities.Catalog{Connections: deps.Connections})
+}
+
+// RegisterWorkflows registers every workflow; replaying a history needs
+// the workflows alone.
+func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
+	r.RegisterWorkflow(workflows.Connection)
+	r.RegisterWorkflow(workflows.Order)
+	r.RegisterWorkflow(workflows.OrderSweep)
+	r.RegisterWorkflow(workflows.InventorySync)
+	r.RegisterWorkflow(workflows.CatalogSync)
+	r.RegisterWorkflow(workflows.CatalogFollow)
+	r.RegisterWorkflow(workflows.CatalogLinkReport)
 }
