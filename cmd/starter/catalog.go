@@ -232,23 +232,8 @@ func newCatalogCommand(a *app) *cobra.Command {
 }
 
 func newCatalogLinksCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "links <connection>",
-		Short: "List linked, Heartland-only and BigCommerce-only SKUs, and SKUs that cannot be linked",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				rep, err := st.CatalogLinks(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				if a.json {
-					return a.printJSON(rep)
-				}
-				return printLinks(a.out, rep)
-			})
-		},
-	}
+	return connectionCommand(a, "links <connection>", "List linked, Heartland-only and BigCommerce-only SKUs, and SKUs that cannot be linked",
+		(*starter.Client).CatalogLinks, func(rep workflows.CatalogLinksReport) error { return printLinks(a.out, rep) })
 }
 
 func printLinks(out io.Writer, rep workflows.CatalogLinksReport) error {

@@ -78,20 +78,8 @@ func newConnectionConfigureCommand(a *app) *cobra.Command {
 }
 
 func newConnectionShowCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "show <connection>",
-		Short: "Print a connection's settings and status",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				status, err := st.ConnectionStatus(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				return a.printStatus(status)
-			})
-		},
-	}
+	return connectionCommand(a, "show <connection>", "Print a connection's settings and status",
+		(*starter.Client).ConnectionStatus, a.printStatus)
 }
 
 func newConnectionListCommand(a *app) *cobra.Command {

@@ -130,40 +130,13 @@ func newInventoryCommand(a *app) *cobra.Command {
 }
 
 func newInventoryStatusCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status <connection>",
-		Short: "Print the progress of a connection's inventory sync",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				p, err := st.InventoryProgress(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				return a.printProgress(p)
-			})
-		},
-	}
+	return connectionCommand(a, "status <connection>", "Print the progress of a connection's inventory sync",
+		(*starter.Client).InventoryProgress, a.printProgress)
 }
 
 func newInventoryUnmatchedCommand(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "unmatched <connection>",
-		Short: "List SKUs found on one side only by the last full sync or reconciliation",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
-				u, err := st.InventoryUnmatched(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				if a.json {
-					return a.printJSON(u)
-				}
-				return printUnmatched(a.out, u)
-			})
-		},
-	}
+	return connectionCommand(a, "unmatched <connection>", "List SKUs found on one side only by the last full sync or reconciliation",
+		(*starter.Client).InventoryUnmatched, func(u workflows.InventoryUnmatched) error { return printUnmatched(a.out, u) })
 }
 
 func (a *app) printProgress(p workflows.InventoryProgress) error {

@@ -87,6 +87,29 @@ func (a *app) withStarter(cmd *cobra.Command, f func(ctx context.Context, st *st
 	return f(ctx, st)
 }
 
+// connectionCommand is a command that reads one thing of a connection and
+// prints it: as JSON with --json, otherwise with text. fetch is a starter
+// method expression such as (*starter.Client).ConnectionStatus.
+func connectionCommand[T any](a *app, use, short string, fetch func(st *starter.Client, ctx context.Context, conn string) (T, error), text func(T) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				v, err := fetch(st, ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return a.printJSON(v)
+				}
+				return text(v)
+			})
+		},
+	}
+}
+
 // quietLogger keeps the SDK's informational chatter out of CLI output.
 type quietLogger struct{}
 
