@@ -282,6 +282,11 @@ func externalPaymentType(ctx context.Context, hl *heartland.Client) (int64, erro
 	}
 	id, err := hl.CreatePaymentType(ctx, ExternalPaymentTypeName)
 	if err != nil {
+		// Orders paid at the same moment race to create the type; the loser
+		// is told the name is taken and uses the winner's.
+		if pt, ferr := hl.FindPaymentTypeByName(ctx, ExternalPaymentTypeName); ferr == nil {
+			return pt.ID, nil
+		}
 		return 0, heartlandError("create payment type "+ExternalPaymentTypeName, err)
 	}
 	return id, nil

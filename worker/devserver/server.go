@@ -228,7 +228,9 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 			return nil, fmt.Errorf("create directory for %s: %w", opts.DatabaseFile, err)
 		}
 	}
-	if _, err := os.Stat(opts.DatabaseFile); opts.DatabaseFile == "" || errors.Is(err, os.ErrNotExist) {
+	// An in-memory database gets its schema from the SQLite plugin itself;
+	// a file gets it once, when it is new.
+	if _, err := os.Stat(opts.DatabaseFile); opts.DatabaseFile != "" && errors.Is(err, os.ErrNotExist) {
 		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
 			return nil, fmt.Errorf("set up sqlite schema in %q: %w", opts.DatabaseFile, err)
 		}
