@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Watch measures, for many keys, the time from a start mark to the first
+// poll at which a condition holds. One goroutine polls every pending key,
+// so the resolution is the poll interval.
+type Watch struct {
+	mu      sync.Mutex
+	started map[int]time.Time
+	done    map[int]time.Duration
+	doneAt  map[int]time.Time
+	cond    func(key int) bool
+}
+
+// NewWatch watches cond for the keys that Start marks.
+func NewWatch(cond func(key int) bool) *Watch {
+	return &Watch{started: map[int]time.Time{}, done: map[int]time.Duration{}, doneAt: map[int]time.Time{}, cond: cond}
+}
+
+// Start marks key's start time.
+func (w *Watch) Start(key int, at time.Time) {
+	w.mu.Lock()
+	w.started[key] = at
+	w.mu.Unlock()
+}
+
+// Run polls until ctx ends.
+func (w *Watch) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		w.mu.Lock()
+		var pending []int
+		for k := range w.started {
+			if _, ok := w.done[k]; !ok {
+				pending = append(pending, k)
+			}
+		}
+		w.mu.Unlock()
+		for _, k := range pending {
+			if w.cond(k) {
+				now := time.Now()
+				w.mu.Lock()
+				w.done[k] = now.Sub(w.started[k])
+				w.doneAt[k] = now
+				w.mu.Unlock()
+			}
+		}
+	}
+}
+
+// Wait blocks until every started key is done or ctx ends.
+func (w *Watch) Wait(ctx context.Context) error {
+	return waitUntil(ctx, 50*time.Millisecond, "every measured change", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return len(w.done) == len(w.started)
+	})
+}
+
+// Samples returns the measured durations of keys (all keys when nil).
+func (w *Watch) Samples(keys []int) []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []time.Duration
+	if keys == nil {
+		for _, d := range w.done {
+			out = append(out, d)
+		}
+		return out
+	}
+	for _, k := range keys {
+		if d, ok := w.done[k]; ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Span is the time from the earliest start to the latest completion among keys.
+func (w *Watch) Span(keys []int) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var first, last time.Time
+	for _, k := range keys {
+		if s, ok := w.started[k]; ok && (first.IsZero() || s.Before(first)) {
+			first = s
+		}
+		if d, ok := w.doneAt[k]; ok && d.After(last) {
+			last = d
+		}
+	}
+	if first.IsZero() || last.IsZero() {
+		return 0
+	}
+	return last.Sub(first)
+}
