@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -38,6 +39,11 @@ func classify(what string, err error, retryable func(error) bool, delay func(err
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The activity was cancelled or timed out (a worker shutting down,
+		// say): not the API's verdict, so Temporal may run it again.
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	msg := fmt.Sprintf("%s: %v", what, err)
 	if d, ok := delay(err); ok {

@@ -286,3 +286,14 @@ func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
 		t.Errorf("no public URL: %+v %v", reg, err)
 	}
 }
+
+func TestCancelledActivityIsNotARejection(t *testing.T) {
+	f := newOrderFixture(t)
+	ctx, cancel := context.WithCancel(f.ctx)
+	cancel()
+	_, err := f.acts.FindSalesOrder(ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})
+	var appErr *temporal.ApplicationError
+	if err == nil || errors.As(err, &appErr) {
+		t.Fatalf("cancelled call: %v, want a plain error Temporal may retry, not an API rejection", err)
+	}
+}
