@@ -246,13 +246,7 @@ func printLinks(out io.Writer, rep workflows.CatalogLinksReport) error {
 		{"Heartland only (Item # without BigCommerce SKU)", rep.HeartlandOnly, rep.HeartlandOnlyCount},
 		{"BigCommerce only (SKU without Heartland item)", rep.BigCommerceOnly, rep.BigCommerceOnlyCount},
 	} {
-		fmt.Fprintf(out, "%s: %d\n", l.title, l.count)
-		for _, s := range l.skus {
-			fmt.Fprintf(out, "  %s\n", s)
-		}
-		if n := l.count - len(l.skus); n > 0 {
-			fmt.Fprintf(out, "  (%d more)\n", n)
-		}
+		printSKUs(out, l.title, l.skus, l.count)
 	}
 	fmt.Fprintf(out, "cannot be linked: %d\n", rep.ProblemCount)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

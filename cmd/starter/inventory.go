@@ -189,13 +189,7 @@ func printUnmatched(out io.Writer, u workflows.InventoryUnmatched) error {
 		{"BigCommerce only (SKU without Heartland item)", u.BigCommerceOnly, u.BigCommerceOnlyCount},
 		{"untracked on BigCommerce (linked, not written)", u.Untracked, u.UntrackedCount},
 	} {
-		fmt.Fprintf(out, "%s: %d\n", l.title, l.count)
-		for _, s := range l.skus {
-			fmt.Fprintf(out, "  %s\n", s)
-		}
-		if more := l.count - len(l.skus); more > 0 {
-			fmt.Fprintf(out, "  … and %d more\n", more)
-		}
+		printSKUs(out, l.title, l.skus, l.count)
 	}
 	return nil
 }
@@ -212,4 +206,16 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// printSKUs prints a titled list of SKUs that may be a sample of count:
+// workflows keep at most a few hundred names in history, never all.
+func printSKUs(out io.Writer, title string, skus []string, count int) {
+	fmt.Fprintf(out, "%s: %d\n", title, count)
+	for _, s := range skus {
+		fmt.Fprintf(out, "  %s\n", s)
+	}
+	if more := count - len(skus); more > 0 {
+		fmt.Fprintf(out, "  … and %d more\n", more)
+	}
 }
