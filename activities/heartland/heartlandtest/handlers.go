@@ -213,7 +213,14 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateItem(w http.ResponseWriter, r *http.Request) error {
-	d, id, err := lookup(r, s.items, "Item")
+	return s.updateDoc(w, r, s.items, "Item", s.validateItem, eventItemUpdated)
+}
+
+// updateDoc is a partial PUT: the body's fields are merged into the stored
+// record, which is validated, stamped, stored and announced by event.
+func (s *Server) updateDoc(w http.ResponseWriter, r *http.Request, c *collection, what string,
+	validate func(doc, int64) error, event string) error {
+	d, id, err := lookup(r, c, what)
 	if err != nil {
 		return err
 	}
@@ -223,12 +230,12 @@ func (s *Server) updateItem(w http.ResponseWriter, r *http.Request) error {
 	}
 	next := copyDoc(d)
 	mergeInto(next, body)
-	if err := s.validateItem(next, id); err != nil {
+	if err := validate(next, id); err != nil {
 		return err
 	}
 	next["updated_at"] = s.stamp()
-	s.items.docs[id] = next
-	s.emit(eventItemUpdated, next)
+	c.docs[id] = next
+	s.emit(event, next)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -413,24 +420,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) error {
-	d, id, err := lookup(r, s.customers, "Customer")
-	if err != nil {
-		return err
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	next := copyDoc(d)
-	mergeInto(next, body)
-	if err := s.validateCustomer(next, id); err != nil {
-		return err
-	}
-	next["updated_at"] = s.stamp()
-	s.customers.docs[id] = next
-	s.emit("customer_updated", next)
-	w.WriteHeader(http.StatusOK)
-	return nil
+	return s.updateDoc(w, r, s.customers, "Customer", s.validateCustomer, "customer_updated")
 }
 
 func (s *Server) listAddresses(w http.ResponseWriter, r *http.Request) error {
