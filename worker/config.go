@@ -78,7 +78,21 @@ type ConnectionConfig struct {
 	// WebhookSecret authenticates webhooks from both platforms to the HTTP
 	// intake: BigCommerce sends it in a header, Heartland in the URL query.
 	WebhookSecret Secret `env:"WEBHOOK_SECRET"`
+	// HeartlandRPS paces calls to the Heartland account (requests per
+	// second). Heartland publishes no limit and parallel writes have been
+	// seen throttled, so the default is conservative; 0 keeps it, a negative
+	// value turns pacing off.
+	HeartlandRPS float64 `env:"HEARTLAND_RPS" envDefault:"5"`
+	// HeartlandPageSize is how many rows one Heartland list call asks for.
+	// Heartland's maximum is unpublished; integrators read 500 to 5000 rows
+	// a page, and a server that answers fewer is still walked correctly.
+	// 0 means DefaultHeartlandPageSize.
+	HeartlandPageSize int `env:"HEARTLAND_PAGE_SIZE" envDefault:"1000"`
 }
+
+// DefaultHeartlandPageSize is the Heartland page size of a connection that
+// sets none: analyzer integrations read 1000 rows a page.
+const DefaultHeartlandPageSize = 1000
 
 // HeartlandBaseURL is the Heartland API root of this connection.
 func (c ConnectionConfig) HeartlandBaseURL() string {
@@ -124,7 +138,7 @@ func (e *ConfigError) Error() string { return e.Variable + ": " + e.Problem }
 func LoadConfig(environ []string) (Config, error) {
 	var cfg Config
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: env.ToMap(environ)}); err != nil {
-		return Config{}, explainParseError(reflect.TypeOf(cfg), err)
+		return Config{}, explainParseError(reflect.TypeOf(cfg), environ, err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
@@ -134,14 +148,39 @@ func LoadConfig(environ []string) (Config, error) {
 
 // explainParseError turns env's field-named parse errors into ones that name
 // the variable a person has to fix.
-func explainParseError(t reflect.Type, err error) error {
+func explainParseError(t reflect.Type, environ []string, err error) error {
 	var pe env.ParseError
 	if errors.As(err, &pe) {
+		problem := fmt.Sprintf("not a valid %s", describeKind(pe.Type))
 		if f, ok := t.FieldByName(pe.Name); ok {
-			return &ConfigError{Variable: f.Tag.Get("env"), Problem: fmt.Sprintf("not a valid %s", describeKind(pe.Type))}
+			return &ConfigError{Variable: f.Tag.Get("env"), Problem: problem}
+		}
+		// env names only the field of a connection, not which connection:
+		// the variable is the one whose value does not parse.
+		if f, ok := reflect.TypeOf(ConnectionConfig{}).FieldByName(pe.Name); ok {
+			suffix := "_" + f.Tag.Get("env")
+			for _, kv := range environ {
+				name, value, _ := strings.Cut(kv, "=")
+				if strings.HasPrefix(name, "HRBC_CONNECTION_") && strings.HasSuffix(name, suffix) && !parses(value, pe.Type) {
+					return &ConfigError{Variable: name, Problem: problem}
+				}
+			}
 		}
 	}
 	return fmt.Errorf("configuration: %w", err)
+}
+
+// parses reports whether value is a valid number of kind t (other kinds
+// always parse).
+func parses(value string, t reflect.Type) bool {
+	var err error
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		_, err = strconv.ParseInt(value, 10, 64)
+	case reflect.Float64:
+		_, err = strconv.ParseFloat(value, 64)
+	}
+	return err == nil
 }
 
 func describeKind(t reflect.Type) string {
@@ -151,6 +190,8 @@ func describeKind(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Int, reflect.Int64:
 		return "whole number"
+	case reflect.Float64:
+		return "number"
 	case reflect.Bool:
 		return "boolean"
 	}
@@ -255,6 +296,9 @@ func (c ConnectionConfig) validate(i int) error {
 	}
 	if len(c.WebhookSecret) < 16 {
 		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
+	}
+	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
+		return &ConfigError{connVar(i, "HEARTLAND_PAGE_SIZE"), "must be from 1 to 10000 (0: the default)"}
 	}
 	return nil
 }

@@ -41,6 +41,8 @@ func TestLoadConfigConnections(t *testing.T) {
 		"HRBC_CONNECTION_1_BIGCOMMERCE_URL=http://127.0.0.1:9001/stores/x",
 		"HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t2",
 		"HRBC_CONNECTION_1_WEBHOOK_SECRET=0123456789abcdef",
+		"HRBC_CONNECTION_1_HEARTLAND_RPS=12.5",
+		"HRBC_CONNECTION_1_HEARTLAND_PAGE_SIZE=250",
 	}, validConnection...)
 	cfg, err := LoadConfig(environ)
 	if err != nil {
@@ -57,6 +59,9 @@ func TestLoadConfigConnections(t *testing.T) {
 	}
 	if second.HeartlandBaseURL() != "http://127.0.0.1:9000/api/" || second.BigCommerceBaseURL() != "http://127.0.0.1:9001/stores/x" {
 		t.Errorf("second = %+v", second)
+	}
+	if acme.HeartlandRPS != 5 || acme.HeartlandPageSize != DefaultHeartlandPageSize || second.HeartlandRPS != 12.5 || second.HeartlandPageSize != 250 {
+		t.Errorf("heartland pacing: acme %v rps %d rows, second %v rps %d rows", acme.HeartlandRPS, acme.HeartlandPageSize, second.HeartlandRPS, second.HeartlandPageSize)
 	}
 }
 
@@ -104,6 +109,9 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"bigcommerce token missing", without("HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"), "HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"},
 		{"webhook secret missing", without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
 		{"webhook secret short", append(without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET=short"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
+		{"heartland page size", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=20000"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},
+		{"heartland page size text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=big"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},
+		{"heartland rps text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_RPS=fast"), "HRBC_CONNECTION_0_HEARTLAND_RPS"},
 		{"duplicate connection", append(append([]string{}, validConnection...),
 			"HRBC_CONNECTION_1_ID=acme", "HRBC_CONNECTION_1_HEARTLAND_SUBDOMAIN=a", "HRBC_CONNECTION_1_HEARTLAND_TOKEN=t",
 			"HRBC_CONNECTION_1_BIGCOMMERCE_STORE_HASH=h", "HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t",

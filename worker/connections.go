@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 
@@ -21,13 +22,11 @@ func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients,
 		return activities.Clients{}, fmt.Errorf("connection %q: bigcommerce client: %w", conn.ID, err)
 	}
 	hl, err := heartland.New(heartland.Config{
-		BaseURL: conn.HeartlandBaseURL(),
-		Token:   heartland.Secret(conn.HeartlandToken.Reveal()),
-		// Heartland's maximum page size is unpublished; its own importer
-		// reads 500 rows a page, five times the client's default, which
-		// cuts the calls of a full inventory sync accordingly.
-		PerPage: 500,
-		Logger:  logger.With("api", "heartland", "connection", conn.ID),
+		BaseURL:           conn.HeartlandBaseURL(),
+		Token:             heartland.Secret(conn.HeartlandToken.Reveal()),
+		PerPage:           cmp.Or(conn.HeartlandPageSize, DefaultHeartlandPageSize),
+		RequestsPerSecond: conn.HeartlandRPS,
+		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})
 	if err != nil {
 		return activities.Clients{}, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)

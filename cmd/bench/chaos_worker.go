@@ -234,7 +234,7 @@ func (w *WorkerProcess) Starts() int {
 // workerEnv is the environment of a cmd/worker child: the bench's server,
 // a task queue, its intake address and one connection to the fakes.
 func workerEnv(frontend, taskQueue, intake string, conn worker.ConnectionConfig) []string {
-	return []string{
+	env := []string{
 		"TEMPORAL_ADDRESS=" + frontend,
 		"TEMPORAL_NAMESPACE=default",
 		"HRBC_TASK_QUEUE=" + taskQueue,
@@ -250,4 +250,8 @@ func workerEnv(frontend, taskQueue, intake string, conn worker.ConnectionConfig)
 		"HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH=" + conn.BigCommerceStoreHash,
 		"HRBC_CONNECTION_0_WEBHOOK_SECRET=" + conn.WebhookSecret.Reveal(),
 	}
+	if conn.HeartlandRPS != 0 {
+		env = append(env, fmt.Sprintf("HRBC_CONNECTION_0_HEARTLAND_RPS=%g", conn.HeartlandRPS))
+	}
+	return env
 }

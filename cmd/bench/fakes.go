@@ -23,8 +23,9 @@ type FakeOptions struct {
 	Window time.Duration
 	// Seed makes the fakes' fault randomness reproducible.
 	Seed uint64
-	// HeartlandRPS overrides the in-process Heartland client's pacing
-	// (0: the client's default of 5 requests per second; negative: none).
+	// HeartlandRPS overrides the worker's Heartland pacing, in process or
+	// child (0: the connection default of 5 requests per second; negative:
+	// none).
 	HeartlandRPS float64
 	// BigCommerce and Heartland are extra options for the fakes.
 	BigCommerce []bigcommercetest.Option
@@ -35,12 +36,13 @@ type FakeOptions struct {
 // loopback listener, so every request pays the latency and is counted
 // whichever process (the bench or a worker child) makes it.
 type Fakes struct {
-	BC       *bigcommercetest.Server
-	HL       *heartlandtest.Server
-	BCMeter  *Meter
-	HLMeter  *Meter
-	bcServer *http.Server
-	hlServer *http.Server
+	heartlandRPS float64
+	BC           *bigcommercetest.Server
+	HL           *heartlandtest.Server
+	BCMeter      *Meter
+	HLMeter      *Meter
+	bcServer     *http.Server
+	hlServer     *http.Server
 	// BCURL and HLURL are the metered roots of the two APIs.
 	BCURL, HLURL string
 }
@@ -62,7 +64,7 @@ func StartFakes(opts FakeOptions) (*Fakes, error) {
 		bc.Close()
 		return nil, fmt.Errorf("start fake Heartland: %w", err)
 	}
-	f := &Fakes{BC: bc, HL: hl, BCMeter: NewMeter(bc, opts.Latency), HLMeter: NewMeter(hl.Handler(), opts.Latency)}
+	f := &Fakes{heartlandRPS: opts.HeartlandRPS, BC: bc, HL: hl, BCMeter: NewMeter(bc, opts.Latency), HLMeter: NewMeter(hl.Handler(), opts.Latency)}
 	if f.bcServer, f.BCURL, err = serveLoopback(f.BCMeter); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("serve metered BigCommerce: %w", err)
@@ -95,6 +97,7 @@ func (f *Fakes) Connection(id string) worker.ConnectionConfig {
 		BigCommerceURL:       f.BCURL + "/stores/" + f.BC.StoreHash,
 		BigCommerceToken:     worker.Secret(f.BC.Token),
 		WebhookSecret:        worker.Secret(benchWebhookSecret),
+		HeartlandRPS:         f.heartlandRPS,
 	}
 }
 

@@ -34,7 +34,7 @@ func (c *common) fakeOptions() FakeOptions {
 }
 
 func (c *common) settings() map[string]any {
-	hl := "5/s (client default)"
+	hl := "5/s (connection default)"
 	if c.hlRPS < 0 {
 		hl = "off"
 	} else if c.hlRPS > 0 {
@@ -69,7 +69,7 @@ func newRoot() *cobra.Command {
 	pf.Uint64Var(&c.seed, "seed", 1, "seed of the fakes' and the chaos test's randomness")
 	pf.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up after this long")
 	pf.BoolVar(&c.verbose, "verbose", false, "log the worker's warnings")
-	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "in-process Heartland client pacing in requests/s (0: the client's default, 5; -1: none)")
+	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "the worker's Heartland pacing in requests/s, as HRBC_CONNECTION_<n>_HEARTLAND_RPS (0: the default, 5; -1: none)")
 
 	for _, name := range []string{"orders", "inventory", "catalog", "all"} {
 		root.AddCommand(measureCommand(c, name))

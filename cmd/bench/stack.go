@@ -14,8 +14,6 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
-	"github.com/hrbc/hrbc/activities"
-	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/worker/devserver"
@@ -94,7 +92,7 @@ func StartStack(opts FakeOptions, logger *slog.Logger) (*Stack, error) {
 		return nil, err
 	}
 	conn := fakes.Connection(benchConnection)
-	conns, err := benchConnections(conn, opts.HeartlandRPS, logger)
+	conns, err := worker.NewConnections([]worker.ConnectionConfig{conn}, logger)
 	if err != nil {
 		fakes.Close()
 		srv.Close()
@@ -163,25 +161,4 @@ func settle(ctx context.Context, f *Fakes, quiet time.Duration) error {
 		return nil // a steady trickle (polling) never settles; measure anyway
 	}
 	return err
-}
-
-// benchConnections builds the connection's clients the way cmd/worker
-// does, unless the Heartland client's pacing is overridden.
-func benchConnections(conn worker.ConnectionConfig, heartlandRPS float64, logger *slog.Logger) (*activities.Connections, error) {
-	if heartlandRPS == 0 {
-		return worker.NewConnections([]worker.ConnectionConfig{conn}, logger)
-	}
-	clients, err := worker.NewClients(conn, logger)
-	if err != nil {
-		return nil, err
-	}
-	hl, err := heartland.New(heartland.Config{BaseURL: conn.HeartlandBaseURL(), Token: heartland.Secret(conn.HeartlandToken.Reveal()),
-		RequestsPerSecond: heartlandRPS, Logger: logger})
-	if err != nil {
-		return nil, fmt.Errorf("heartland client: %w", err)
-	}
-	clients.Heartland = hl
-	reg := activities.NewConnections()
-	reg.Add(conn.ID, clients)
-	return reg, nil
 }
