@@ -239,7 +239,7 @@ func (s *Server) addProduct(in ProductSeed) (bc.Product, int, string, map[string
 	if len(in.Variants) == 0 {
 		// A simple product still has one base variant carrying its SKU.
 		v := &bc.Variant{ID: st.nextID("variant"), ProductID: p.ID, SKU: p.SKU, OptionValues: []bc.OptionValue{}}
-		st.variants[v.ID] = v
+		st.addVariant(v)
 		id := v.ID
 		p.BaseVariantID = &id
 	} else {
@@ -256,7 +256,7 @@ func (s *Server) addProduct(in ProductSeed) (bc.Product, int, string, map[string
 				label = vs.SKU
 			}
 			v.OptionValues = []bc.OptionValue{{ID: st.nextID("option_value"), Label: label, OptionID: optID, OptionDisplayName: "Option"}}
-			st.variants[v.ID] = v
+			st.addVariant(v)
 			for loc, q := range vs.Stock {
 				if in.Tracking == bc.TrackingVariant {
 					st.setAbsolute(itemKey{p.ID, v.ID}, st.resolveLoc(loc), q)

@@ -34,11 +34,14 @@ type orderRec struct {
 
 // store is the whole in-memory state, behind one mutex.
 type store struct {
-	mu           sync.Mutex
-	now          func() time.Time
-	ids          map[string]int
-	products     map[int]*bc.Product // Variants and CustomFields kept apart
-	variants     map[int]*bc.Variant
+	mu       sync.Mutex
+	now      func() time.Time
+	ids      map[string]int
+	products map[int]*bc.Product // Variants and CustomFields kept apart
+	variants map[int]*bc.Variant
+	// variantIDs lists each product's variant ids in creation (= id)
+	// order, so listing a page of products does not scan every variant.
+	variantIDs   map[int][]int
 	customFields map[int][]bc.CustomField
 	locations    []*bc.Location
 	defaultLoc   int
@@ -53,6 +56,7 @@ func newStore(now func() time.Time) *store {
 		ids:          map[string]int{},
 		products:     map[int]*bc.Product{},
 		variants:     map[int]*bc.Variant{},
+		variantIDs:   map[int][]int{},
 		customFields: map[int][]bc.CustomField{},
 		stock:        map[stockKey]*stockLevel{},
 		orders:       map[int]*orderRec{},
@@ -116,13 +120,18 @@ func (st *store) location(id int) *bc.Location {
 	return nil
 }
 
+// addVariant stores a new variant (ids only grow, so variantIDs stays sorted).
+func (st *store) addVariant(v *bc.Variant) {
+	st.variants[v.ID] = v
+	st.variantIDs[v.ProductID] = append(st.variantIDs[v.ProductID], v.ID)
+}
+
 // variantsOf lists a product's variants by id.
 func (st *store) variantsOf(pid int) []*bc.Variant {
-	var out []*bc.Variant
-	for _, id := range sortedKeys(st.variants) {
-		if v := st.variants[id]; v.ProductID == pid {
-			out = append(out, v)
-		}
+	ids := st.variantIDs[pid]
+	out := make([]*bc.Variant, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, st.variants[id])
 	}
 	return out
 }
@@ -159,14 +168,15 @@ func (st *store) nameTaken(name string, except int) bool {
 	return false
 }
 
-// variantBySKU finds a variant by SKU.
+// variantBySKU finds a variant by SKU (the lowest id if several share it).
 func (st *store) variantBySKU(sku string) *bc.Variant {
-	for _, id := range sortedKeys(st.variants) {
-		if v := st.variants[id]; v.SKU == sku {
-			return v
+	var found *bc.Variant
+	for _, v := range st.variants {
+		if v.SKU == sku && (found == nil || v.ID < found.ID) {
+			found = v
 		}
 	}
-	return nil
+	return found
 }
 
 // itemOf returns the inventory item a variant's stock lives on, if tracked.
