@@ -234,7 +234,7 @@ func (a *Inventory) resolveItems(ctx context.Context, m *inventoryMemory, hl *he
 			missing = append(missing, id)
 		}
 	}
-	for chunk := range slices.Chunk(missing, passPageItems) {
+	for chunk := range slices.Chunk(missing, sumsPerFilter) {
 		pg, err := hl.ListItems(ctx, heartland.Query{
 			Filters: []heartland.Filter{{"id": heartland.In(chunk...)}},
 			PerPage: len(chunk),

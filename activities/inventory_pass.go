@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -17,9 +18,9 @@ import (
 const (
 	// DefaultPassChunkItems is how many Heartland items one chunk reads.
 	DefaultPassChunkItems = 2000
-	// passPageItems is how many items one Heartland page (and one values
-	// $in filter) carries; it keeps the filter URL short.
-	passPageItems = 250
+	// sumsPerFilter is how many item ids one $in filter (values, items)
+	// carries; it keeps the filter URL short.
+	sumsPerFilter = 250
 	// passChunkTime bounds a chunk so the workflow's progress moves.
 	passChunkTime = 20 * time.Second
 )
@@ -91,6 +92,18 @@ type InventoryPassResult struct {
 	Writes int `json:"writes"`
 }
 
+// absorb adds a page's tallies, cursor and samples to r.
+func (r *InventoryPassResult) absorb(page InventoryPassResult) {
+	r.Counts = r.Counts.Add(page.Counts)
+	r.Cursor = max(r.Cursor, page.Cursor)
+	for _, s := range page.UnmatchedSample {
+		r.UnmatchedSample = addSample(r.UnmatchedSample, s)
+	}
+	for _, s := range page.UntrackedSample {
+		r.UntrackedSample = addSample(r.UntrackedSample, s)
+	}
+}
+
 // passHeartbeat is the resumable state of a chunk: everything up to Cursor
 // is read, compared and written.
 type passHeartbeat struct {
@@ -132,15 +145,9 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 	if snap.nextCursor != hb.Result.Cursor {
 		snap.contiguous = false
 	}
-	if in.Cursor == 0 && hb.Result.Cursor == 0 {
+	first := in.Cursor == 0 && hb.Result.Cursor == 0
+	if first {
 		snap.contiguous = true
-		if hb.Result.Total == 0 {
-			pg, err := cl.Heartland.ListItems(ctx, heartland.Query{PerPage: 1, Only: []string{"id"}})
-			if err != nil {
-				return InventoryPassResult{}, heartlandError("count items", err)
-			}
-			hb.Result.Total = pg.Total
-		}
 	}
 
 	committed := hb.Result
@@ -166,68 +173,77 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 	}
 
 	start := time.Now()
-	// Whole items are read: _only[] with "?"-named booleans is UNCONFIRMED,
-	// and track_inventory? decides whether an item is synced at all.
-	walk := cl.Heartland.WalkItems(heartland.Query{PerPage: min(passPageItems, maxItems)},
-		heartland.Cursor{AfterID: committed.Cursor})
+	// Whole items are read, a page of the client's size at a time (the
+	// chunk's bound permitting): _only[] with "?"-named booleans is
+	// UNCONFIRMED, and track_inventory? decides whether an item is synced.
+	q := heartland.Query{}
+	if maxItems < cl.Heartland.PerPage() {
+		q.PerPage = maxItems
+	}
+	walk := cl.Heartland.WalkItems(q, heartland.Cursor{AfterID: committed.Cursor})
 	for work.Counts.Read < maxItems && time.Since(start) < passChunkTime {
 		items, err := walk.Next(ctx)
 		if err != nil {
 			return InventoryPassResult{}, heartlandError("list items", err)
 		}
+		if first && work.Total == 0 {
+			work.Total = max(walk.Total(), 0)
+		}
 		if len(items) == 0 {
 			work.Done = true
 			break
 		}
-		ids := make([]int64, len(items))
-		for i, it := range items {
-			ids[i] = it.ID
-		}
-		sums, err := availableSums(ctx, cl.Heartland, in.Scope, ids)
+		// The walk is keyset-ordered by id, so this page holds every item
+		// with an id in [from, to]: its stock is read by that range, which
+		// costs only the pages of values it fills.
+		from, to := items[0].ID, items[len(items)-1].ID
+		sums, err := availableSumsInRange(ctx, cl.Heartland, in.Scope, from, to)
 		if err != nil {
 			return InventoryPassResult{}, err
 		}
+		// The page is tallied apart from work: if the pending rows must be
+		// written first, that write commits the cursor before this page.
+		var page InventoryPassResult
+		var rows pendingWrite
 		for _, it := range items {
 			h := m.remember(it)
-			work.Counts.Read++
-			work.Cursor = max(work.Cursor, it.ID)
+			page.Counts.Read++
+			page.Cursor = max(page.Cursor, it.ID)
 			t, ok := snap.targets[it.PublicID]
 			if !ok {
-				work.Counts.Unmatched++
-				work.UnmatchedSample = addSample(work.UnmatchedSample, it.PublicID)
+				page.Counts.Unmatched++
+				page.UnmatchedSample = addSample(page.UnmatchedSample, it.PublicID)
 				continue
 			}
 			snap.seen[it.PublicID] = true
 			if h.stockless {
-				work.Counts.NotStocked++
+				page.Counts.NotStocked++
 				continue
 			}
 			if t.Tracking == bigcommerce.TrackingNone {
-				work.Counts.Untracked++
-				work.UntrackedSample = addSample(work.UntrackedSample, it.PublicID)
+				page.Counts.Untracked++
+				page.UntrackedSample = addSample(page.UntrackedSample, it.PublicID)
 				continue
 			}
 			want := in.Scope.Quantity(sums[it.ID])
 			if have, ok := snap.levels[t.key()]; ok && have == want {
-				work.Counts.Skipped++
+				page.Counts.Skipped++
 				continue
 			}
-			pending.add(it.PublicID, t, snap.location, want)
+			rows.add(it.PublicID, t, snap.location, want)
 		}
-		if walk.Done() {
-			work.Done = true
-		}
-		// Flush before the next page could overflow one request.
-		if len(pending.rows)+passPageItems > bigcommerce.MaxInventoryBatch || work.Done {
+		if len(pending.rows) > 0 && len(pending.rows)+len(rows.rows) > bigcommerce.MaxInventoryBatch {
 			if err := flush(); err != nil {
 				return InventoryPassResult{}, err
 			}
-		} else {
-			beat()
 		}
-		if work.Done {
+		work.absorb(page)
+		pending.append(rows)
+		if walk.Done() {
+			work.Done = true
 			break
 		}
+		beat()
 	}
 	if err := flush(); err != nil {
 		return InventoryPassResult{}, err
@@ -238,12 +254,39 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 	return out, nil
 }
 
+// availableSumsInRange returns, per item with an id in [from, to],
+// Heartland's available quantity summed over the contributing locations
+// (items without stock rows are absent, which reads as zero).
+func availableSumsInRange(ctx context.Context, hl *heartland.Client, scope InventoryScope, from, to int64) (map[int64]decimal.Decimal, error) {
+	f := heartland.InventoryFilter{ItemIDFrom: from, ItemIDTo: to, ExcludeEmpty: true}
+	if !scope.AllLocations {
+		f.LocationIDs = scope.LocationIDs
+	}
+	vals, err := hl.WalkInventoryValues(f, heartland.Cursor{}).All(ctx)
+	if err != nil {
+		return nil, heartlandError(fmt.Sprintf("read inventory values of items %d to %d", from, to), err)
+	}
+	return sumAvailable(scope, vals), nil
+}
+
+// sumAvailable adds up the available quantity of each item over the
+// locations that contribute to the store.
+func sumAvailable(scope InventoryScope, vals []heartland.InventoryValue) map[int64]decimal.Decimal {
+	sums := map[int64]decimal.Decimal{}
+	for _, v := range vals {
+		if scope.Contributes(v.LocationID) {
+			sums[v.ItemID] = sums[v.ItemID].Add(v.QtyAvailable.Decimal)
+		}
+	}
+	return sums
+}
+
 // availableSums returns, per item, Heartland's available quantity summed
 // over the contributing locations (items without stock rows are absent,
 // which reads as zero). It reads grouped values filtered by item ids.
 func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64) (map[int64]decimal.Decimal, error) {
 	sums := make(map[int64]decimal.Decimal, len(itemIDs))
-	for chunk := range slices.Chunk(itemIDs, passPageItems) {
+	for chunk := range slices.Chunk(itemIDs, sumsPerFilter) {
 		f := heartland.InventoryFilter{ItemIDs: chunk, ExcludeEmpty: true}
 		if !scope.AllLocations {
 			f.LocationIDs = scope.LocationIDs
@@ -252,11 +295,7 @@ func availableSums(ctx context.Context, hl *heartland.Client, scope InventorySco
 		if err != nil {
 			return nil, heartlandError(fmt.Sprintf("read inventory values of %d items", len(chunk)), err)
 		}
-		for _, v := range vals {
-			if scope.Contributes(v.LocationID) {
-				sums[v.ItemID] = sums[v.ItemID].Add(v.QtyAvailable.Decimal)
-			}
-		}
+		maps.Copy(sums, sumAvailable(scope, vals))
 	}
 	return sums, nil
 }

@@ -53,7 +53,13 @@ type bcSnapshot struct {
 	seen       map[string]bool
 	contiguous bool
 	nextCursor int64
+	// locationFoundAt is when the store's default location was looked up
+	// (zero when the scope names the location).
+	locationFoundAt time.Time
 }
+
+// defaultLocationMaxAge is how long a looked-up default location is reused.
+const defaultLocationMaxAge = time.Hour
 
 // snapshot returns the connection's BigCommerce snapshot, building it when
 // there is none, when it belongs to another pass (passID != "") or when it
@@ -67,9 +73,18 @@ func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients
 	if fresh {
 		return s, nil
 	}
-	s, err := buildSnapshot(ctx, cl.BigCommerce, scope.BigCommerceLocationID, beat)
+	// The store's default location is looked up again only now and then:
+	// it is one call per snapshot that almost never changes anything.
+	location, foundAt := scope.BigCommerceLocationID, time.Time{}
+	if location == 0 && s != nil && !s.locationFoundAt.IsZero() && time.Since(s.locationFoundAt) < defaultLocationMaxAge {
+		location, foundAt = s.location, s.locationFoundAt
+	}
+	s, err := buildSnapshot(ctx, cl.BigCommerce, location, beat)
 	if err != nil {
 		return nil, err
+	}
+	if !foundAt.IsZero() {
+		s.locationFoundAt = foundAt
 	}
 	s.passID = passID
 	m.snap = s
@@ -80,16 +95,16 @@ func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients
 // their variants per call) and the levels at the receiving location (1000
 // items per call).
 func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, beat func()) (*bcSnapshot, error) {
+	s := &bcSnapshot{
+		builtAt: time.Now(), location: location,
+		targets: map[string]bcTarget{}, levels: map[bcKey]int{}, seen: map[string]bool{},
+	}
 	if location == 0 {
 		loc, err := bc.DefaultLocation(ctx)
 		if err != nil {
 			return nil, bigCommerceError("find the default inventory location", err)
 		}
-		location = loc.ID
-	}
-	s := &bcSnapshot{
-		builtAt: time.Now(), location: location,
-		targets: map[string]bcTarget{}, levels: map[bcKey]int{}, seen: map[string]bool{},
+		s.location, s.locationFoundAt = loc.ID, time.Now()
 	}
 	tracking := map[int]string{}
 	for page := 1; ; page++ {
@@ -106,7 +121,7 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 			break
 		}
 	}
-	items, err := bc.ListInventoryItems(ctx, bigcommerce.InventoryFilter{LocationIDs: []int{location}})
+	items, err := bc.ListInventoryItems(ctx, bigcommerce.InventoryFilter{LocationIDs: []int{s.location}})
 	if err != nil {
 		return nil, bigCommerceError("list inventory items", err)
 	}
@@ -121,7 +136,7 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 			continue
 		}
 		for _, l := range it.Locations {
-			if l.LocationID == location {
+			if l.LocationID == s.location {
 				s.levels[k] = l.TotalInventoryOnHand
 			}
 		}
@@ -180,6 +195,13 @@ func (w *pendingWrite) add(sku string, t bcTarget, loc, qty int) {
 	w.rows = append(w.rows, t.row(loc, qty))
 	w.keys = append(w.keys, t.key())
 	w.skus = append(w.skus, sku)
+}
+
+// append adds the rows of o.
+func (w *pendingWrite) append(o pendingWrite) {
+	w.rows = append(w.rows, o.rows...)
+	w.keys = append(w.keys, o.keys...)
+	w.skus = append(w.skus, o.skus...)
 }
 
 func (w *pendingWrite) reset() { w.rows, w.keys, w.skus = w.rows[:0], w.keys[:0], w.skus[:0] }

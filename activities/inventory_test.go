@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -154,12 +155,12 @@ func TestInventoryFullPassWritesOnlyDifferences(t *testing.T) {
 		t.Errorf("samples = %v / %v", res.UnmatchedSample, res.UntrackedSample)
 	}
 	// Minimum: BigCommerce default location + products + levels + 1 write;
-	// Heartland count + items + values.
+	// Heartland items (their count comes with the page) + values.
 	if bc := f.bc.Stats().Requests - bcBefore; bc != 4 {
 		t.Errorf("BigCommerce calls = %d, want 4", bc)
 	}
-	if hl := f.hlCalls.n.Load() - hlBefore; hl != 3 {
-		t.Errorf("Heartland calls = %d, want 3", hl)
+	if hl := f.hlCalls.n.Load() - hlBefore; hl != 2 {
+		t.Errorf("Heartland calls = %d, want 2", hl)
 	}
 
 	v, err := f.env.ExecuteActivity(f.inv.FinishInventoryPass, InventoryFinishInput{ConnectionID: "shop", Scope: f.scope(), PassID: "p1"})
@@ -429,5 +430,68 @@ func TestInventoryLeavesStocklessItemsAlone(t *testing.T) {
 	}
 	if round.NotStocked != 1 || round.Written != 0 || f.level("GIFT") != 500 {
 		t.Errorf("round = %+v, GIFT = %d", round, f.level("GIFT"))
+	}
+}
+
+// A big pass reads whole pages, fills whole adjustment requests and asks
+// for the store's default location once, not on every pass.
+func TestInventoryPassReadsWholePagesAndWritesFullBatches(t *testing.T) {
+	const skus = 2500
+	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
+	t.Cleanup(bc.Close)
+	hl := heartlandtest.NewServer()
+	t.Cleanup(hl.Close)
+	main := hl.AddLocation("01", "Main", "Register 1").ID
+	for i := range skus {
+		sku := fmt.Sprintf("SKU-%04d", i)
+		hl.AddItem(heartlandtest.ItemSeed{PublicID: sku, Description: sku, Price: heartland.Dec("1")})
+		hl.SetStock(sku, main, heartland.DecInt(int64(i%7)))
+		bc.AddProduct(bigcommercetest.ProductSeed{Name: sku, SKU: sku, Stock: map[int]int{0: 100}})
+	}
+	bcClient, err := bigcommerce.New(bc.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hlCalls := &countingTransport{}
+	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token),
+		RequestsPerSecond: -1, PerPage: 1000, HTTPClient: &http.Client{Transport: hlCalls}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := NewConnections()
+	conns.Add("shop", Clients{BigCommerce: bcClient, Heartland: hlClient})
+	f := &invFixture{t: t, bc: bc, hl: hl, hlCalls: hlCalls, inv: &Inventory{Connections: conns}}
+	var suite testsuite.WorkflowTestSuite
+	f.env = suite.NewTestActivityEnvironment()
+	f.env.RegisterActivity(f.inv)
+	scope := InventoryScope{LocationIDs: []int64{main}}
+
+	res, chunks := f.pass("p1", scope, 3000)
+	if chunks != 1 || res.Counts.Written != skus || res.Writes != 2 || res.Total != skus {
+		t.Fatalf("pass = %+v in %d chunks, want %d written in 2 writes, one chunk", res, chunks, skus)
+	}
+	for i := range skus {
+		if got, want := f.level(fmt.Sprintf("SKU-%04d", i)), i%7; got != want {
+			t.Fatalf("SKU-%04d = %d, want %d", i, got, want)
+		}
+	}
+	// Heartland: 3 item pages + 3 value pages (one per item page).
+	if got := hlCalls.n.Load(); got != 6 {
+		t.Errorf("Heartland calls = %d, want 6", got)
+	}
+
+	// Drift every level and sync again: the location is not looked up again.
+	for i := range skus {
+		if err := bc.SetStock(fmt.Sprintf("SKU-%04d", i), 0, 50); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := bc.Stats().Requests
+	if res, _ := f.pass("p2", scope, 3000); res.Counts.Written != skus || res.Writes != 2 {
+		t.Fatalf("second pass = %+v", res)
+	}
+	// 10 product pages (250) + 3 inventory item pages (1000) + 2 writes.
+	if got := bc.Stats().Requests - before; got != 15 {
+		t.Errorf("BigCommerce calls of the second pass = %d, want 15", got)
 	}
 }

@@ -46,7 +46,7 @@ func (a *Inventory) FinishInventoryPass(ctx context.Context, in InventoryFinishI
 	seen := snap.seen
 	if !snap.contiguous {
 		seen = map[string]bool{}
-		walk := cl.Heartland.WalkItems(heartland.Query{PerPage: passPageItems}, heartland.Cursor{})
+		walk := cl.Heartland.WalkItems(heartland.Query{}, heartland.Cursor{})
 		for !walk.Done() {
 			items, err := walk.Next(ctx)
 			if err != nil {

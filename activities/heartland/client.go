@@ -463,11 +463,18 @@ type Walker[T any] struct {
 	q    Query
 	cur  Cursor
 	idOf func(*T) int64 // nil: page-numbered walk
+	// total is the row count the server gave with the last page, -1 before.
+	total int
 }
 
 func newWalker[T any](c *Client, p string, q Query, from Cursor, idOf func(*T) int64) *Walker[T] {
-	return &Walker[T]{c: c, path: p, q: q, cur: from, idOf: idOf}
+	return &Walker[T]{c: c, path: p, q: q, cur: from, idOf: idOf, total: -1}
 }
+
+// Total is the number of rows the server reported with the last page
+// Next read (for a keyset walk: the rows after the cursor of that call),
+// or -1 before the first page.
+func (w *Walker[T]) Total() int { return w.total }
 
 // Cursor returns the position after the last page returned by Next.
 func (w *Walker[T]) Cursor() Cursor { return w.cur }
@@ -498,6 +505,7 @@ func (w *Walker[T]) Next(ctx context.Context) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.total = pg.Total
 	next := w.cur
 	if w.idOf != nil {
 		for i := range pg.Results {
@@ -539,3 +547,6 @@ func (w *Walker[T]) All(ctx context.Context) ([]T, error) {
 func idPath(collection string, id int64) string {
 	return collection + "/" + strconv.FormatInt(id, 10)
 }
+
+// PerPage is the page size lists and walks ask for when a Query sets none.
+func (c *Client) PerPage() int { return c.cfg.PerPage }

@@ -30,15 +30,28 @@ func (v *InventoryValue) UnmarshalJSON(b []byte) error {
 
 // InventoryFilter narrows an inventory-values walk.
 type InventoryFilter struct {
-	ItemIDs      []int64
-	LocationIDs  []int64
-	ExcludeEmpty bool // exclude_empty_locations=true drops all-zero rows
+	ItemIDs []int64
+	// ItemIDFrom and ItemIDTo bound the item ids (inclusive; 0 leaves that
+	// end open). A range keeps the URL short where a long $in would not.
+	ItemIDFrom, ItemIDTo int64
+	LocationIDs          []int64
+	ExcludeEmpty         bool // exclude_empty_locations=true drops all-zero rows
 }
 
 func (f InventoryFilter) query() Query {
 	q := Query{Params: url.Values{"group[]": {"item_id", "location_id"}}}
 	if len(f.ItemIDs) > 0 {
 		q = q.Where(Filter{"item_id": In(f.ItemIDs...)})
+	}
+	if f.ItemIDFrom > 0 || f.ItemIDTo > 0 {
+		r := Op{}
+		if f.ItemIDFrom > 0 {
+			r["$gte"] = f.ItemIDFrom
+		}
+		if f.ItemIDTo > 0 {
+			r["$lte"] = f.ItemIDTo
+		}
+		q = q.Where(Filter{"item_id": r})
 	}
 	if len(f.LocationIDs) > 0 {
 		q = q.Where(Filter{"location_id": In(f.LocationIDs...)})

@@ -64,10 +64,13 @@ const (
 )
 
 // InventoryMinimum is the fewest API calls a full inventory sync of skus
-// SKUs over locations Heartland locations can make when changed of them
-// differ on the store: read the Heartland items and their per-location
-// values, read the store's inventory items, and write the changed rows in
-// batches of 2000.
+// simple products over locations Heartland locations can make when changed
+// of them differ on the store: read the Heartland items and their
+// per-location values, read the store's catalog and its inventory items,
+// and write the changed rows in batches of 2000. The catalog pages are
+// needed because an absolute adjustment must name a product-tracked SKU by
+// product id and a variant-tracked one by variant, and only the catalog says
+// which is which (inventory items carry no tracking mode).
 type InventoryMinimum struct {
 	HeartlandReads   int `json:"heartland_reads"`
 	BigCommerceReads int `json:"bigcommerce_reads"`
@@ -81,7 +84,7 @@ func (m InventoryMinimum) Total() int { return m.HeartlandReads + m.BigCommerceR
 func MinInventoryCalls(skus, locations, changed int) InventoryMinimum {
 	return InventoryMinimum{
 		HeartlandReads:   ceilDiv(skus, heartlandMaxPage) + ceilDiv(skus*locations, heartlandMaxPage),
-		BigCommerceReads: ceilDiv(skus, bigCommerceItemsPage),
+		BigCommerceReads: ceilDiv(skus, bigCommerceProductPage) + ceilDiv(skus, bigCommerceItemsPage),
 		Writes:           ceilDiv(changed, bigCommerceAdjustBatch),
 	}
 }
