@@ -17,6 +17,13 @@ import (
 // maxSeenIDs bounds the transaction ids remembered at the watermark.
 const maxSeenIDs = 1000
 
+// maxRoundMovementPages bounds the movement pages one round reads. A long
+// backlog (after an outage, or a bulk receipt) is worked off over several
+// rounds, each short enough for its heartbeat and start-to-close timeouts;
+// a round that tried to read it all would time out and restart from the
+// same watermark forever.
+const maxRoundMovementPages = 10
+
 // InventoryChangesInput asks for one incremental round.
 type InventoryChangesInput struct {
 	// ConnectionID names the connection.
@@ -28,6 +35,9 @@ type InventoryChangesInput struct {
 	Since time.Time `json:"since,omitzero"`
 	// SeenIDs are the movements at Since already handled.
 	SeenIDs []int64 `json:"seen_ids,omitempty"`
+	// AfterID is the newest movement id handled: only movements after it
+	// (and at or after Since) are read. 0 reads every movement since Since.
+	AfterID int64 `json:"after_id,omitempty"`
 	// ItemIDs are Heartland items to recompute whatever the poll says.
 	ItemIDs []int64 `json:"item_ids,omitempty"`
 }
@@ -38,6 +48,11 @@ type InventoryChangesResult struct {
 	Since time.Time `json:"since,omitzero"`
 	// SeenIDs are the movements at the next watermark already handled.
 	SeenIDs []int64 `json:"seen_ids,omitempty"`
+	// AfterID is the newest movement id handled, for the next round.
+	AfterID int64 `json:"after_id,omitempty"`
+	// More is set when the round stopped inside a backlog: Since is then
+	// unchanged and the next round should run at once.
+	More bool `json:"more,omitempty"`
 	// Movements counts new Heartland stock movements read.
 	Movements int `json:"movements"`
 	// FullSnapshot is set when Heartland has no movement feed and the
@@ -70,7 +85,7 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 	m.mu.Lock()
 	defer m.mu.Unlock()
 
-	out := InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs}
+	out := InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs, AfterID: in.AfterID}
 	touched := map[int64]bool{}
 	for _, id := range in.ItemIDs {
 		touched[id] = true
@@ -96,7 +111,7 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 	out.Touched = len(ids)
 	sums := snapshotSums
 	if sums == nil {
-		if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids); err != nil {
+		if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids, func() { activity.RecordHeartbeat(ctx) }); err != nil {
 			return InventoryChangesResult{}, err
 		}
 	}
@@ -153,8 +168,10 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 	return out, nil
 }
 
-// readMovements walks the movements since the watermark, skipping those
-// already handled, and advances the watermark to the newest one.
+// readMovements walks the movements after AfterID created since the
+// watermark, skipping those already handled, and advances the watermark to
+// the newest one. It stops after maxRoundMovementPages pages, leaving the
+// watermark and setting More; AfterID says where the next round resumes.
 func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool) error {
 	seen := map[int64]bool{}
 	for _, id := range in.SeenIDs {
@@ -162,8 +179,12 @@ func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in 
 	}
 	until := in.Since
 	var atUntil []int64
-	walk := hl.WalkInventoryTransactions(in.Since, heartland.Cursor{})
-	for !walk.Done() {
+	walk := hl.WalkInventoryTransactions(in.Since, heartland.Cursor{AfterID: in.AfterID})
+	for pages := 0; !walk.Done(); pages++ {
+		if pages == maxRoundMovementPages {
+			out.AfterID, out.More = walk.Cursor().AfterID, true
+			return nil
+		}
 		rows, err := walk.Next(ctx)
 		if err != nil {
 			if errors.Is(err, heartland.ErrNotFound) {
@@ -171,6 +192,7 @@ func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in 
 			}
 			return heartlandError("read inventory transactions", err)
 		}
+		activity.RecordHeartbeat(ctx)
 		for _, t := range rows {
 			if seen[t.ID] {
 				continue
@@ -193,7 +215,7 @@ func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in 
 	if len(atUntil) > maxSeenIDs {
 		atUntil = atUntil[len(atUntil)-maxSeenIDs:]
 	}
-	out.Since, out.SeenIDs = until, atUntil
+	out.Since, out.SeenIDs, out.AfterID = until, atUntil, walk.Cursor().AfterID
 	return nil
 }
 

@@ -284,7 +284,7 @@ func sumAvailable(scope InventoryScope, vals []heartland.InventoryValue) map[int
 // availableSums returns, per item, Heartland's available quantity summed
 // over the contributing locations (items without stock rows are absent,
 // which reads as zero). It reads grouped values filtered by item ids.
-func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64) (map[int64]decimal.Decimal, error) {
+func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64, beat func()) (map[int64]decimal.Decimal, error) {
 	sums := make(map[int64]decimal.Decimal, len(itemIDs))
 	for chunk := range slices.Chunk(itemIDs, sumsPerFilter) {
 		f := heartland.InventoryFilter{ItemIDs: chunk, ExcludeEmpty: true}
@@ -296,6 +296,7 @@ func availableSums(ctx context.Context, hl *heartland.Client, scope InventorySco
 			return nil, heartlandError(fmt.Sprintf("read inventory values of %d items", len(chunk)), err)
 		}
 		maps.Copy(sums, sumAvailable(scope, vals))
+		beat()
 	}
 	return sums, nil
 }

@@ -495,3 +495,45 @@ func TestInventoryPassReadsWholePagesAndWritesFullBatches(t *testing.T) {
 		t.Errorf("BigCommerce calls of the second pass = %d, want 15", got)
 	}
 }
+
+// A backlog longer than one round's pages is worked off over several
+// rounds: each stops with a cursor, the watermark moves only at the end,
+// and no movement is lost.
+func TestInventoryChangesWorkOffABacklogInRounds(t *testing.T) {
+	f := newInvFixture(t) // the Heartland client reads 100 rows a page
+	f.pass("p1", f.scope(), 0)
+	since := time.Now().Add(-time.Minute)
+	const moves = 100*maxRoundMovementPages + 150
+	for i := range moves {
+		f.hl.SetStock("TEE-M", f.warehouse, heartland.DecInt(int64(100+i)))
+	}
+	changes := func(in InventoryChangesInput) InventoryChangesResult {
+		t.Helper()
+		in.ConnectionID, in.Scope = "shop", f.scope()
+		v, err := f.env.ExecuteActivity(f.inv.SyncInventoryChanges, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res InventoryChangesResult
+		if err := v.Get(&res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := changes(InventoryChangesInput{Since: since})
+	if !first.More || first.AfterID == 0 || first.Movements != 100*maxRoundMovementPages || !first.Since.Equal(since) {
+		t.Fatalf("first round = %+v, want a cursor, %d movements and the watermark kept", first, 100*maxRoundMovementPages)
+	}
+	rest := changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs, AfterID: first.AfterID})
+	// 6 seed movements plus the backlog.
+	if rest.More || first.Movements+rest.Movements != moves+6 || !rest.Since.After(since) {
+		t.Fatalf("second round = %+v, want the rest of %d movements and a new watermark", rest, moves+6)
+	}
+	if got, want := f.level("TEE-M"), 100+moves-1; got != want {
+		t.Errorf("TEE-M = %d, want %d", got, want)
+	}
+	idle := changes(InventoryChangesInput{Since: rest.Since, SeenIDs: rest.SeenIDs, AfterID: rest.AfterID})
+	if idle.Movements != 0 || idle.More || idle.AfterID != rest.AfterID {
+		t.Errorf("idle round = %+v", idle)
+	}
+}

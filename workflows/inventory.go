@@ -229,6 +229,8 @@ type InventoryState struct {
 	Progress InventoryProgress `json:"progress"`
 	// SeenIDs are the Heartland movements at the watermark already handled.
 	SeenIDs []int64 `json:"seen_ids,omitempty"`
+	// AfterID is the newest Heartland movement id handled (0: unknown).
+	AfterID int64 `json:"after_id,omitempty"`
 	// PendingItemIDs are items named by changed signals not yet recomputed.
 	PendingItemIDs []int64 `json:"pending_item_ids,omitempty"`
 	// Dirty is set when a changed signal asked for an immediate round.

@@ -132,7 +132,7 @@ func (r *inventoryRun) runPass(ctx workflow.Context, reconcile bool) error {
 		// Movements from shortly before the pass started on are read
 		// again: a change the pass may have missed is recomputed.
 		if mark := started.Add(-inventoryWatermarkOverlap); r.Progress.Watermark.Before(mark) {
-			r.Progress.Watermark, r.SeenIDs = mark, nil
+			r.Progress.Watermark, r.SeenIDs, r.AfterID = mark, nil, 0
 		}
 	}
 	r.Progress.NextReconcileAt = now.Add(r.opts.ReconcileInterval)
@@ -172,7 +172,7 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 	r.PendingItemIDs, r.Dirty = nil, false
 	in := activities.InventoryChangesInput{
 		ConnectionID: r.connectionID, Scope: r.scope(),
-		Since: r.Progress.Watermark, SeenIDs: r.SeenIDs, ItemIDs: items,
+		Since: r.Progress.Watermark, SeenIDs: r.SeenIDs, AfterID: r.AfterID, ItemIDs: items,
 	}
 	var res activities.InventoryChangesResult
 	interrupted, err := r.execute(ctx, pollActivityOptions, inventoryActivities.SyncInventoryChanges, in, &res,
@@ -208,7 +208,9 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 		workflow.GetLogger(ctx).Info("Inventory changes pushed", "Touched", res.Touched, "Written", res.Written)
 	}
 	if !r.Progress.Watermark.IsZero() {
-		r.Progress.Watermark, r.SeenIDs = res.Since, res.SeenIDs
+		r.Progress.Watermark, r.SeenIDs, r.AfterID = res.Since, res.SeenIDs, res.AfterID
+		// The rest of a backlog is read at once, not after the poll interval.
+		r.Dirty = r.Dirty || res.More
 	}
 	r.Progress.LastError = ""
 	return r.publish(ctx)

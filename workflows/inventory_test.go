@@ -29,6 +29,8 @@ type fakeInventory struct {
 	changes     []activities.InventoryChangesInput
 	corrections int
 	failChunk   error
+	// backlog is how many rounds stop inside a backlog (More) first.
+	backlog int
 }
 
 func (f *fakeInventory) chunk(_ context.Context, in activities.InventoryPassInput) (activities.InventoryPassResult, error) {
@@ -62,8 +64,13 @@ func (f *fakeInventory) poll(_ context.Context, in activities.InventoryChangesIn
 	defer f.mu.Unlock()
 	f.changes = append(f.changes, in)
 	out := activities.InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs, Touched: len(in.ItemIDs), Written: len(in.ItemIDs)}
+	if !in.Since.IsZero() && f.backlog > 0 {
+		f.backlog--
+		out.AfterID, out.More = in.AfterID+100, true
+		return out, nil
+	}
 	if !in.Since.IsZero() {
-		out.Since = in.Since.Add(time.Second)
+		out.Since, out.AfterID = in.Since.Add(time.Second), in.AfterID+1
 	}
 	return out, nil
 }
@@ -209,6 +216,32 @@ func TestInventoryChangedSignalRecomputesAtOnce(t *testing.T) {
 	p := queryProgress(t, env)
 	if p.IncrementalWrites < 3 || p.LastWriteAt.Sub(signalledAt) > time.Second {
 		t.Errorf("writes %d at %v, signalled at %v", p.IncrementalWrites, p.LastWriteAt, signalledAt)
+	}
+}
+
+// A round that stops inside a backlog is followed at once by the next,
+// which resumes after the movements already handled.
+func TestInventoryBacklogIsReadWithoutWaiting(t *testing.T) {
+	fake := &fakeInventory{items: 3, backlog: 3}
+	env := newInventoryEnv(t, fake)
+	turnOff(env, 8*time.Minute)
+	env.ExecuteWorkflow(InventorySync, InventorySyncInput{
+		ConnectionID: "shop", Settings: inventorySettings(), Options: InventoryOptions{PollInterval: 5 * time.Minute},
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var after []int64
+	for _, c := range fake.changeCalls() {
+		if !c.Since.IsZero() {
+			after = append(after, c.AfterID)
+		}
+	}
+	// The first poll (5 minutes after the full sync) meets the backlog:
+	// three rounds stop inside it and a fourth finishes it, all before the
+	// poll interval could have passed once more.
+	if !slices.Equal(after, []int64{0, 100, 200, 300}) {
+		t.Fatalf("rounds resumed after %v, want 0, 100, 200, 300", after)
 	}
 }
 
