@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -87,7 +88,8 @@ func (p *Process) Run(ctx context.Context) error {
 
 	var sandbox *Sandbox
 	if p.cfg.Embedded() && len(p.cfg.Connections) == 0 {
-		sb, err := StartSandbox(p.cfg.DevIP, p.cfg.SandboxBigCommercePort, p.cfg.SandboxHeartlandPort, p.logger)
+		sb, err := StartSandbox(p.cfg.DevIP, p.cfg.SandboxBigCommercePort, p.cfg.SandboxHeartlandPort,
+			SandboxStateDir(p.cfg.DevDatabase), p.logger)
 		if err != nil {
 			return err
 		}
@@ -170,6 +172,9 @@ hrbc is running on the embedded Temporal server.
 		fmt.Fprintf(p.banner, `  Sandbox store     %s (fake BigCommerce, token %s)
   Sandbox POS       %s (fake Heartland, token %s)
 `, sandbox.BigCommerce.BaseURL(), sandbox.BigCommerce.Token, sandbox.Heartland.URL, sandboxHeartlandToken)
+		if dir := SandboxStateDir(p.cfg.DevDatabase); dir != "" {
+			fmt.Fprintf(p.banner, "  Sandbox state     %s\n", filepath.Join(dir, "sandbox-*.json"))
+		}
 	}
 	fmt.Fprintf(p.banner, `
 Try, in another terminal:

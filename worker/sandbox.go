@@ -32,26 +32,39 @@ type Sandbox struct {
 	Connection ConnectionConfig
 	// WebsiteLocationID is the Heartland "Website" location.
 	WebsiteLocationID int64
+	// Restored reports that the fakes continued from their state files
+	// rather than starting from the demo seed.
+	Restored bool
+
+	states *sandboxStates // nil: the fakes live in memory only
 }
 
-// StartSandbox serves both fakes with their demo seeds.
-func StartSandbox(ip string, bigCommercePort, heartlandPort int, logger *slog.Logger) (*Sandbox, error) {
+// StartSandbox serves both fakes. With a stateDir (see SandboxStateDir)
+// they continue from their state files there and keep saving to them;
+// without one, or when there is nothing usable to continue from, they
+// start from their demo seeds.
+func StartSandbox(ip string, bigCommercePort, heartlandPort int, stateDir string, logger *slog.Logger) (*Sandbox, error) {
 	bc, err := bigcommercetest.Start(net.JoinHostPort(ip, strconv.Itoa(bigCommercePort)),
-		bigcommercetest.WithDemoSeed(), bigcommercetest.WithLogger(logger.With("fake", "bigcommerce")))
+		bigcommercetest.WithLogger(logger.With("fake", "bigcommerce")))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox BigCommerce store (HRBC_SANDBOX_BIGCOMMERCE_PORT): %w", err)
 	}
 	hl, err := heartlandtest.Listen(net.JoinHostPort(ip, strconv.Itoa(heartlandPort)),
-		heartlandtest.WithDemoSeed(), heartlandtest.WithToken(sandboxHeartlandToken))
+		heartlandtest.WithToken(sandboxHeartlandToken))
 	if err != nil {
 		bc.Close()
 		return nil, fmt.Errorf("sandbox Heartland account (HRBC_SANDBOX_HEARTLAND_PORT): %w", err)
 	}
+	states, restored := restoreSandbox(stateDir, bc, hl, logger)
 	website, ok := hl.LocationByName(SandboxWebsiteLocation)
 	if !ok {
 		bc.Close()
 		hl.Close()
 		return nil, fmt.Errorf("sandbox Heartland account has no %q location", SandboxWebsiteLocation)
+	}
+	if states != nil {
+		states.start()
+		logger.Info("sandbox state kept on disk", "directory", stateDir, "restored", restored)
 	}
 	return &Sandbox{
 		BigCommerce: bc,
@@ -66,6 +79,8 @@ func StartSandbox(ip string, bigCommercePort, heartlandPort int, logger *slog.Lo
 			WebhookSecret:        Secret(sandboxWebhookSecret),
 		},
 		WebsiteLocationID: website.ID,
+		Restored:          restored,
+		states:            states,
 	}, nil
 }
 
@@ -80,17 +95,26 @@ func (s *Sandbox) DemoSettings() workflows.Settings {
 	return settings
 }
 
-// RegisterWebhooks points the fakes' webhooks at the intake. The fakes
-// start empty on every run while the demo connection persists, so this
-// runs at every start rather than only when the connection is configured.
+// RegisterWebhooks points the fakes' webhooks at the intake. It runs at
+// every start rather than only when the connection is configured: the
+// fakes start from their seed whenever their state is in memory or was
+// unusable, while the demo connection persists, and the intake's address
+// may have changed since the hooks were registered.
 func (s *Sandbox) RegisterWebhooks(ctx context.Context, conns *activities.Connections, baseURL string) error {
 	wh := &activities.Webhooks{Connections: conns, PublicURL: baseURL}
 	_, err := wh.EnsureWebhooks(ctx, activities.ConnectionRequest{ConnectionID: DemoConnectionID})
 	return err
 }
 
-// Close stops both fakes.
+// Close stops both fakes and, when they keep state on disk, saves it once
+// more after they have stopped changing.
 func (s *Sandbox) Close() {
+	if s.states != nil {
+		s.states.stopSaving()
+	}
 	s.BigCommerce.Close()
 	s.Heartland.Close()
+	if s.states != nil {
+		s.states.saveAll()
+	}
 }
