@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -21,6 +23,11 @@ const ExternalPaymentTypeName = "BigCommerce External"
 type Orders struct {
 	// Connections gives each connection's API clients.
 	Connections *Connections
+	// cache keeps what rarely changes (locations, the payment type) per
+	// connection, so that each order does not ask again.
+	cache orderCache
+	// imports queues the imports of each connection (see importsPerConnection).
+	imports importSlots
 }
 
 // customizationTypes are BigCommerce option types that customise a line
@@ -54,28 +61,32 @@ func unsupportedReason(p bigcommerce.OrderProduct) string {
 	return ""
 }
 
-// ReadOrder reads an order, its lines and its shipping address.
+// ReadOrder reads an order, its lines and its shipping address: three
+// calls, made at once since none needs another's answer.
 func (a *Orders) ReadOrder(ctx context.Context, req OrderRequest) (OrderSnapshot, error) {
 	cl, err := a.Connections.Get(req.ConnectionID)
 	if err != nil {
 		return OrderSnapshot{}, err
 	}
+	var (
+		o                      bigcommerce.Order
+		products               []bigcommerce.OrderProduct
+		addrs                  []bigcommerce.ShippingAddress
+		oErr, prodErr, addrErr error
+		wg                     sync.WaitGroup
+	)
+	wg.Go(func() { o, oErr = cl.BigCommerce.GetOrder(ctx, req.OrderID) })
+	wg.Go(func() { products, prodErr = cl.BigCommerce.ListOrderProducts(ctx, req.OrderID) })
+	wg.Go(func() { addrs, addrErr = cl.BigCommerce.ListShippingAddresses(ctx, req.OrderID) })
+	wg.Wait()
 	what := fmt.Sprintf("read BigCommerce order %d", req.OrderID)
-	o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-	if err != nil {
-		return OrderSnapshot{}, bigCommerceError(what, err)
-	}
-	products, err := cl.BigCommerce.ListOrderProducts(ctx, req.OrderID)
-	if err != nil {
-		return OrderSnapshot{}, bigCommerceError(what+" products", err)
-	}
-	addrs, err := cl.BigCommerce.ListShippingAddresses(ctx, req.OrderID)
-	if err != nil {
-		return OrderSnapshot{}, bigCommerceError(what+" shipping addresses", err)
-	}
-	shipments, err := cl.BigCommerce.ListShipments(ctx, req.OrderID)
-	if err != nil {
-		return OrderSnapshot{}, bigCommerceError(what+" shipments", err)
+	switch {
+	case oErr != nil:
+		return OrderSnapshot{}, bigCommerceError(what, oErr)
+	case prodErr != nil:
+		return OrderSnapshot{}, bigCommerceError(what+" products", prodErr)
+	case addrErr != nil:
+		return OrderSnapshot{}, bigCommerceError(what+" shipping addresses", addrErr)
 	}
 	b := o.BillingAddress
 	snap := OrderSnapshot{
@@ -83,13 +94,13 @@ func (a *Orders) ReadOrder(ctx context.Context, req OrderRequest) (OrderSnapshot
 		StatusID:       o.StatusID,
 		Status:         o.Status,
 		PaymentStatus:  o.PaymentStatus,
+		DateModified:   bcTimestamp(o.DateModified.Time),
 		Email:          strings.TrimSpace(b.Email),
 		ShippingCharge: o.ShippingCostIncTax.StringFixed(2),
 		Total:          o.TotalIncTax.StringFixed(2),
 		Billing: OrderAddress{FirstName: b.FirstName, LastName: b.LastName, Company: b.Company,
 			Line1: b.Street1, Line2: b.Street2, City: b.City, State: b.State, PostalCode: b.Zip,
 			Country: b.Country, Phone: b.Phone, Email: b.Email},
-		ShipmentCount: len(shipments),
 	}
 	if len(addrs) > 0 {
 		s := addrs[0]
@@ -120,13 +131,43 @@ func (a *Orders) ReadOrder(ctx context.Context, req OrderRequest) (OrderSnapshot
 	return snap, nil
 }
 
+// ReadOrderStatus reads only the order itself, one call: after the import
+// the workflow acts on nothing but the status, so a change signal need not
+// cost the lines and the address again.
+func (a *Orders) ReadOrderStatus(ctx context.Context, req OrderRequest) (OrderStatusSnapshot, error) {
+	cl, err := a.Connections.Get(req.ConnectionID)
+	if err != nil {
+		return OrderStatusSnapshot{}, err
+	}
+	o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
+	if err != nil {
+		return OrderStatusSnapshot{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
+	}
+	return OrderStatusSnapshot{OrderID: o.ID, StatusID: o.StatusID, Status: o.Status, PaymentStatus: o.PaymentStatus,
+		DateModified: bcTimestamp(o.DateModified.Time)}, nil
+}
+
+// bcTimestamp is how order payloads carry BigCommerce's second-precision
+// times: RFC 3339 in UTC, so that two of them compare as strings too.
+func bcTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
 // ResolveOrderItems finds the Heartland item of every SKU (Item # = SKU).
 func (a *Orders) ResolveOrderItems(ctx context.Context, req ResolveItemsRequest) (ResolveItemsResult, error) {
 	cl, err := a.Connections.Get(req.ConnectionID)
 	if err != nil {
 		return ResolveItemsResult{}, err
 	}
-	items, err := cl.Heartland.ItemsByPublicIDs(ctx, req.SKUs)
+	return resolveItems(ctx, cl.Heartland, req.SKUs)
+}
+
+// resolveItems looks every SKU up in one call.
+func resolveItems(ctx context.Context, hl *heartland.Client, skus []string) (ResolveItemsResult, error) {
+	items, err := hl.ItemsByPublicIDs(ctx, skus)
 	if err != nil {
 		return ResolveItemsResult{}, heartlandError("look up Heartland items by SKU", err)
 	}
@@ -135,7 +176,7 @@ func (a *Orders) ResolveOrderItems(ctx context.Context, req ResolveItemsRequest)
 		byPublicID[it.PublicID] = it.ID
 	}
 	var res ResolveItemsResult
-	for _, sku := range req.SKUs {
+	for _, sku := range skus {
 		if id, ok := byPublicID[sku]; ok {
 			res.Items = append(res.Items, ResolvedItem{SKU: sku, ItemID: id})
 		} else {
@@ -151,15 +192,19 @@ func (a *Orders) ListShipFromLocations(ctx context.Context, req ConnectionReques
 	if err != nil {
 		return nil, err
 	}
-	locs, err := cl.Heartland.ListLocations(ctx)
+	locs, err := a.locations(ctx, req.ConnectionID, cl.Heartland)
 	if err != nil {
-		return nil, heartlandError("list Heartland locations", err)
+		return nil, err
 	}
+	return toLocations(locs), nil
+}
+
+func toLocations(locs []heartland.Location) []Location {
 	out := make([]Location, 0, len(locs))
 	for _, l := range locs {
 		out = append(out, Location{ID: l.ID, Name: l.Name})
 	}
-	return out, nil
+	return out
 }
 
 // FindSalesOrder looks the Heartland order up by its public_id, the durable
@@ -169,12 +214,21 @@ func (a *Orders) FindSalesOrder(ctx context.Context, req FindSalesOrderRequest) 
 	if err != nil {
 		return FindSalesOrderResult{}, err
 	}
-	o, err := cl.Heartland.FindSalesOrderByPublicID(ctx, req.PublicID)
-	if errors.Is(err, heartland.ErrNotFound) {
-		return FindSalesOrderResult{}, nil
-	}
-	if err != nil {
-		return FindSalesOrderResult{}, heartlandError("find Heartland order "+req.PublicID, err)
+	o, err := findSalesOrder(ctx, cl.Heartland, req.PublicID)
+	if err != nil || o == nil {
+		return FindSalesOrderResult{}, err
 	}
 	return FindSalesOrderResult{Found: true, ID: o.ID, Status: o.Status}, nil
+}
+
+// findSalesOrder returns the order with this public_id, or nil.
+func findSalesOrder(ctx context.Context, hl *heartland.Client, publicID string) (*heartland.SalesOrder, error) {
+	o, err := hl.FindSalesOrderByPublicID(ctx, publicID)
+	if errors.Is(err, heartland.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, heartlandError("find Heartland order "+publicID, err)
+	}
+	return &o, nil
 }

@@ -30,19 +30,39 @@ func hlDecimal(s string) (heartland.Decimal, error) {
 
 func hlQty(n int) heartland.Qty { return heartland.Decimal{Decimal: decimal.NewFromInt(int64(n))} }
 
-// stationOf returns the first active station of a location.
-func stationOf(ctx context.Context, hl *heartland.Client, locationID int64) (int64, error) {
+// stationOf returns the first active station of a location, from the
+// cached location list. A location missing there, or without an active
+// station, is read afresh before hrbc gives up: a register may have opened
+// since the list was cached.
+func (a *Orders) stationOf(ctx context.Context, connectionID string, hl *heartland.Client, locationID int64) (int64, error) {
+	locs, err := a.locations(ctx, connectionID, hl)
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range locs {
+		if id, ok := activeStation(l); ok && l.ID == locationID {
+			return id, nil
+		}
+	}
 	loc, err := hl.GetLocation(ctx, locationID)
 	if err != nil {
 		return 0, heartlandError(fmt.Sprintf("read Heartland location %d", locationID), err)
 	}
-	for _, st := range loc.Stations {
-		if st.Active {
-			return st.ID, nil
-		}
+	if id, ok := activeStation(loc); ok {
+		a.cache.locations.forget(connectionID)
+		return id, nil
 	}
 	return 0, temporal.NewNonRetryableApplicationError(
 		fmt.Sprintf("Heartland location %d (%s) has no active station", locationID, loc.Name), ErrTypeNoStation, nil)
+}
+
+func activeStation(loc heartland.Location) (int64, bool) {
+	for _, st := range loc.Stations {
+		if st.Active {
+			return st.ID, true
+		}
+	}
+	return 0, false
 }
 
 func toHeartlandAddress(a OrderAddress) heartland.Address {
@@ -66,29 +86,35 @@ func (a *Orders) EnsureCustomer(ctx context.Context, req EnsureCustomerRequest) 
 	if err != nil {
 		return CustomerRef{}, err
 	}
-	hl := cl.Heartland
-	email := strings.ToLower(strings.TrimSpace(req.Email))
+	return ensureCustomer(ctx, cl.Heartland, req.Email, req.Billing, req.Shipping)
+}
+
+// ensureCustomer is EnsureCustomer on a client, shared with the import.
+func ensureCustomer(ctx context.Context, hl *heartland.Client, email string, billing, shipping OrderAddress) (CustomerRef, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return CustomerRef{}, temporal.NewNonRetryableApplicationError("order has no customer email (billing_address.email)", "MissingEmail", nil)
 	}
 	var ref CustomerRef
+	var existing []heartland.Address
 	c, err := hl.FindCustomerByEmail(ctx, email)
 	switch {
 	case errors.Is(err, heartland.ErrNotFound):
-		first, last := req.Billing.FirstName, req.Billing.LastName
+		first, last := billing.FirstName, billing.LastName
 		id, err := hl.CreateCustomer(ctx, heartland.CustomerFields{FirstName: &first, LastName: &last, Email: &email})
 		if err != nil {
 			return CustomerRef{}, heartlandError("create Heartland customer "+email, err)
 		}
+		// A customer created this moment has no addresses to list; a rerun
+		// finds it by email and lists them.
 		ref.CustomerID = id
 	case err != nil:
 		return CustomerRef{}, heartlandError("find Heartland customer "+email, err)
 	default:
 		ref.CustomerID = c.ID
-	}
-	existing, err := hl.ListCustomerAddresses(ctx, ref.CustomerID)
-	if err != nil {
-		return CustomerRef{}, heartlandError("list addresses of Heartland customer", err)
+		if existing, err = hl.ListCustomerAddresses(ctx, ref.CustomerID); err != nil {
+			return CustomerRef{}, heartlandError("list addresses of Heartland customer", err)
+		}
 	}
 	ensure := func(addr OrderAddress) (int64, error) {
 		want := toHeartlandAddress(addr)
@@ -105,101 +131,14 @@ func (a *Orders) EnsureCustomer(ctx context.Context, req EnsureCustomerRequest) 
 		existing = append(existing, want)
 		return id, nil
 	}
-	if ref.BillingAddressID, err = ensure(req.Billing); err != nil {
+	if ref.BillingAddressID, err = ensure(billing); err != nil {
 		return CustomerRef{}, err
 	}
-	shipping := req.Shipping
 	if shipping.Line1 == "" {
-		shipping = req.Billing
+		shipping = billing
 	}
 	if ref.ShippingAddressID, err = ensure(shipping); err != nil {
 		return CustomerRef{}, err
-	}
-	return ref, nil
-}
-
-// EnsureSalesOrder finds the sales order by its public_id or creates it,
-// adds the lines it still lacks and opens it so that it commits stock.
-// Lines are matched to BigCommerce lines by position: hrbc is the only
-// writer of an order's lines, and adds them in BigCommerce's order.
-func (a *Orders) EnsureSalesOrder(ctx context.Context, req EnsureSalesOrderRequest) (SalesOrderRef, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return SalesOrderRef{}, err
-	}
-	hl := cl.Heartland
-	ref := SalesOrderRef{}
-	o, err := hl.FindSalesOrderByPublicID(ctx, req.PublicID)
-	switch {
-	case errors.Is(err, heartland.ErrNotFound):
-		station, err := stationOf(ctx, hl, req.SourceLocationID)
-		if err != nil {
-			return SalesOrderRef{}, err
-		}
-		shipping, err := hlDecimal(req.ShippingCharge)
-		if err != nil {
-			return SalesOrderRef{}, err
-		}
-		pending := "pending"
-		id, err := hl.CreateSalesOrder(ctx, heartland.SalesOrderFields{
-			PublicID: &req.PublicID, Status: &pending, CustomerID: &req.Customer.CustomerID,
-			SourceLocationID: &req.SourceLocationID, StationID: &station,
-			BillingAddressID: &req.Customer.BillingAddressID, ShippingAddressID: &req.Customer.ShippingAddressID,
-			ShippingCharge: &shipping,
-		})
-		if err != nil {
-			return SalesOrderRef{}, heartlandError("create Heartland order "+req.PublicID, err)
-		}
-		ref.ID, ref.Status, ref.Created = id, pending, true
-	case err != nil:
-		return SalesOrderRef{}, heartlandError("find Heartland order "+req.PublicID, err)
-	default:
-		ref.ID, ref.Status = o.ID, o.Status
-	}
-
-	lines, err := hl.ListSalesOrderLines(ctx, ref.ID)
-	if err != nil {
-		return SalesOrderRef{}, heartlandError("list lines of Heartland order "+req.PublicID, err)
-	}
-	if len(lines) > len(req.Lines) {
-		return SalesOrderRef{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("Heartland order %s has %d lines, the BigCommerce order %d", req.PublicID, len(lines), len(req.Lines)),
-			"LinesMismatch", nil)
-	}
-	for i, want := range req.Lines {
-		if i < len(lines) {
-			if lines[i].ItemID != want.ItemID {
-				return SalesOrderRef{}, temporal.NewNonRetryableApplicationError(
-					fmt.Sprintf("line %d of Heartland order %s is item %d, expected %d", i+1, req.PublicID, lines[i].ItemID, want.ItemID),
-					"LinesMismatch", nil)
-			}
-			continue
-		}
-		price, err := hlDecimal(want.UnitPrice)
-		if err != nil {
-			return SalesOrderRef{}, err
-		}
-		id, err := hl.AddSalesOrderLine(ctx, ref.ID, heartland.OrderLineFields{
-			ItemID: want.ItemID, Qty: hlQty(want.Quantity), AdjustedUnitPrice: &price,
-		})
-		if err != nil {
-			return SalesOrderRef{}, heartlandError(fmt.Sprintf("add line %d to Heartland order %s", i+1, req.PublicID), err)
-		}
-		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
-	}
-	if ref.Status == "pending" {
-		// Only an open order commits stock; a pending one lets the website oversell.
-		if err := hl.SetSalesOrderStatus(ctx, ref.ID, "open"); err != nil {
-			return SalesOrderRef{}, heartlandError("open Heartland order "+req.PublicID, err)
-		}
-		ref.Status = "open"
-	}
-	for i, l := range lines {
-		sl := SalesOrderLine{LineID: l.ID, OrderProductID: req.Lines[i].OrderProductID, ItemID: l.ItemID, Quantity: req.Lines[i].Quantity}
-		if l.ShipFromLocationID != nil {
-			sl.ShipFromLocationID = *l.ShipFromLocationID
-		}
-		ref.Lines = append(ref.Lines, sl)
 	}
 	return ref, nil
 }
@@ -299,10 +238,10 @@ func (a *Orders) RecordInvoicePayment(ctx context.Context, req InvoicePaymentReq
 	if err != nil {
 		return err
 	}
-	return recordPayment(ctx, cl.Heartland, req.HeartlandOrderID, invoicePaymentMarker(req.InvoiceID), req.Amount)
+	return a.recordPayment(ctx, req.ConnectionID, cl.Heartland, req.HeartlandOrderID, invoicePaymentMarker(req.InvoiceID), req.Amount)
 }
 
-func recordPayment(ctx context.Context, hl *heartland.Client, orderID int64, marker, amount string) error {
+func (a *Orders) recordPayment(ctx context.Context, connectionID string, hl *heartland.Client, orderID int64, marker, amount string) error {
 	payments, err := hl.ListSalesOrderPayments(ctx, orderID)
 	if err != nil {
 		return heartlandError(fmt.Sprintf("list payments of Heartland order %d", orderID), err)
@@ -312,7 +251,9 @@ func recordPayment(ctx context.Context, hl *heartland.Client, orderID int64, mar
 			return nil
 		}
 	}
-	typeID, err := externalPaymentType(ctx, hl)
+	typeID, err := a.cache.paymentTypes.get(ctx, connectionID, hl, paymentTypeTTL, func(ctx context.Context) (int64, error) {
+		return externalPaymentType(ctx, hl)
+	})
 	if err != nil {
 		return err
 	}
@@ -323,6 +264,9 @@ func recordPayment(ctx context.Context, hl *heartland.Client, orderID int64, mar
 	if _, err := hl.AddSalesOrderPayment(ctx, orderID, heartland.PaymentFields{
 		PaymentTypeID: typeID, Amount: amt, Deposit: true, Description: marker,
 	}); err != nil {
+		// The cached type may be the culprit (deleted in Heartland): the
+		// retry looks it up again.
+		a.cache.paymentTypes.forget(connectionID)
 		return heartlandError(fmt.Sprintf("record payment on Heartland order %d", orderID), err)
 	}
 	return nil

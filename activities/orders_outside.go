@@ -32,7 +32,7 @@ func (a *Orders) RecordOutsideFulfillment(ctx context.Context, req OutsideFulfil
 		}
 	}
 	if inv == nil {
-		station, err := stationOf(ctx, hl, req.LocationID)
+		station, err := a.stationOf(ctx, req.ConnectionID, hl, req.LocationID)
 		if err != nil {
 			return err
 		}
@@ -51,5 +51,5 @@ func (a *Orders) RecordOutsideFulfillment(ctx context.Context, req OutsideFulfil
 			return heartlandError(fmt.Sprintf("complete Heartland invoice %d", inv.ID), err)
 		}
 	}
-	return recordPayment(ctx, hl, req.HeartlandOrderID, outsidePaymentMarker, req.Amount)
+	return a.recordPayment(ctx, req.ConnectionID, hl, req.HeartlandOrderID, outsidePaymentMarker, req.Amount)
 }

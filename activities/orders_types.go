@@ -52,7 +52,10 @@ type OrderSnapshot struct {
 	StatusID      int    `json:"status_id"`
 	Status        string `json:"status"`
 	PaymentStatus string `json:"payment_status"`
-	Email         string `json:"email"`
+	// DateModified is the order's date_modified (RFC 3339, UTC, seconds);
+	// a change that is not newer than it was seen by this read.
+	DateModified string `json:"date_modified,omitempty"`
+	Email        string `json:"email"`
 	// ShippingCharge and Total are decimal strings.
 	ShippingCharge string       `json:"shipping_charge"`
 	Total          string       `json:"total"`
@@ -61,8 +64,17 @@ type OrderSnapshot struct {
 	// OrderAddressID is the shipping address shipments go to.
 	OrderAddressID int         `json:"order_address_id"`
 	Lines          []OrderLine `json:"lines"`
-	// ShipmentCount is how many shipments BigCommerce holds for the order.
-	ShipmentCount int `json:"shipment_count"`
+}
+
+// OrderStatusSnapshot is the order without its lines and addresses: what
+// the workflow acts on once the order is imported.
+type OrderStatusSnapshot struct {
+	OrderID       int    `json:"order_id"`
+	StatusID      int    `json:"status_id"`
+	Status        string `json:"status"`
+	PaymentStatus string `json:"payment_status"`
+	// DateModified is as in OrderSnapshot.
+	DateModified string `json:"date_modified,omitempty"`
 }
 
 // ResolveItemsRequest asks for the Heartland items whose Item # equals SKUs.
@@ -141,6 +153,39 @@ type SalesOrderRef struct {
 	Lines  []SalesOrderLine `json:"lines"`
 	// Created is true when this call created the order.
 	Created bool `json:"created"`
+}
+
+// ImportLine is a BigCommerce line to carry to Heartland by its SKU.
+type ImportLine struct {
+	OrderProductID int    `json:"order_product_id"`
+	SKU            string `json:"sku"`
+	Quantity       int    `json:"quantity"`
+	UnitPrice      string `json:"unit_price"`
+}
+
+// ImportSalesOrderRequest is everything an import needs to know of the
+// BigCommerce order, so that the activity asks BigCommerce nothing.
+type ImportSalesOrderRequest struct {
+	ConnectionID     string       `json:"connection_id"`
+	PublicID         string       `json:"public_id"`
+	SourceLocationID int64        `json:"source_location_id"`
+	Email            string       `json:"email"`
+	Billing          OrderAddress `json:"billing"`
+	Shipping         OrderAddress `json:"shipping"`
+	ShippingCharge   string       `json:"shipping_charge"`
+	Lines            []ImportLine `json:"lines"`
+}
+
+// ImportSalesOrderResult is the Heartland order of an import, or why there
+// is none yet.
+type ImportSalesOrderResult struct {
+	// Order is the sales order, its lines in BigCommerce's order; a closed
+	// or canceled one (an earlier import, finished) comes without lines.
+	Order SalesOrderRef `json:"order"`
+	// Missing lists SKUs without a Heartland item; nothing was written.
+	Missing []string `json:"missing,omitempty"`
+	// Locations are the Heartland locations the order may ship from.
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // FindSalesOrderRequest looks an order up by its durable marker.

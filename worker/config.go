@@ -88,6 +88,10 @@ type ConnectionConfig struct {
 	// a page, and a server that answers fewer is still walked correctly.
 	// 0 means DefaultHeartlandPageSize.
 	HeartlandPageSize int `env:"HEARTLAND_PAGE_SIZE" envDefault:"1000"`
+	// HeartlandCreateOrdersOpen creates sales orders open in one call
+	// instead of creating and then releasing them (UNCONFIRMED that
+	// Heartland honours a status on create, so off by default).
+	HeartlandCreateOrdersOpen bool `env:"HEARTLAND_CREATE_ORDERS_OPEN"`
 }
 
 // DefaultHeartlandPageSize is the Heartland page size of a connection that
@@ -170,8 +174,8 @@ func explainParseError(t reflect.Type, environ []string, err error) error {
 	return fmt.Errorf("configuration: %w", err)
 }
 
-// parses reports whether value is a valid number of kind t (other kinds
-// always parse).
+// parses reports whether value is a valid number or boolean of kind t
+// (other kinds always parse).
 func parses(value string, t reflect.Type) bool {
 	var err error
 	switch t.Kind() {
@@ -179,6 +183,8 @@ func parses(value string, t reflect.Type) bool {
 		_, err = strconv.ParseInt(value, 10, 64)
 	case reflect.Float64:
 		_, err = strconv.ParseFloat(value, 64)
+	case reflect.Bool:
+		_, err = strconv.ParseBool(value)
 	}
 	return err == nil
 }

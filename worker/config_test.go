@@ -43,6 +43,7 @@ func TestLoadConfigConnections(t *testing.T) {
 		"HRBC_CONNECTION_1_WEBHOOK_SECRET=0123456789abcdef",
 		"HRBC_CONNECTION_1_HEARTLAND_RPS=12.5",
 		"HRBC_CONNECTION_1_HEARTLAND_PAGE_SIZE=250",
+		"HRBC_CONNECTION_1_HEARTLAND_CREATE_ORDERS_OPEN=true",
 	}, validConnection...)
 	cfg, err := LoadConfig(environ)
 	if err != nil {
@@ -60,7 +61,8 @@ func TestLoadConfigConnections(t *testing.T) {
 	if second.HeartlandBaseURL() != "http://127.0.0.1:9000/api/" || second.BigCommerceBaseURL() != "http://127.0.0.1:9001/stores/x" {
 		t.Errorf("second = %+v", second)
 	}
-	if acme.HeartlandRPS != 5 || acme.HeartlandPageSize != DefaultHeartlandPageSize || second.HeartlandRPS != 12.5 || second.HeartlandPageSize != 250 {
+	if acme.HeartlandRPS != 5 || acme.HeartlandPageSize != DefaultHeartlandPageSize || second.HeartlandRPS != 12.5 || second.HeartlandPageSize != 250 ||
+		acme.HeartlandCreateOrdersOpen || !second.HeartlandCreateOrdersOpen {
 		t.Errorf("heartland pacing: acme %v rps %d rows, second %v rps %d rows", acme.HeartlandRPS, acme.HeartlandPageSize, second.HeartlandRPS, second.HeartlandPageSize)
 	}
 }
@@ -111,6 +113,7 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"webhook secret short", append(without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET=short"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
 		{"heartland page size", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=20000"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},
 		{"heartland page size text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=big"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},
+		{"create orders open text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_CREATE_ORDERS_OPEN=maybe"), "HRBC_CONNECTION_0_HEARTLAND_CREATE_ORDERS_OPEN"},
 		{"heartland rps text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_RPS=fast"), "HRBC_CONNECTION_0_HEARTLAND_RPS"},
 		{"duplicate connection", append(append([]string{}, validConnection...),
 			"HRBC_CONNECTION_1_ID=acme", "HRBC_CONNECTION_1_HEARTLAND_SUBDOMAIN=a", "HRBC_CONNECTION_1_HEARTLAND_TOKEN=t",

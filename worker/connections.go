@@ -26,6 +26,7 @@ func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients,
 		Token:             heartland.Secret(conn.HeartlandToken.Reveal()),
 		PerPage:           cmp.Or(conn.HeartlandPageSize, DefaultHeartlandPageSize),
 		RequestsPerSecond: conn.HeartlandRPS,
+		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})
 	if err != nil {

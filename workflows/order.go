@@ -3,8 +3,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -27,6 +25,12 @@ const (
 // brought to Heartland; any other status waits for the next change.
 var syncedStatuses = []int{bcAwaitingFulfilment, bcCancelled, bcDeclined, bcShipped}
 
+// leanImportChange versions the import with fewer calls: one Heartland
+// activity instead of five, a status-only read after a change signal, and
+// change signals that carry nothing new ignored. Runs begun before it keep
+// their command sequence.
+const leanImportChange = "order-lean-import"
+
 // orderActivities is the method-value handle on the order activities; the
 // worker registers a real *activities.Orders under the same names.
 var orderActivities *activities.Orders
@@ -42,6 +46,8 @@ type order struct {
 	retries, seenRetry int
 	// distributing is true while a distribute update writes to Heartland.
 	distributing bool
+	// lean is true for runs under leanImportChange.
+	lean bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -56,6 +62,8 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	} else {
 		o.OrderState = OrderState{ConnectionID: in.ConnectionID, OrderID: in.OrderID, Stage: OrderStageImporting}
 	}
+	// Decided before the signal handler runs, which depends on it too.
+	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
@@ -107,7 +115,7 @@ func (o *order) listen(ctx workflow.Context) error {
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
-			sel.AddReceive(bc, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.bcChanged++ })
+			sel.AddReceive(bc, func(c workflow.ReceiveChannel, _ bool) { o.receiveBigCommerceChange(ctx, c) })
 			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
 			sel.Select(ctx)
 		}
@@ -132,6 +140,54 @@ func (o *order) listen(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OrderDistributeUpdate, o.handleDistribute,
 		workflow.UpdateHandlerOptions{Validator: o.validateDistribute})
+}
+
+// receiveBigCommerceChange counts a change signal, unless it carries a
+// state of the order this run has read already: the sweep hands over every
+// order modified since its watermark, most of them known here.
+func (o *order) receiveBigCommerceChange(ctx workflow.Context, c workflow.ReceiveChannel) {
+	if !o.lean {
+		c.Receive(ctx, nil)
+		o.bcChanged++
+		return
+	}
+	// Decoded leniently: a payload of another shape still counts as a change.
+	var raw any
+	c.Receive(ctx, &raw)
+	if o.alreadyRead(orderChangeOf(raw)) {
+		return
+	}
+	o.bcChanged++
+}
+
+// orderChangeOf reads an OrderChange out of a decoded signal payload (a
+// JSON object decodes to a map, its numbers to float64); anything else
+// gives the zero change, which is never known.
+func orderChangeOf(raw any) OrderChange {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return OrderChange{}
+	}
+	var c OrderChange
+	c.DateModified, _ = m["date_modified"].(string)
+	if n, ok := m["status_id"].(float64); ok {
+		c.StatusID = int(n)
+	}
+	return c
+}
+
+// alreadyRead reports whether the last read saw the state a change names:
+// the same status, modified no later.
+func (o *order) alreadyRead(c OrderChange) bool {
+	if c.DateModified == "" || o.DateModified == "" || c.StatusID != o.BigCommerceStatus {
+		return false
+	}
+	at, err := time.Parse(time.RFC3339, c.DateModified)
+	if err != nil {
+		return false
+	}
+	seen, err := time.Parse(time.RFC3339, o.DateModified)
+	return err == nil && !at.After(seen)
 }
 
 // publish writes the stage, the attention reason and both order ids to
@@ -242,158 +298,24 @@ func (o *order) read(ctx workflow.Context) (activities.OrderSnapshot, error) {
 	var snap activities.OrderSnapshot
 	err := o.call(ctx, orderActivities.ReadOrder, &snap, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID})
 	if err == nil {
-		o.BigCommerceStatus, o.PaymentStatus = snap.StatusID, snap.PaymentStatus
+		o.BigCommerceStatus, o.PaymentStatus, o.DateModified = snap.StatusID, snap.PaymentStatus, snap.DateModified
 	}
 	return snap, err
 }
 
-// importOrder waits until the order can be imported, then creates it in
-// Heartland: customer, addresses, the sales order with its lines.
-func (o *order) importOrder(ctx workflow.Context) error {
-	var found activities.FindSalesOrderResult
-	if err := o.call(ctx, orderActivities.FindSalesOrder, &found, activities.FindSalesOrderRequest{
-		ConnectionID: o.ConnectionID, PublicID: HeartlandOrderPublicID(o.OrderID)}); err != nil {
-		return err
-	}
-	if found.Found && (found.Status == "closed" || found.Status == "canceled") {
-		// Imported and finished by an earlier workflow whose history is gone.
-		o.HeartlandOrderID = found.ID
-		return o.setStage(ctx, OrderStageClosed, "")
-	}
-	for {
-		o.consumeWakeups()
+// readStatus reads the order's status, all the stages after the import act
+// on: in lean runs one call instead of the whole order.
+func (o *order) readStatus(ctx workflow.Context) (statusID int, status string, err error) {
+	if !o.lean {
 		snap, err := o.read(ctx)
-		if err != nil {
-			return err
-		}
-		reason, wait := o.importBlocker(snap, found.Found)
-		switch {
-		case wait:
-			if err := o.setStage(ctx, OrderStageWaitingStatus, ""); err != nil {
-				return err
-			}
-			workflow.GetLogger(ctx).Info("Order status is not synced; waiting for a change", "OrderID", o.OrderID, "Status", snap.Status)
-			changed, err := workflow.AwaitWithTimeout(ctx, o.options.MaxStatusWait, func() bool { return o.bcChanged > o.seenBC || o.retries > o.seenRetry })
-			if err != nil {
-				return err
-			}
-			if !changed {
-				// An abandoned checkout or an order parked for good: nothing was
-				// created, and a later change brings it back through the
-				// webhook or the sweep.
-				workflow.GetLogger(ctx).Info("Order never reached a synced status; giving up the wait", "OrderID", o.OrderID, "Status", snap.Status)
-				return nil
-			}
-			continue
-		case reason != "":
-			if err := o.needAttention(ctx, reason); err != nil {
-				return err
-			}
-			continue
-		}
-		if !found.Found && (snap.StatusID == bcCancelled || snap.StatusID == bcDeclined) {
-			// Nothing was ever created in Heartland, so there is nothing to cancel.
-			return o.setStage(ctx, OrderStageCancelled, "")
-		}
-		if err := o.setStage(ctx, OrderStageImporting, ""); err != nil {
-			return err
-		}
-		done, err := o.createInHeartland(ctx, snap)
-		if err != nil || done {
-			return err
-		}
+		return snap.StatusID, snap.Status, err
 	}
-}
-
-// importBlocker says why the order cannot be imported now: wait=true for a
-// status hrbc does not sync yet, otherwise a reason for attention.
-func (o *order) importBlocker(snap activities.OrderSnapshot, imported bool) (reason string, wait bool) {
-	if snap.StatusID == bcPartiallyRefunded || strings.EqualFold(snap.PaymentStatus, "partially refunded") {
-		return "partially refunded in BigCommerce: not synced", false
+	var st activities.OrderStatusSnapshot
+	if err := o.call(ctx, orderActivities.ReadOrderStatus, &st, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
+		return 0, "", err
 	}
-	if !imported && !slices.Contains(syncedStatuses, snap.StatusID) {
-		return "", true
-	}
-	var unsupported []string
-	for _, l := range snap.Lines {
-		if l.Unsupported != "" {
-			unsupported = append(unsupported, fmt.Sprintf("line %q (%s): %s", l.Name, l.SKU, l.Unsupported))
-		}
-	}
-	if len(unsupported) > 0 {
-		return "unsupported: " + strings.Join(unsupported, "; "), false
-	}
-	for _, l := range snap.Lines {
-		if l.SKU == "" {
-			return fmt.Sprintf("line %q has no SKU", l.Name), false
-		}
-	}
-	if len(snap.Lines) == 0 {
-		return "order has no lines", false
-	}
-	return "", false
-}
-
-// createInHeartland resolves SKUs and creates customer and order. It
-// returns done=false when a person must act first (unknown SKU).
-func (o *order) createInHeartland(ctx workflow.Context, snap activities.OrderSnapshot) (bool, error) {
-	skus := make([]string, 0, len(snap.Lines))
-	for _, l := range snap.Lines {
-		if !slices.Contains(skus, l.SKU) {
-			skus = append(skus, l.SKU)
-		}
-	}
-	var resolved activities.ResolveItemsResult
-	if err := o.call(ctx, orderActivities.ResolveOrderItems, &resolved, activities.ResolveItemsRequest{ConnectionID: o.ConnectionID, SKUs: skus}); err != nil {
-		return false, err
-	}
-	if len(resolved.Missing) > 0 {
-		return false, o.needAttention(ctx, "unknown SKU: "+strings.Join(resolved.Missing, ", ")+" (no Heartland item with that Item #)")
-	}
-	itemOf := func(sku string) int64 {
-		for _, r := range resolved.Items {
-			if r.SKU == sku {
-				return r.ItemID
-			}
-		}
-		return 0
-	}
-
-	var locations []activities.Location
-	if err := o.call(ctx, orderActivities.ListShipFromLocations, &locations, activities.ConnectionRequest{ConnectionID: o.ConnectionID}); err != nil {
-		return false, err
-	}
-	o.Locations = o.Locations[:0]
-	for _, l := range locations {
-		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
-	}
-
-	var customer activities.CustomerRef
-	if err := o.call(ctx, orderActivities.EnsureCustomer, &customer, activities.EnsureCustomerRequest{
-		ConnectionID: o.ConnectionID, Email: snap.Email, Billing: snap.Billing, Shipping: snap.Shipping}); err != nil {
-		return false, err
-	}
-	req := activities.EnsureSalesOrderRequest{
-		ConnectionID: o.ConnectionID, PublicID: HeartlandOrderPublicID(o.OrderID), Customer: customer,
-		SourceLocationID: o.settings.SourceLocationID, ShippingCharge: snap.ShippingCharge,
-	}
-	o.Lines = o.Lines[:0]
-	for _, l := range snap.Lines {
-		req.Lines = append(req.Lines, activities.SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf(l.SKU), Quantity: l.Quantity, UnitPrice: l.UnitPrice})
-		o.Lines = append(o.Lines, OrderLineState{OrderProductID: l.OrderProductID, SKU: l.SKU, Name: l.Name,
-			Quantity: l.Quantity, ItemID: itemOf(l.SKU), UnitPrice: l.UnitPrice})
-	}
-	var ref activities.SalesOrderRef
-	if err := o.call(ctx, orderActivities.EnsureSalesOrder, &ref, req); err != nil {
-		return false, err
-	}
-	for i, l := range ref.Lines {
-		o.Lines[i].LineID, o.Lines[i].LocationID = l.LineID, l.ShipFromLocationID
-	}
-	o.HeartlandOrderID = ref.ID
-	o.Total, o.ShippingCharge, o.OrderAddressID = snap.Total, snap.ShippingCharge, snap.OrderAddressID
-	workflow.GetLogger(ctx).Info("Order imported into Heartland", "OrderID", o.OrderID, "HeartlandOrderID", ref.ID, "Created", ref.Created)
-	return true, o.setStage(ctx, o.resumeStage(), "")
+	o.BigCommerceStatus, o.PaymentStatus, o.DateModified = st.StatusID, st.PaymentStatus, st.DateModified
+	return st.StatusID, st.Status, nil
 }
 
 func (o *order) allDistributed() bool {

@@ -51,12 +51,12 @@ func (o *order) distribute(ctx workflow.Context) error {
 // anything shipped. After a shipment it asks a person instead.
 func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 	for {
-		snap, err := o.read(ctx)
+		statusID, status, err := o.readStatus(ctx)
 		if err != nil {
 			return false, err
 		}
 		switch {
-		case snap.StatusID == bcCancelled || snap.StatusID == bcDeclined:
+		case statusID == bcCancelled || statusID == bcDeclined:
 			if len(o.Invoices) == 0 {
 				if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 					ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
@@ -66,10 +66,10 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 				return true, o.setStage(ctx, OrderStageCancelled, "")
 			}
 			// Stays in attention for as long as BigCommerce says cancelled.
-			if err := o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", snap.Status, len(o.Invoices))); err != nil {
+			if err := o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", status, len(o.Invoices))); err != nil {
 				return false, err
 			}
-		case snap.StatusID == bcPartiallyRefunded:
+		case statusID == bcPartiallyRefunded:
 			if err := o.needAttention(ctx, "partially refunded in BigCommerce: settle it by hand"); err != nil {
 				return false, err
 			}

@@ -168,11 +168,11 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 	wait := o.options.InvoicePollInterval
 	for {
 		o.consumeWakeups()
-		snap, err := o.read(ctx)
+		statusID, _, err := o.readStatus(ctx)
 		if err != nil {
 			return err
 		}
-		switch snap.StatusID {
+		switch statusID {
 		case bcShipped:
 			return o.recordOutside(ctx)
 		case bcCancelled, bcDeclined:

@@ -77,6 +77,17 @@ func ParseOrderWorkflowID(id string) (connectionID string, orderID int, ok bool)
 	return rest[:i], n, true
 }
 
+// OrderChange is the optional payload of OrderBigCommerceChangedSignal:
+// what the sender saw of the order. The sweep fills it from its listing;
+// a webhook knows nothing and sends none. An order that has already read
+// this state, or a newer one, is not woken by it.
+type OrderChange struct {
+	// DateModified is the order's date_modified as RFC 3339 (UTC, seconds).
+	DateModified string `json:"date_modified,omitempty"`
+	// StatusID is the order's status when the sender saw it.
+	StatusID int `json:"status_id,omitempty"`
+}
+
 // HeartlandOrderPublicID is the durable marker of an imported order: the
 // Heartland sales order's public_id, looked up before any create.
 func HeartlandOrderPublicID(orderID int) string { return fmt.Sprintf("BC-%d", orderID) }
@@ -163,17 +174,20 @@ type OrderState struct {
 	OrderID      int    `json:"order_id"`
 	Stage        string `json:"stage"`
 	// Attention is why a person is needed, empty when fine.
-	Attention         string           `json:"attention,omitempty"`
-	HeartlandOrderID  int64            `json:"heartland_order_id,omitempty"`
-	BigCommerceStatus int              `json:"bigcommerce_status"`
-	PaymentStatus     string           `json:"payment_status,omitempty"`
-	Captured          bool             `json:"captured"`
-	Total             string           `json:"total,omitempty"`
-	ShippingCharge    string           `json:"shipping_charge,omitempty"`
-	OrderAddressID    int              `json:"order_address_id,omitempty"`
-	Lines             []OrderLineState `json:"lines,omitempty"`
-	Invoices          []InvoiceState   `json:"invoices,omitempty"`
-	Locations         []LocationRef    `json:"locations,omitempty"`
+	Attention         string `json:"attention,omitempty"`
+	HeartlandOrderID  int64  `json:"heartland_order_id,omitempty"`
+	BigCommerceStatus int    `json:"bigcommerce_status"`
+	PaymentStatus     string `json:"payment_status,omitempty"`
+	// DateModified is the BigCommerce order's date_modified at the last
+	// read (RFC 3339, UTC), empty before the first.
+	DateModified   string           `json:"date_modified,omitempty"`
+	Captured       bool             `json:"captured"`
+	Total          string           `json:"total,omitempty"`
+	ShippingCharge string           `json:"shipping_charge,omitempty"`
+	OrderAddressID int              `json:"order_address_id,omitempty"`
+	Lines          []OrderLineState `json:"lines,omitempty"`
+	Invoices       []InvoiceState   `json:"invoices,omitempty"`
+	Locations      []LocationRef    `json:"locations,omitempty"`
 }
 
 // LocationRef is a Heartland location an order may ship from.

@@ -78,7 +78,7 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 				// Incomplete checkouts are not orders yet.
 				continue
 			}
-			if err := handOver(ctx, s.ConnectionID, o.OrderID, s.Settings); err != nil {
+			if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
 				return err
 			}
 			s.Swept++
@@ -115,8 +115,11 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 }
 
 // handOver starts the order's workflow, or tells the running one that the
-// order changed. The child is abandoned: it outlives the sweep's run.
-func handOver(ctx workflow.Context, connectionID string, orderID int, settings Settings) error {
+// order changed, with what the listing says of it: an order that has read
+// that state already is not woken. The child is abandoned: it outlives the
+// sweep's run.
+func handOver(ctx workflow.Context, connectionID string, mo activities.ModifiedOrder, settings Settings) error {
+	orderID := mo.OrderID
 	id := OrderWorkflowID(connectionID, orderID)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        id,
@@ -132,5 +135,6 @@ func handOver(ctx workflow.Context, connectionID string, orderID int, settings S
 	if !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
 		return err
 	}
-	return workflow.SignalExternalWorkflow(ctx, id, "", OrderBigCommerceChangedSignal, nil).Get(ctx, nil)
+	change := OrderChange{DateModified: mo.DateModified, StatusID: mo.StatusID}
+	return workflow.SignalExternalWorkflow(ctx, id, "", OrderBigCommerceChangedSignal, change).Get(ctx, nil)
 }

@@ -31,13 +31,18 @@ type orderWorld struct {
 	bcStatus    int
 	outside     int
 	failEnsure  error
+	// legacy runs the workflow as before leanImportChange.
+	legacy bool
+	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
+	reads, statusReads int
 }
 
-func newOrderWorld() *orderWorld {
+func newOrderWorld(legacy bool) *orderWorld {
 	return &orderWorld{
+		legacy: legacy,
 		snap: activities.OrderSnapshot{
 			OrderID: 100, StatusID: bcAwaitingFulfilment, Status: "Awaiting Fulfillment", PaymentStatus: "authorized",
-			Email: "ada@example.com", ShippingCharge: "5.00", Total: "53.00", OrderAddressID: 7,
+			Email: "ada@example.com", ShippingCharge: "5.00", Total: "53.00", OrderAddressID: 7, DateModified: "2026-11-27T10:00:00Z",
 			Lines: []activities.OrderLine{
 				{OrderProductID: 1, SKU: "TEE-S", Name: "Tee", Quantity: 2, UnitPrice: "12.00"},
 				{OrderProductID: 2, SKU: "MUG", Name: "Mug", Quantity: 1, UnitPrice: "24.00"},
@@ -50,8 +55,21 @@ func newOrderWorld() *orderWorld {
 
 func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.RegisterActivity(&activities.Orders{})
+	if w.legacy {
+		env.OnGetVersion(leanImportChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	}
 	env.OnActivity(orderActivities.ReadOrder, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) { return w.snap, nil })
+		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) {
+			w.reads++
+			return w.snap, nil
+		})
+	env.OnActivity(orderActivities.ReadOrderStatus, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.OrderRequest) (activities.OrderStatusSnapshot, error) {
+			w.statusReads++
+			return activities.OrderStatusSnapshot{OrderID: w.snap.OrderID, StatusID: w.snap.StatusID, Status: w.snap.Status,
+				PaymentStatus: w.snap.PaymentStatus, DateModified: w.snap.DateModified}, nil
+		})
+	env.OnActivity(orderActivities.ImportSalesOrder, mock.Anything, mock.Anything).Return(w.importSalesOrder)
 	env.OnActivity(orderActivities.FindSalesOrder, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.FindSalesOrderRequest) (activities.FindSalesOrderResult, error) {
 			if w.hlOrder == 0 {
@@ -131,6 +149,45 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		func(context.Context, activities.OutsideFulfillmentRequest) error { w.outside++; return nil })
 }
 
+// importSalesOrder is ImportSalesOrder on the world: what FindSalesOrder,
+// ResolveOrderItems and EnsureSalesOrder do, in one.
+func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSalesOrderRequest) (activities.ImportSalesOrderResult, error) {
+	if w.hlOrder != 0 && (w.hlStatus == "closed" || w.hlStatus == "canceled") {
+		return activities.ImportSalesOrderResult{Order: activities.SalesOrderRef{ID: w.hlOrder, Status: w.hlStatus}}, nil
+	}
+	var res activities.ImportSalesOrderResult
+	var skus []string
+	for _, l := range req.Lines {
+		if !slices.Contains(skus, l.SKU) {
+			skus = append(skus, l.SKU)
+		}
+		if slices.Contains(w.missing, l.SKU) && !slices.Contains(res.Missing, l.SKU) {
+			res.Missing = append(res.Missing, l.SKU)
+		}
+	}
+	if len(res.Missing) > 0 {
+		return res, nil
+	}
+	if w.failEnsure != nil {
+		return res, w.failEnsure
+	}
+	w.hlOrder, w.hlStatus = 900, "open"
+	res.Order = activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
+	for i, l := range req.Lines {
+		res.Order.Lines = append(res.Order.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID,
+			ItemID: int64(500 + slices.Index(skus, l.SKU)), Quantity: l.Quantity})
+	}
+	res.Locations = []activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}
+	return res, nil
+}
+
+// bothImports runs a test on the lean import and on the one before
+// leanImportChange, which runs begun earlier still take.
+func bothImports(t *testing.T, test func(t *testing.T, legacy bool)) {
+	t.Run("lean", func(t *testing.T) { test(t, false) })
+	t.Run("legacy", func(t *testing.T) { test(t, true) })
+}
+
 // invoice returns a completed invoice of the given order lines at a location.
 func invoice(id, location int64, total string, lines ...activities.InvoicedLine) activities.InvoiceSummary {
 	return activities.InvoiceSummary{ID: id, LocationID: location, Completed: true, Total: total, Lines: lines}
@@ -181,7 +238,11 @@ type updateResultAny struct {
 }
 
 func TestOrderHappyPathTwoInvoicesTwoLocations(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderHappyPathTwoInvoicesTwoLocations)
+}
+
+func testOrderHappyPathTwoInvoicesTwoLocations(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	env := newOrderEnv(t, w)
 	var afterDistribute OrderState
 	var rejectedUnknownLocation, rejectedUnknownLine *updateResultAny
@@ -232,8 +293,10 @@ func TestOrderHappyPathTwoInvoicesTwoLocations(t *testing.T) {
 	}
 }
 
-func TestOrderAutoDistribute(t *testing.T) {
-	w := newOrderWorld()
+func TestOrderAutoDistribute(t *testing.T) { bothImports(t, testOrderAutoDistribute) }
+
+func testOrderAutoDistribute(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	w.invoices = []activities.InvoiceSummary{invoice(5, 2, "53.00",
 		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
 	env := newOrderEnv(t, w)
@@ -248,9 +311,11 @@ func TestOrderAutoDistribute(t *testing.T) {
 	}
 }
 
-func TestOrderWaitsForSyncedStatus(t *testing.T) {
+func TestOrderWaitsForSyncedStatus(t *testing.T) { bothImports(t, testOrderWaitsForSyncedStatus) }
+
+func testOrderWaitsForSyncedStatus(t *testing.T, legacy bool) {
 	for _, status := range []int{0, 1, 4, 7, 8, 9, 10, 12, 13} {
-		w := newOrderWorld()
+		w := newOrderWorld(legacy)
 		w.snap.StatusID = status
 		env := newOrderEnv(t, w)
 		env.RegisterDelayedCallback(func() {
@@ -271,7 +336,9 @@ func TestOrderWaitsForSyncedStatus(t *testing.T) {
 	}
 }
 
-func TestOrderNeedsAttention(t *testing.T) {
+func TestOrderNeedsAttention(t *testing.T) { bothImports(t, testOrderNeedsAttention) }
+
+func testOrderNeedsAttention(t *testing.T, legacy bool) {
 	cases := []struct {
 		name   string
 		setup  func(*orderWorld)
@@ -292,7 +359,7 @@ func TestOrderNeedsAttention(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newOrderWorld()
+			w := newOrderWorld(legacy)
 			tc.setup(w)
 			env := newOrderEnv(t, w)
 			var early *updateResultAny
@@ -323,7 +390,11 @@ func TestOrderNeedsAttention(t *testing.T) {
 }
 
 func TestOrderCancelledBeforeFulfillment(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderCancelledBeforeFulfillment)
+}
+
+func testOrderCancelledBeforeFulfillment(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	env := newOrderEnv(t, w)
 	env.RegisterDelayedCallback(func() {
 		w.snap.StatusID, w.snap.Status = bcCancelled, "Cancelled"
@@ -339,7 +410,11 @@ func TestOrderCancelledBeforeFulfillment(t *testing.T) {
 }
 
 func TestOrderCancelledAfterPartialFulfillment(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderCancelledAfterPartialFulfillment)
+}
+
+func testOrderCancelledAfterPartialFulfillment(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "29.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
 	env := newOrderEnv(t, w)
 	s := orderSettings()
@@ -362,7 +437,11 @@ func TestOrderCancelledAfterPartialFulfillment(t *testing.T) {
 }
 
 func TestOrderFirstSeenCancelledCreatesNothing(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderFirstSeenCancelledCreatesNothing)
+}
+
+func testOrderFirstSeenCancelledCreatesNothing(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	w.snap.StatusID = bcDeclined
 	env := newOrderEnv(t, w)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
@@ -375,7 +454,11 @@ func TestOrderFirstSeenCancelledCreatesNothing(t *testing.T) {
 }
 
 func TestOrderAlreadyClosedByEarlierWorkflow(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderAlreadyClosedByEarlierWorkflow)
+}
+
+func testOrderAlreadyClosedByEarlierWorkflow(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	w.hlOrder, w.hlStatus = 900, "closed"
 	env := newOrderEnv(t, w)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
@@ -387,8 +470,10 @@ func TestOrderAlreadyClosedByEarlierWorkflow(t *testing.T) {
 	}
 }
 
-func TestOrderOutsideFulfillment(t *testing.T) {
-	w := newOrderWorld()
+func TestOrderOutsideFulfillment(t *testing.T) { bothImports(t, testOrderOutsideFulfillment) }
+
+func testOrderOutsideFulfillment(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	env := newOrderEnv(t, w)
 	s := orderSettings()
 	s.OutsideFulfillment, s.FulfillmentLocationID = true, 2
@@ -396,7 +481,7 @@ func TestOrderOutsideFulfillment(t *testing.T) {
 		if st := queryOrder(t, env); st.Stage != OrderStageFulfilling {
 			t.Errorf("stage %s, want fulfilling while waiting for the outside service", st.Stage)
 		}
-		w.snap.StatusID, w.snap.ShipmentCount = bcShipped, 1
+		w.snap.StatusID = bcShipped
 		env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
 	}, time.Minute)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
@@ -408,8 +493,10 @@ func TestOrderOutsideFulfillment(t *testing.T) {
 	}
 }
 
-func TestOrderContinueAsNewKeepsState(t *testing.T) {
-	w := newOrderWorld()
+func TestOrderContinueAsNewKeepsState(t *testing.T) { bothImports(t, testOrderContinueAsNewKeepsState) }
+
+func testOrderContinueAsNewKeepsState(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	env := newOrderEnv(t, w)
 	s := orderSettings()
 	s.AutoDistributeLocationID = 1
@@ -423,7 +510,11 @@ func TestOrderContinueAsNewKeepsState(t *testing.T) {
 }
 
 func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderUpdatesArrivingMidActivity)
+}
+
+func testOrderUpdatesArrivingMidActivity(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(Order)
@@ -439,6 +530,8 @@ func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
 			}
 			return ref, nil
 		}).Once()
+	// The lean import's one activity is as slow.
+	env.OnActivity(orderActivities.ImportSalesOrder, mock.Anything, mock.Anything).After(10 * time.Minute).Return(w.importSalesOrder).Once()
 	var early, late *updateResultAny
 	env.RegisterDelayedCallback(func() {
 		early = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1})
@@ -474,7 +567,11 @@ func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
 }
 
 func TestOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T) {
-	w := newOrderWorld()
+	bothImports(t, testOrderInUnsyncedStatusGivesUpAfterMaxWait)
+}
+
+func testOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T, legacy bool) {
+	w := newOrderWorld(legacy)
 	w.snap.StatusID = 0
 	env := newOrderEnv(t, w)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings(),

@@ -101,6 +101,11 @@ type Config struct {
 	// OrderPaymentType is the "type" of sales-order payments (UNCONFIRMED;
 	// default "CustomPayment", older accounts used "ExternalPayment").
 	OrderPaymentType string
+	// CreateOrdersOpen sends status "open" in the create call of a sales
+	// order, saving the separate release. Working integrations create the
+	// order and then PUT {"status":"open"}; whether the create honours a
+	// status is UNCONFIRMED, so the default is off.
+	CreateOrdersOpen bool
 	// InvoiceCompleteStatus is the status PUT by CompleteInvoice (default "complete").
 	InvoiceCompleteStatus string
 	// AdjustmentSetCompleteStatus is the status PUT by CompleteAdjustmentSet
@@ -547,6 +552,9 @@ func (w *Walker[T]) All(ctx context.Context) ([]T, error) {
 func idPath(collection string, id int64) string {
 	return collection + "/" + strconv.FormatInt(id, 10)
 }
+
+// CreatesOrdersOpen reports Config.CreateOrdersOpen.
+func (c *Client) CreatesOrdersOpen() bool { return c.cfg.CreateOrdersOpen }
 
 // PerPage is the page size lists and walks ask for when a Query sets none.
 func (c *Client) PerPage() int { return c.cfg.PerPage }

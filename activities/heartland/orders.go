@@ -143,6 +143,12 @@ func (c *Client) SetLineShipFrom(ctx context.Context, orderID, lineID, locationI
 	return c.put(ctx, idPath(idPath("sales/orders", orderID)+"/lines", lineID), map[string]int64{"ship_from_location_id": locationID})
 }
 
+// SetLinePrice sets a line's adjusted unit price
+// (PUT {"adjusted_unit_price": …}).
+func (c *Client) SetLinePrice(ctx context.Context, orderID, lineID int64, price Money) error {
+	return c.put(ctx, idPath(idPath("sales/orders", orderID)+"/lines", lineID), map[string]Money{"adjusted_unit_price": price})
+}
+
 // Transaction is a completed POS transaction (Ticket, Return, Invoice) as
 // REST and the sales_transaction_completed webhook print it.
 type Transaction struct {

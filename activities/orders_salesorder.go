@@ -1,0 +1,167 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// EnsureSalesOrder finds the sales order by its public_id or creates it,
+// adds the lines it still lacks and opens it so that it commits stock.
+func (a *Orders) EnsureSalesOrder(ctx context.Context, req EnsureSalesOrderRequest) (SalesOrderRef, error) {
+	cl, err := a.Connections.Get(req.ConnectionID)
+	if err != nil {
+		return SalesOrderRef{}, err
+	}
+	existing, err := findSalesOrder(ctx, cl.Heartland, req.PublicID)
+	if err != nil {
+		return SalesOrderRef{}, err
+	}
+	return a.ensureSalesOrder(ctx, cl.Heartland, existing, req)
+}
+
+// ensureSalesOrder creates the order unless existing is it, then completes
+// what a crash may have left undone: missing lines, the pending status.
+// Lines are matched to BigCommerce lines by position: hrbc is the only
+// writer of an order's lines, and adds them in BigCommerce's order.
+func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, existing *heartland.SalesOrder, req EnsureSalesOrderRequest) (SalesOrderRef, error) {
+	var ref SalesOrderRef
+	if existing != nil {
+		ref.ID, ref.Status = existing.ID, existing.Status
+	} else {
+		o, created, err := a.createSalesOrder(ctx, hl, req)
+		if err != nil {
+			return SalesOrderRef{}, err
+		}
+		ref.ID, ref.Status, ref.Created = o.ID, o.Status, created
+	}
+
+	lines, err := hl.ListSalesOrderLines(ctx, ref.ID)
+	if err != nil {
+		return SalesOrderRef{}, heartlandError("list lines of Heartland order "+req.PublicID, err)
+	}
+	if len(lines) > len(req.Lines) {
+		return SalesOrderRef{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("Heartland order %s has %d lines, the BigCommerce order %d", req.PublicID, len(lines), len(req.Lines)),
+			"LinesMismatch", nil)
+	}
+	for i, want := range req.Lines {
+		if i < len(lines) {
+			if lines[i].ItemID != want.ItemID {
+				return SalesOrderRef{}, temporal.NewNonRetryableApplicationError(
+					fmt.Sprintf("line %d of Heartland order %s is item %d, expected %d", i+1, req.PublicID, lines[i].ItemID, want.ItemID),
+					"LinesMismatch", nil)
+			}
+			if err := ensureLinePrice(ctx, hl, ref.ID, lines[i], want, req.PublicID, i); err != nil {
+				return SalesOrderRef{}, err
+			}
+			continue
+		}
+		fields, err := lineFields(want)
+		if err != nil {
+			return SalesOrderRef{}, err
+		}
+		id, err := hl.AddSalesOrderLine(ctx, ref.ID, fields)
+		if err != nil {
+			return SalesOrderRef{}, heartlandError(fmt.Sprintf("add line %d to Heartland order %s", i+1, req.PublicID), err)
+		}
+		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
+	}
+	if ref.Status == heartland.OrderPending {
+		// Only an open order commits stock; a pending one lets the website oversell.
+		if err := hl.SetSalesOrderStatus(ctx, ref.ID, heartland.OrderOpen); err != nil {
+			return SalesOrderRef{}, heartlandError("open Heartland order "+req.PublicID, err)
+		}
+		ref.Status = heartland.OrderOpen
+	}
+	for i, l := range lines {
+		sl := SalesOrderLine{LineID: l.ID, OrderProductID: req.Lines[i].OrderProductID, ItemID: l.ItemID, Quantity: req.Lines[i].Quantity}
+		if l.ShipFromLocationID != nil {
+			sl.ShipFromLocationID = *l.ShipFromLocationID
+		}
+		ref.Lines = append(ref.Lines, sl)
+	}
+	return ref, nil
+}
+
+// createSalesOrder creates the order with its lines in one call, so there
+// is no order without lines for a crash to leave behind; with
+// CreateOrdersOpen it is created open too, else ensureSalesOrder releases it
+// afterwards as working integrations do. When the create fails but the order
+// exists after all (another attempt of the import made it, or this one's
+// answer was lost), that order is returned with created=false.
+func (a *Orders) createSalesOrder(ctx context.Context, hl *heartland.Client, req EnsureSalesOrderRequest) (heartland.SalesOrder, bool, error) {
+	station, err := a.stationOf(ctx, req.ConnectionID, hl, req.SourceLocationID)
+	if err != nil {
+		return heartland.SalesOrder{}, false, err
+	}
+	shipping, err := hlDecimal(req.ShippingCharge)
+	if err != nil {
+		return heartland.SalesOrder{}, false, err
+	}
+	lines := make([]heartland.OrderLineFields, 0, len(req.Lines))
+	for _, l := range req.Lines {
+		f, err := lineFields(l)
+		if err != nil {
+			return heartland.SalesOrder{}, false, err
+		}
+		lines = append(lines, f)
+	}
+	status := heartland.OrderPending
+	fields := heartland.SalesOrderFields{
+		PublicID: &req.PublicID, CustomerID: &req.Customer.CustomerID,
+		SourceLocationID: &req.SourceLocationID, StationID: &station,
+		BillingAddressID: &req.Customer.BillingAddressID, ShippingAddressID: &req.Customer.ShippingAddressID,
+		ShippingCharge: &shipping, Lines: lines,
+	}
+	if hl.CreatesOrdersOpen() {
+		status = heartland.OrderOpen
+		fields.Status = &status
+	}
+	id, err := hl.CreateSalesOrder(ctx, fields)
+	if err != nil {
+		// Another attempt of this import (a timed-out one still running)
+		// may have created it meanwhile; its public_id is then taken.
+		if o, ferr := findSalesOrder(ctx, hl, req.PublicID); ferr == nil && o != nil {
+			return *o, false, nil
+		}
+		// The cached station may be what Heartland refused (deactivated
+		// since): the retry reads the locations afresh.
+		a.cache.locations.forget(req.ConnectionID)
+		return heartland.SalesOrder{}, false, heartlandError("create Heartland order "+req.PublicID, err)
+	}
+	return heartland.SalesOrder{ID: id, Status: status}, true, nil
+}
+
+// ensureLinePrice makes an existing line carry the web price. Prices on
+// nested lines of a create are UNCONFIRMED (only lines posted one by one
+// are seen with adjusted_unit_price); a line left at Heartland's own price
+// would make the order total differ from the payment and keep it pending.
+func ensureLinePrice(ctx context.Context, hl *heartland.Client, orderID int64, line heartland.OrderLine, want SalesLine, publicID string, i int) error {
+	price, err := hlDecimal(want.UnitPrice)
+	if err != nil || want.UnitPrice == "" {
+		return err
+	}
+	have := line.AdjustedUnitPrice
+	if have.IsZero() {
+		have = line.UnitPrice // no adjustment: the item's own price applies
+	}
+	if have.Equal(price) {
+		return nil
+	}
+	if err := hl.SetLinePrice(ctx, orderID, line.ID, price); err != nil {
+		return heartlandError(fmt.Sprintf("set the price of line %d of Heartland order %s", i+1, publicID), err)
+	}
+	return nil
+}
+
+func lineFields(l SalesLine) (heartland.OrderLineFields, error) {
+	price, err := hlDecimal(l.UnitPrice)
+	if err != nil {
+		return heartland.OrderLineFields{}, err
+	}
+	return heartland.OrderLineFields{ItemID: l.ItemID, Qty: hlQty(l.Quantity), AdjustedUnitPrice: &price}, nil
+}

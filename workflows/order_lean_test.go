@@ -1,0 +1,109 @@
+package workflows
+
+import (
+	"context"
+	"maps"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+)
+
+// activityCounter counts the activities a workflow test runs, by name.
+func activityCounter(env *testsuite.TestWorkflowEnvironment) map[string]int {
+	calls := map[string]int{}
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		calls[info.ActivityType.Name]++
+	})
+	return calls
+}
+
+func TestOrderLeanImportIsOneReadAndOneHeartlandActivity(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	calls := activityCounter(env)
+	var imported map[string]int
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		imported = maps.Clone(calls)
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+
+	want := map[string]int{"ReadOrder": 1, "ImportSalesOrder": 1}
+	if !maps.Equal(imported, want) {
+		t.Errorf("activities of an import = %v, want %v", imported, want)
+	}
+	if st.Stage != OrderStageAwaitingDistribution || st.HeartlandOrderID != 900 || len(st.Locations) != 3 ||
+		len(st.Lines) != 2 || st.Lines[1].LineID != 71 || st.Lines[1].ItemID != 501 || st.DateModified != "2026-11-27T10:00:00Z" {
+		t.Errorf("state after import: %+v", st)
+	}
+}
+
+func TestOrderChangeSignalsAlreadyReadAreIgnored(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	type step struct {
+		name              string
+		change            any
+		reads, statusRead int
+	}
+	steps := []step{
+		// The sweep lists the order as the import read it: nothing to do.
+		{"sweep, same state", OrderChange{DateModified: "2026-11-27T10:00:00Z", StatusID: bcAwaitingFulfilment}, 1, 0},
+		{"sweep, older state", OrderChange{DateModified: "2026-11-27T09:59:59Z", StatusID: bcAwaitingFulfilment}, 1, 0},
+		// A webhook says nothing of the order: its status is read, not its lines.
+		{"webhook", nil, 1, 1},
+		{"sweep, newer", OrderChange{DateModified: "2026-11-27T10:00:01Z", StatusID: bcAwaitingFulfilment}, 1, 2},
+		{"sweep, other status", OrderChange{DateModified: "2026-11-27T09:00:00Z", StatusID: bcCancelled}, 1, 3},
+		{"garbage", "not a change", 1, 4},
+	}
+	for i, s := range steps {
+		env.RegisterDelayedCallback(func() {
+			if i > 0 {
+				prev := steps[i-1]
+				if w.reads != prev.reads || w.statusReads != prev.statusRead {
+					t.Errorf("after %s: %d reads, %d status reads, want %d and %d", prev.name, w.reads, w.statusReads, prev.reads, prev.statusRead)
+				}
+			}
+			env.SignalWorkflow(OrderBigCommerceChangedSignal, s.change)
+		}, time.Duration(i+1)*time.Minute)
+	}
+	env.RegisterDelayedCallback(func() {
+		last := steps[len(steps)-1]
+		if w.reads != last.reads || w.statusReads != last.statusRead {
+			t.Errorf("after %s: %d reads, %d status reads, want %d and %d", last.name, w.reads, w.statusReads, last.reads, last.statusRead)
+		}
+		if st := queryOrder(t, env); st.Stage != OrderStageAwaitingDistribution {
+			t.Errorf("stage %s, want awaiting_distribution", st.Stage)
+		}
+		env.CancelWorkflow()
+	}, time.Hour)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+}
+
+func TestOrderLegacyRunKeepsItsCommandSequence(t *testing.T) {
+	w := newOrderWorld(true)
+	env := newOrderEnv(t, w)
+	calls := activityCounter(env)
+	var imported map[string]int
+	env.RegisterDelayedCallback(func() {
+		imported = maps.Clone(calls)
+		// A run begun before the change re-reads the whole order on any signal.
+		env.SignalWorkflow(OrderBigCommerceChangedSignal, OrderChange{DateModified: "2026-11-27T10:00:00Z", StatusID: bcAwaitingFulfilment})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if w.reads != 2 || w.statusReads != 0 {
+			t.Errorf("legacy run after a signal: %d reads, %d status reads, want 2 and 0", w.reads, w.statusReads)
+		}
+		env.CancelWorkflow()
+	}, 2*time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	want := map[string]int{"FindSalesOrder": 1, "ReadOrder": 1, "ResolveOrderItems": 1, "ListShipFromLocations": 1, "EnsureCustomer": 1, "EnsureSalesOrder": 1}
+	if !maps.Equal(imported, want) {
+		t.Errorf("activities of a legacy import = %v, want %v", imported, want)
+	}
+}
