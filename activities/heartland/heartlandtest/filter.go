@@ -1,6 +1,7 @@
 package heartlandtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -164,13 +165,7 @@ func applyOp(op string, field any, present bool, arg any) (bool, error) {
 		if !ok {
 			return false, fmt.Errorf("%s takes an array", op)
 		}
-		found := false
-		for _, want := range list {
-			if equal(field, present, want) {
-				found = true
-				break
-			}
-		}
+		found := inList(field, present, list)
 		if op == "$in" {
 			return found, nil
 		}
@@ -209,6 +204,13 @@ func equal(field any, present bool, want any) bool {
 // strings lexically, booleans false<true. ok is false for incomparable kinds.
 func compare(a, b any) (int, bool) {
 	if isNumber(a) || isNumber(b) {
+		// Ids and counts are whole numbers: compare them without building
+		// rationals, which made big $in filters slow.
+		if x, ok := toInt64(a); ok {
+			if y, ok := toInt64(b); ok {
+				return cmp.Compare(x, y), true
+			}
+		}
 		x, okx := toRat(a)
 		y, oky := toRat(b)
 		if okx && oky {
@@ -262,6 +264,23 @@ func toBool(v any) (bool, bool) {
 		return b, err == nil
 	}
 	return false, false
+}
+
+// toInt64 reads whole numbers (and their decimal text) exactly.
+func toInt64(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int:
+		return int64(v), true
+	case int64:
+		return v, true
+	case json.Number:
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		return n, err == nil
+	case string:
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
 }
 
 // toRat converts numbers and numeric strings to exact rationals. Long inputs
