@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -31,6 +32,9 @@ const (
 type Catalog struct {
 	// Connections gives each connection's API clients.
 	Connections *Connections
+	// PageBudget is how long one pull page writes before it hands the rest
+	// of the page to the next activity (0: DefaultCatalogPageBudget).
+	PageBudget time.Duration
 }
 
 // catalogLog collects a page's counts, problems and plans within MaxNames.

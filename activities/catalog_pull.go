@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -14,8 +16,21 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 )
 
-// catalogLookupChunk bounds the Item #s of one Heartland $in lookup.
-const catalogLookupChunk = 100
+// catalogLookupBytes bounds the Item #s of one Heartland $in lookup by their
+// URL-encoded length, so a page of 250 products is normally one call while
+// the request line stays well under the 8 KB proxies commonly accept.
+const catalogLookupBytes = 6000
+
+// catalogLookupOverhead is what quoting and separating one Item # adds to
+// the query string (%22…%22%2C).
+const catalogLookupOverhead = 9
+
+// DefaultCatalogPageBudget is how long one PullProductsPage writes before it
+// hands the rest of its page to the next activity: a page of 250 products
+// with many variants at Heartland's pace (5 creates a second) would
+// otherwise outlast the start-to-close timeout and be redone from its last
+// heartbeat by a retry.
+const DefaultCatalogPageBudget = 4 * time.Minute
 
 // pullRecord is one Heartland item a BigCommerce product or variant becomes.
 type pullRecord struct {
@@ -28,10 +43,14 @@ type pullRecord struct {
 // none yet: Item # = SKU, description, price, cost, weight, and the
 // BigCommerce product id, brand, categories and option values in the
 // custom fields named by req.Fields. Items that exist are left alone, so a
-// re-run creates nothing twice. A record Heartland rejects is reported and
-// the rest continue; a transient failure fails the attempt, which resumes
-// after the records already written (heartbeated).
+// re-run creates nothing twice: the page's SKUs are looked up with one $in
+// call before any create. A record Heartland rejects is reported and the
+// rest continue; a transient failure fails the attempt, which resumes
+// after the records already written (heartbeated). Past the page budget
+// it returns with ResumeAt set, and the next activity reads the same page
+// and goes on from there.
 func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (CatalogPageResult, error) {
+	began := time.Now()
 	cl, err := a.Connections.Get(req.ConnectionID)
 	if err != nil {
 		return CatalogPageResult{}, err
@@ -42,13 +61,17 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 	if err != nil {
 		return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
 	}
-	res, ok := catalogResumed(ctx)
-	if !ok {
-		res = CatalogPageResult{}
+	res, resumed := catalogResumed(ctx)
+	if !resumed {
+		res = CatalogPageResult{Position: max(req.Resume, 0)}
 	}
+	// An attempt that heartbeated, or the activity that went through the
+	// first part of the page, has reported its products without a SKU.
+	reported := resumed || req.Resume > 0
 	log := newCatalogLog(&res, req.MaxNames)
 	res.TotalPages, res.Total = pg.TotalPages, pg.Total
 	res.Done = pg.TotalPages <= page || len(products) == 0
+	res.NextPage = 0
 	if !res.Done {
 		res.NextPage = page + 1
 	}
@@ -59,20 +82,29 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 		}
 		r, noSKU := pullRecords(p, req.Fields)
 		recs = append(recs, r...)
-		if ok {
-			continue // counted by the attempt that heartbeated
+		if reported {
+			continue
 		}
 		for _, name := range noSKU {
 			res.Counts.Read++
 			log.problem(CatalogProblemFailed, "", name, fmt.Sprintf("BigCommerce product %d has no SKU: give it one to link it", p.ID))
 		}
 	}
-	existing, err := catalogExistingIDs(ctx, cl.Heartland, recs[min(res.Position, len(recs)):])
+	start := min(res.Position, len(recs))
+	existing, err := catalogExistingIDs(ctx, cl.Heartland, recs[start:])
 	if err != nil {
 		return CatalogPageResult{}, err
 	}
 	missing := catalogMissingRequired(req.Fields.Required, req.Defaults)
-	for i := res.Position; i < len(recs); i++ {
+	budget := a.PageBudget
+	if budget <= 0 {
+		budget = DefaultCatalogPageBudget
+	}
+	for i := start; i < len(recs); i++ {
+		if i > start && time.Since(began) > budget {
+			res.Done, res.NextPage, res.ResumeAt, res.Position = false, page, i, 0
+			return res, nil
+		}
 		r := recs[i]
 		res.Counts.Read++
 		switch {
@@ -90,7 +122,7 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 		res.Position = i + 1
 		catalogHeartbeat(ctx, &res)
 	}
-	res.Position = 0
+	res.Position, res.ResumeAt = 0, 0
 	return res, nil
 }
 
@@ -164,22 +196,37 @@ func catalogMissingRequired(required, defaults map[string]string) string {
 		strings.Join(catalogQuote(names), ", "), names[0])
 }
 
-// catalogExistingIDs returns which of the records' SKUs are already Item #s.
+// catalogExistingIDs returns which of the records' SKUs are already Item #s,
+// with one $in lookup per catalogLookupBytes of SKUs (normally one a page).
 func catalogExistingIDs(ctx context.Context, hl *heartland.Client, recs []pullRecord) (map[string]bool, error) {
 	out := map[string]bool{}
-	for start := 0; start < len(recs); start += catalogLookupChunk {
-		chunk := recs[start:min(start+catalogLookupChunk, len(recs))]
-		ids := make([]string, 0, len(chunk))
-		for _, r := range chunk {
-			ids = append(ids, r.sku)
+	var ids []string
+	size := 0
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
 		}
 		items, err := hl.ItemsByPublicIDs(ctx, ids)
 		if err != nil {
-			return nil, heartlandError("look up Heartland items by Item #", err)
+			return heartlandError(fmt.Sprintf("look up %d Heartland items by Item #", len(ids)), err)
 		}
 		for _, it := range items {
 			out[it.PublicID] = true
 		}
+		ids, size = ids[:0], 0
+		return nil
+	}
+	for _, r := range recs {
+		n := len(url.QueryEscape(r.sku)) + catalogLookupOverhead
+		if size+n > catalogLookupBytes {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		ids, size = append(ids, r.sku), size+n
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -1,10 +1,12 @@
 package activities
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/testsuite"
 
@@ -25,7 +27,7 @@ type catFixture struct {
 	hlCalls *countingTransport
 }
 
-func newCatFixture(t *testing.T) *catFixture {
+func newCatFixture(t *testing.T, opts ...func(*Catalog)) *catFixture {
 	t.Helper()
 	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit()), hl: heartlandtest.NewServer(),
 		bcCalls: &countingTransport{}, hlCalls: &countingTransport{}}
@@ -46,7 +48,11 @@ func newCatFixture(t *testing.T) *catFixture {
 	conns.Add("shop", Clients{BigCommerce: bcClient, Heartland: hlClient})
 	var suite testsuite.WorkflowTestSuite
 	f.env = suite.NewTestActivityEnvironment()
-	f.env.RegisterActivity(&Catalog{Connections: conns})
+	cat := &Catalog{Connections: conns}
+	for _, o := range opts {
+		o(cat)
+	}
+	f.env.RegisterActivity(cat)
 	return f
 }
 
@@ -354,5 +360,105 @@ func TestPushDemoAccountCallCounts(t *testing.T) {
 	t.Logf("re-push --update: %d skipped, %d updated; %d BigCommerce calls", res.Counts.Skipped, res.Counts.Updated, f.bcCalls.n.Load())
 	if res.Counts.Updated != 0 || res.Counts.Skipped != 10 {
 		t.Fatalf("re-push = %+v", res)
+	}
+}
+
+// seedPullProducts adds n products of v variants each (simple when v is 0)
+// to the fake store, with SKUs PULL-00001….
+func (f *catFixture) seedPullProducts(n, v int) {
+	for i := range n {
+		sku := fmt.Sprintf("PULL-%05d", i+1)
+		seed := bigcommercetest.ProductSeed{Name: "Product " + sku, SKU: sku, Price: d("20")}
+		for j := range v {
+			seed.Variants = append(seed.Variants, bigcommercetest.VariantSeed{SKU: fmt.Sprintf("%s-%d", sku, j+1), Option: fmt.Sprintf("Size %d", j+1)})
+		}
+		f.bc.AddProduct(seed)
+	}
+}
+
+// TestPullProductsPageLooksUpAPageAtOnce: a full page of 250 products is
+// one BigCommerce read, one Heartland $in lookup and one create per SKU;
+// with two variants each, its 500 SKUs take two lookups (the query string
+// stays short enough for proxies). A re-pull only reads and looks up.
+func TestPullProductsPageLooksUpAPageAtOnce(t *testing.T) {
+	for _, tc := range []struct{ products, variants, lookups int }{{250, 0, 1}, {250, 2, 2}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.products, tc.variants), func(t *testing.T) {
+			f := newCatFixture(t)
+			f.seedPullProducts(tc.products, tc.variants)
+			keys := f.fields(false)
+			skus := tc.products * max(tc.variants, 1)
+			f.bcCalls.n.Store(0)
+			f.hlCalls.n.Store(0)
+			res := f.pull(PullPageRequest{Page: 1, PageSize: 250, Fields: keys})
+			if res.Counts.Created != skus || !res.Done || len(f.hl.Items()) != skus {
+				t.Fatalf("pull = %+v, items %d", res.Counts, len(f.hl.Items()))
+			}
+			if bcN, hlN := f.bcCalls.n.Load(), f.hlCalls.n.Load(); bcN != 1 || hlN != int64(tc.lookups+skus) {
+				t.Fatalf("calls BigCommerce %d, Heartland %d; want 1 and %d lookup(s) + %d creates", bcN, hlN, tc.lookups, skus)
+			}
+			f.hlCalls.n.Store(0)
+			again := f.pull(PullPageRequest{Page: 1, PageSize: 250, Fields: keys})
+			if again.Counts.Skipped != skus || again.Counts.Created != 0 || f.hlCalls.n.Load() != int64(tc.lookups) {
+				t.Fatalf("re-pull = %+v with %d Heartland calls", again.Counts, f.hlCalls.n.Load())
+			}
+		})
+	}
+}
+
+// TestPullProductsPageTimeBudget: a page that outlasts the budget is
+// handed on record by record; the activities that follow go on where the
+// last stopped, and together they create every item once and report the
+// product without a SKU once.
+func TestPullProductsPageTimeBudget(t *testing.T) {
+	f := newCatFixture(t, func(c *Catalog) { c.PageBudget = time.Nanosecond })
+	f.seedPullProducts(3, 2)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift card"})
+	keys := f.fields(false)
+	f.hlCalls.n.Store(0)
+	var total CatalogCounts
+	problems, parts := 0, 0
+	for resume := 0; ; parts++ {
+		res := f.pull(PullPageRequest{Page: 1, Resume: resume, Fields: keys})
+		total = total.Add(res.Counts)
+		problems += len(res.Problems)
+		if res.ResumeAt == 0 {
+			if !res.Done || res.NextPage != 0 {
+				t.Fatalf("last part = %+v", res)
+			}
+			break
+		}
+		if res.ResumeAt <= resume || res.NextPage != 1 || res.Done {
+			t.Fatalf("part at %d = %+v", resume, res)
+		}
+		resume = res.ResumeAt
+	}
+	if parts != 5 || total.Created != 6 || total.Read != 7 || total.Failed != 1 || problems != 1 || len(f.hl.Items()) != 6 {
+		t.Fatalf("%d activities, counts %+v, %d problems, %d items", parts+1, total, problems, len(f.hl.Items()))
+	}
+	// Each part is one lookup and one create: nothing is looked up or
+	// written twice.
+	if n := f.hlCalls.n.Load(); n != 12 {
+		t.Fatalf("Heartland calls = %d, want 6 lookups + 6 creates", n)
+	}
+}
+
+// TestPullProductsPageResumesAfterACrash: an attempt created three items
+// but its last heartbeat said one; the retry looks the rest up in one call
+// and creates only the two that are missing.
+func TestPullProductsPageResumesAfterACrash(t *testing.T) {
+	f := newCatFixture(t)
+	f.seedPullProducts(5, 0)
+	keys := f.fields(false)
+	for _, sku := range []string{"PULL-00001", "PULL-00002", "PULL-00003"} {
+		f.hl.AddItem(heartlandtest.ItemSeed{PublicID: sku, Description: sku})
+	}
+	f.env.SetHeartbeatDetails(CatalogPageResult{Counts: CatalogCounts{Read: 1, Created: 1}, Position: 1})
+	f.hlCalls.n.Store(0)
+	res := f.pull(PullPageRequest{Page: 1, Fields: keys})
+	if res.Counts.Created != 3 || res.Counts.Skipped != 2 || res.Counts.Read != 5 || len(f.hl.Items()) != 5 {
+		t.Fatalf("retry = %+v, items %d", res.Counts, len(f.hl.Items()))
+	}
+	if n := f.hlCalls.n.Load(); n != 3 {
+		t.Fatalf("Heartland calls = %d, want 1 lookup + 2 creates", n)
 	}
 }

@@ -91,6 +91,10 @@ type PullPageRequest struct {
 	ConnectionID string `json:"connection_id"`
 	// Page is the 1-based page of products to read.
 	Page int `json:"page"`
+	// Resume is how many records (items) of Page an earlier activity went
+	// through before its time budget ran out (its ResumeAt); they are not
+	// looked at again.
+	Resume int `json:"resume,omitempty"`
 	// PageSize is the products per page (default and max 250).
 	PageSize int `json:"page_size,omitempty"`
 	// ProductIDs, when set, narrow the read to these products (the follow
@@ -123,6 +127,9 @@ type CatalogPageResult struct {
 	Dropped int `json:"dropped,omitempty"`
 	// NextPage is the pull's next page, 0 when done.
 	NextPage int `json:"next_page,omitempty"`
+	// ResumeAt, when not 0, says the page was cut by the time budget:
+	// NextPage is the same page and its first ResumeAt records are done.
+	ResumeAt int `json:"resume_at,omitempty"`
 	// TotalPages is the pull's page count as BigCommerce reported it.
 	TotalPages int `json:"total_pages,omitempty"`
 	// Total is the number of records to go through, when known.

@@ -387,3 +387,53 @@ func TestCatalogFollowByWebhookFromTheConnection(t *testing.T) {
 		return ok
 	})
 }
+
+// TestCatalogPullWhileTheFollowerSweeps: products created in the minute
+// before a full pull are in the follower's first sweeps too. Before the
+// pull told the follower, both went through them at the same moment and
+// each item was created twice (the second rejected as a duplicate Item #);
+// now the follower leaves them to the pull and every item is written once.
+func TestCatalogPullWhileTheFollowerSweeps(t *testing.T) {
+	s := newCatalogStack(t, workflows.CatalogManual)
+	const products = 40
+	for i := range products {
+		sku := "RACE-" + strconv.Itoa(i+1)
+		s.BC.AddProduct(bigcommercetest.ProductSeed{Name: "Race " + sku, SKU: sku, Price: dec("9"), Variants: []bigcommercetest.VariantSeed{
+			{SKU: sku + "-A", Option: "A"}, {SKU: sku + "-B", Option: "B"}}})
+	}
+	// BigCommerce dates have whole seconds: products created in the second
+	// the pull starts are the follower's too (and harmless, a few at most).
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond)))
+	// Slow Heartland writes make the pull last several sweep intervals.
+	s.HL.InjectFault("POST /items", heartlandtest.Fault{Latency: 40 * time.Millisecond})
+	settings := workflows.DefaultSettings()
+	settings.CatalogMode = workflows.CatalogPull
+	if err := s.Starter.StartCatalogFollow(s.ctx(), workflows.CatalogFollowInput{ConnectionID: s.ConnectionID,
+		Settings: settings, SweepInterval: 500 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Starter.ConfigureConnection(s.ctx(), s.ConnectionID, settings, 0); err != nil {
+		t.Fatal(err)
+	}
+	p := s.runCatalog(workflows.CatalogKindPull, workflows.CatalogRunOptions{})
+	st, err := s.Starter.CatalogFollowStatus(s.ctx(), s.ConnectionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	during := st.Sweeps
+	// Let a sweep under way finish, so its counts are in.
+	waitFor(t, "a sweep after the pull", func() bool {
+		st, err = s.Starter.CatalogFollowStatus(s.ctx(), s.ConnectionID)
+		return err == nil && st.Sweeps >= during+2
+	})
+	t.Logf("pull %+v in %v; follower swept %d time(s) meanwhile, %+v", p.Counts, p.FinishedAt.Sub(p.StartedAt), during, st.Counts)
+	if during == 0 {
+		t.Fatalf("the follower did not sweep during the pull (%v): the test proves nothing", p.FinishedAt.Sub(p.StartedAt))
+	}
+	if p.Counts.Created != 2*products || p.Counts.Skipped != 0 || len(s.HL.Items()) != 2*products {
+		t.Fatalf("pull = %+v, items %d", p.Counts, len(s.HL.Items()))
+	}
+	if st.Counts != (workflows.CatalogCounts{}) || !st.Watermark.Equal(p.StartedAt) {
+		t.Fatalf("follower %+v, want nothing pulled and the watermark at the pull's start %v", st, p.StartedAt)
+	}
+}

@@ -30,6 +30,9 @@ const (
 	CatalogSettingsSignal = "settings"
 	// CatalogProductCreatedSignal carries a ProductCreated: pull it now.
 	CatalogProductCreatedSignal = "productCreated"
+	// CatalogPullStartedSignal carries a PullStarted from a full pull to
+	// CatalogFollow, whose sweeps then leave the pull's products to it.
+	CatalogPullStartedSignal = "pullStarted"
 	// CatalogFollowStatusQuery returns a CatalogFollowStatus.
 	CatalogFollowStatusQuery = "status"
 )
@@ -50,8 +53,11 @@ const (
 
 // Defaults of catalog runs.
 const (
-	// DefaultCatalogPullPageSize is the BigCommerce products per pull page.
-	DefaultCatalogPullPageSize = 50
+	// DefaultCatalogPullPageSize is the BigCommerce products per pull page:
+	// BigCommerce's largest, so a pull reads as few pages (and looks their
+	// SKUs up in as few Heartland calls) as the API allows. A page that
+	// takes long to write is split by the activity's time budget.
+	DefaultCatalogPullPageSize = 250
 	// DefaultCatalogPushPageSize is the Heartland items per push page.
 	DefaultCatalogPushPageSize = activities.DefaultPushPageSize
 	// DefaultCatalogPagesPerRun bounds the pages of one run before it
@@ -129,6 +135,9 @@ type CatalogRunState struct {
 	Progress CatalogProgress `json:"progress"`
 	// Page is the next pull page (1-based).
 	Page int `json:"page,omitempty"`
+	// Resume is how many records of Page are done when the previous
+	// activity's time budget cut it.
+	Resume int `json:"resume,omitempty"`
 	// Cursor is the push's position in the Heartland item walk.
 	Cursor json.RawMessage `json:"cursor,omitempty"`
 	// Fields are the pull's custom-field keys, once ensured.
@@ -178,6 +187,14 @@ func (p CatalogProgress) Done() bool {
 type ProductCreated struct {
 	// ProductID is the BigCommerce product id.
 	ProductID int `json:"product_id"`
+}
+
+// PullStarted is the payload of CatalogPullStartedSignal.
+type PullStarted struct {
+	// At is when the full pull started: it reads every product created
+	// before, so the follower's sweeps need only look at products created
+	// since.
+	At time.Time `json:"at"`
 }
 
 // CatalogFollowInput starts, or continues as new, a CatalogFollow.

@@ -19,6 +19,29 @@ const catalogFollowMaxProblems = 200
 type catalogFollower struct {
 	in     CatalogFollowInput
 	fields *activities.CatalogFieldKeys
+	pullCh workflow.ReceiveChannel
+}
+
+// pullStarted moves the watermark to a full pull's start: the pull reads
+// every product created before it, so a sweep that also did would only
+// race it for the same items.
+func (f *catalogFollower) pullStarted(ps PullStarted) bool {
+	if !ps.At.After(f.in.Watermark) {
+		return false
+	}
+	f.in.Watermark, f.in.Status.Watermark = ps.At, ps.At
+	return true
+}
+
+// takePullsStarted applies the pullStarted signals that wait in the
+// channel; it reports whether one moved the watermark.
+func (f *catalogFollower) takePullsStarted() bool {
+	moved := false
+	var ps PullStarted
+	for f.pullCh != nil && f.pullCh.ReceiveAsync(&ps) {
+		moved = f.pullStarted(ps) || moved
+	}
+	return moved
 }
 
 // CatalogFollow is a connection's follower in pull mode: every product
@@ -27,9 +50,11 @@ type catalogFollower struct {
 // (starter.ProductCreated); a sweep of products created since its
 // watermark, every SweepInterval, catches what a dropped webhook missed.
 // Both paths pull through the same idempotent activity, so a product seen
-// twice is created once. It ends cleanly when the settings it is
-// signalled turn pull mode off, and continues as new when the server
-// suggests it, taking queued signals along.
+// twice is created once. A full pull tells it when it starts
+// (pullStarted): the sweeps then leave every product created before to
+// the pull rather than race it for the same items. It ends cleanly when
+// the settings it is signalled turn pull mode off, and continues as new
+// when the server suggests it, taking queued signals along.
 func CatalogFollow(ctx workflow.Context, in CatalogFollowInput) error {
 	f := &catalogFollower{in: in}
 	if f.in.Watermark.IsZero() {
@@ -49,6 +74,7 @@ func CatalogFollow(ctx workflow.Context, in CatalogFollowInput) error {
 	}
 	settingsCh := workflow.GetSignalChannel(ctx, CatalogSettingsSignal)
 	createdCh := workflow.GetSignalChannel(ctx, CatalogProductCreatedSignal)
+	f.pullCh = workflow.GetSignalChannel(ctx, CatalogPullStartedSignal)
 	interval := f.in.SweepInterval
 	if interval <= 0 {
 		interval = DefaultCatalogSweepInterval
@@ -68,6 +94,11 @@ func CatalogFollow(ctx workflow.Context, in CatalogFollowInput) error {
 			var pc ProductCreated
 			c.Receive(ctx, &pc)
 			f.queue(pc)
+		})
+		sel.AddReceive(f.pullCh, func(c workflow.ReceiveChannel, _ bool) {
+			var ps PullStarted
+			c.Receive(ctx, &ps)
+			f.pullStarted(ps)
 		})
 		sel.AddFuture(timer, func(workflow.Future) { swept = true })
 		sel.Select(ctx)
@@ -89,6 +120,7 @@ func CatalogFollow(ctx workflow.Context, in CatalogFollowInput) error {
 			for createdCh.ReceiveAsync(&pc) {
 				f.queue(pc)
 			}
+			f.takePullsStarted()
 			if f.in.Settings.CatalogMode != CatalogPull {
 				return f.stop(ctx)
 			}
@@ -144,8 +176,8 @@ func (f *catalogFollower) pull(ctx workflow.Context, req activities.PullPageRequ
 	// Only a whole sweep moves the watermark: a signalled product may be
 	// newer than one whose webhook was dropped.
 	sweeping, newest := !req.CreatedSince.IsZero(), f.in.Watermark
-	for page := 1; page > 0; {
-		req.Page = page
+	for page, resume := 1, 0; page > 0; {
+		req.Page, req.Resume = page, resume
 		var res activities.CatalogPageResult
 		if err := workflow.ExecuteActivity(actx, catalogActivities.PullProductsPage, req).Get(ctx, &res); err != nil {
 			f.failed(ctx, err)
@@ -160,7 +192,13 @@ func (f *catalogFollower) pull(ctx workflow.Context, req activities.PullPageRequ
 		if res.NewestCreated.After(newest) {
 			newest = res.NewestCreated
 		}
-		page = res.NextPage
+		page, resume = res.NextPage, res.ResumeAt
+		if sweeping && f.takePullsStarted() {
+			// A full pull started meanwhile takes the rest of this
+			// sweep's products; the watermark is its start.
+			sweeping = false
+			break
+		}
 	}
 	if sweeping {
 		f.in.Watermark, st.Watermark = newest, newest

@@ -62,6 +62,9 @@ func CatalogSync(ctx workflow.Context, in CatalogRunInput) (CatalogProgress, err
 	if err := r.publish(ctx); err != nil {
 		return CatalogProgress{}, err
 	}
+	if in.State == nil && in.Kind == CatalogKindPull && !in.Options.DryRun {
+		r.tellFollower(ctx)
+	}
 	actx := catalogActivityOptions(ctx)
 	pagesPerRun := in.Options.PagesPerRun
 	if pagesPerRun <= 0 {
@@ -117,13 +120,36 @@ func (r *catalogRun) pullPage(ctx, actx workflow.Context) (activities.CatalogPag
 	}
 	var page activities.CatalogPageResult
 	err := workflow.ExecuteActivity(actx, catalogActivities.PullProductsPage, activities.PullPageRequest{
-		ConnectionID: r.in.ConnectionID, Page: r.state.Page, PageSize: size, Fields: *r.state.Fields,
+		ConnectionID: r.in.ConnectionID, Page: r.state.Page, Resume: r.state.Resume, PageSize: size, Fields: *r.state.Fields,
 		Defaults: r.in.Options.Defaults, DryRun: r.in.Options.DryRun, MaxNames: r.room(),
 	}).Get(ctx, &page)
 	if err == nil {
-		r.state.Page = page.NextPage
+		r.state.Page, r.state.Resume = page.NextPage, page.ResumeAt
 	}
 	return page, err
+}
+
+// catalogPullTellsFollowerChange versions the signal a pull sends the
+// connection's follower when it starts (histories from before have none).
+const catalogPullTellsFollowerChange = "catalog-pull-tells-follower"
+
+// tellFollower tells the connection's CatalogFollow that this pull takes
+// every product created before it started. Without it the follower's
+// sweep, which looks a minute back on its first start, goes through the
+// same recently created products as the pull at the same moment: each
+// side's lookup misses the items the other is about to create, and every
+// such item is created twice (the second rejected as a duplicate Item #).
+// A follower that is not running has nothing to be told.
+func (r *catalogRun) tellFollower(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, catalogPullTellsFollowerChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	id := CatalogFollowWorkflowID(r.in.ConnectionID)
+	err := workflow.SignalExternalWorkflow(ctx, id, "", CatalogPullStartedSignal,
+		PullStarted{At: r.state.Progress.StartedAt}).Get(ctx, nil)
+	if err != nil {
+		workflow.GetLogger(ctx).Info("Catalog follower not told of the pull", "WorkflowID", id, "Error", err)
+	}
 }
 
 // pushPage pushes the next page of Heartland items.
@@ -153,7 +179,10 @@ func (r *catalogRun) room() int {
 // add folds a page into the progress, keeping the name lists bounded.
 func (r *catalogRun) add(page activities.CatalogPageResult) {
 	p := &r.state.Progress
-	p.Pages++
+	if page.ResumeAt == 0 {
+		// A page cut by the time budget is counted when it is finished.
+		p.Pages++
+	}
 	p.Counts = p.Counts.Add(page.Counts)
 	if page.TotalPages > 0 {
 		p.TotalPages, p.Total = page.TotalPages, page.Total

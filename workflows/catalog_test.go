@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +39,27 @@ func TestCatalogSyncPullsEveryPageAndReports(t *testing.T) {
 	env := newCatalogEnv()
 	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
 		Return(activities.CatalogFieldKeys{ProductID: "bigcommerce_product_id"}, nil).Once()
-	var pages []int
+	var told []PullStarted
+	env.OnSignalExternalWorkflow(mock.Anything, CatalogFollowWorkflowID("shop"), "", CatalogPullStartedSignal, mock.Anything).
+		Run(func(args mock.Arguments) { told = append(told, args.Get(4).(PullStarted)) }).Return(nil)
+	var pages, resumes []int
 	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.PullPageRequest) (activities.CatalogPageResult, error) {
-			pages = append(pages, req.Page)
+			pages, resumes = append(pages, req.Page), append(resumes, req.Resume)
 			if req.Fields.ProductID != "bigcommerce_product_id" {
 				t.Errorf("page %d without the field keys: %+v", req.Page, req.Fields)
+			}
+			if req.Page == 2 && req.Resume == 0 {
+				// The time budget cut page 2 after two records.
+				return activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 2, Created: 2},
+					TotalPages: 3, Total: 9, NextPage: 2, ResumeAt: 2}, nil
 			}
 			res := activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 3, Created: 2, Failed: 1},
 				TotalPages: 3, Total: 9, NextPage: req.Page + 1,
 				Problems: []activities.CatalogProblem{{Kind: "failed", SKU: "", Name: "No SKU", Reason: "no SKU"}}}
+			if req.Page == 2 {
+				res.Counts = activities.CatalogCounts{Read: 1, Failed: 1}
+			}
 			if req.Page == 3 {
 				res.NextPage, res.Done = 0, true
 			}
@@ -69,9 +81,13 @@ func TestCatalogSyncPullsEveryPageAndReports(t *testing.T) {
 	if err := env.GetWorkflowResult(&p); err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) != 3 || pages[2] != 3 || p.Pages != 3 || p.Counts.Created != 6 || p.Counts.Failed != 3 ||
+	if !slices.Equal(pages, []int{1, 2, 2, 3}) || !slices.Equal(resumes, []int{0, 0, 2, 0}) || p.Pages != 3 ||
+		p.Counts.Created != 6 || p.Counts.Read != 9 || p.Counts.Failed != 3 ||
 		len(p.Problems) != 2 || p.Dropped != 1 || p.Stage != CatalogStageDone || p.TotalPages != 3 {
-		t.Fatalf("pages %v, progress %+v", pages, p)
+		t.Fatalf("pages %v resumed at %v, progress %+v", pages, resumes, p)
+	}
+	if len(told) != 1 || !told[0].At.Equal(p.StartedAt) {
+		t.Errorf("follower told %+v, want once, at the start %v", told, p.StartedAt)
 	}
 	if !strings.Contains(attention, "3 catalog record(s) failed") || attention != p.Attention {
 		t.Errorf("attention %q / %q", attention, p.Attention)
@@ -173,5 +189,71 @@ func TestCatalogFollowEndsOutsidePullMode(t *testing.T) {
 	env.ExecuteWorkflow(CatalogFollow, CatalogFollowInput{ConnectionID: "shop", Settings: Settings{CatalogMode: CatalogPush}})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestCatalogSyncDryRunLeavesTheFollowerAlone(t *testing.T) {
+	env := newCatalogEnv()
+	told := 0
+	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).
+		Run(func(mock.Arguments) { told++ }).Return(nil)
+	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
+		Return(activities.CatalogFieldKeys{}, nil)
+	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).
+		Return(activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 1, Created: 1}, Done: true}, nil)
+	env.ExecuteWorkflow(CatalogSync, CatalogRunInput{ConnectionID: "shop", Kind: CatalogKindPull, Options: CatalogRunOptions{DryRun: true}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if told != 0 {
+		t.Fatalf("a dry run told the follower %d time(s)", told)
+	}
+}
+
+// TestCatalogFollowLeavesAFullPullItsProducts: once a full pull has said
+// when it started, the follower's sweeps look only at products created
+// since, and a sweep under way stops at its next page, so the two never
+// go through the same products at the same time.
+func TestCatalogFollowLeavesAFullPullItsProducts(t *testing.T) {
+	env := newCatalogEnv()
+	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
+		Return(activities.CatalogFieldKeys{ProductID: "pid"}, nil)
+	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	pullAt := start.Add(30 * time.Minute)
+	type call struct {
+		since time.Time
+		page  int
+	}
+	var calls []call
+	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.PullPageRequest) (activities.CatalogPageResult, error) {
+			calls = append(calls, call{req.CreatedSince, req.Page})
+			if req.CreatedSince.Equal(start) {
+				// The first sweep has many pages; the pull starts while it
+				// reads page 1 (the signal is sent from the activity, as
+				// the real pull's would arrive meanwhile).
+				if req.Page == 1 {
+					env.SignalWorkflow(CatalogPullStartedSignal, PullStarted{At: pullAt})
+				}
+				res := activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 50, Created: 50},
+					NextPage: req.Page + 1, TotalPages: 10, NewestCreated: start.Add(time.Minute)}
+				if req.Page == 10 {
+					res.NextPage, res.Done = 0, true
+				}
+				return res, nil
+			}
+			return activities.CatalogPageResult{Done: true}, nil
+		})
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(CatalogSettingsSignal, Settings{CatalogMode: CatalogManual})
+	}, 25*time.Second)
+	env.ExecuteWorkflow(CatalogFollow, CatalogFollowInput{ConnectionID: "shop", Settings: Settings{CatalogMode: CatalogPull},
+		SweepInterval: 10 * time.Second, Watermark: start})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("follower did not end cleanly: %v", err)
+	}
+	want := []call{{start, 1}, {pullAt, 1}}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("sweeps %v, want the first stopped after page 1 and the next from the pull's start %v", calls, pullAt)
 	}
 }

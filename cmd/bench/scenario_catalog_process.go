@@ -18,7 +18,8 @@ const catalogTaskQueue = "hrbc-bench-catalog"
 // RunCatalogProcess pulls the seeded catalog with cmd/worker running as a
 // child process, so the peak RSS is the worker's alone (not the server's
 // or the fakes'). The child builds its clients like production: the
-// Heartland client paces itself at 5 requests per second.
+// Heartland client paces itself at 5 requests per second unless --hl-rps
+// says otherwise (passed as HRBC_CONNECTION_0_HEARTLAND_RPS).
 func RunCatalogProcess(ctx context.Context, opts FakeOptions, cfg CatalogConfig, logger *slog.Logger, progress func(string)) (CatalogResult, []Row, error) {
 	res := CatalogResult{Config: cfg}
 	root, err := moduleRoot()
@@ -98,7 +99,7 @@ func RunCatalogProcess(ctx context.Context, opts FakeOptions, cfg CatalogConfig,
 	res.Minimum = MinCatalogCalls(cfg.Products, cfg.Variants)
 	res.Ratio = Ratio(res.Calls.Total(), res.Minimum.Total())
 	res.QuotaForced = QuotaForcedTime(res.Calls.BigCommerce.Calls, opts.Quota, opts.Window)
-	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, 0)
+	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, opts.HeartlandRPS)
 	res.WorkerProcess = true
 	return res, catalogRows(res), nil
 }
