@@ -103,6 +103,21 @@ func (f *invFixture) level(sku string) int {
 	return n
 }
 
+// changes runs one incremental round for the fixture's connection and scope.
+func (f *invFixture) changes(in InventoryChangesInput) InventoryChangesResult {
+	f.t.Helper()
+	in.ConnectionID, in.Scope = "shop", f.scope()
+	v, err := f.env.ExecuteActivity(f.inv.SyncInventoryChanges, in)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var res InventoryChangesResult
+	if err := v.Get(&res); err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
 // pass runs a whole pass chunk by chunk.
 func (f *invFixture) pass(passID string, scope InventoryScope, maxItems int) (InventoryPassResult, int) {
 	f.t.Helper()
@@ -200,26 +215,13 @@ func TestInventoryChangesFollowSalesAndReceipts(t *testing.T) {
 	f := newInvFixture(t)
 	f.pass("p1", f.scope(), 0)
 	since := time.Now().Add(-time.Minute)
-	changes := func(in InventoryChangesInput) InventoryChangesResult {
-		t.Helper()
-		in.ConnectionID, in.Scope = "shop", f.scope()
-		v, err := f.env.ExecuteActivity(f.inv.SyncInventoryChanges, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res InventoryChangesResult
-		if err := v.Get(&res); err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
 	// The seed movements are all read once.
-	first := changes(InventoryChangesInput{Since: since})
+	first := f.changes(InventoryChangesInput{Since: since})
 	if first.Movements != 6 || first.Touched != 4 || first.Written != 3 || first.Untracked != 1 {
 		t.Fatalf("first round = %+v", first)
 	}
 	// Nothing new: the movements at the watermark are not read again.
-	idle := changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs})
+	idle := f.changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs})
 	if idle.Movements != 0 || idle.Touched != 0 || idle.Written != 0 {
 		t.Fatalf("idle round = %+v", idle)
 	}
@@ -232,7 +234,7 @@ func TestInventoryChangesFollowSalesAndReceipts(t *testing.T) {
 	if err := f.hl.ReceiveStock(f.outl, "TEE-S", heartland.DecInt(50)); err != nil {
 		t.Fatal(err)
 	}
-	next := changes(InventoryChangesInput{Since: idle.Since, SeenIDs: idle.SeenIDs})
+	next := f.changes(InventoryChangesInput{Since: idle.Since, SeenIDs: idle.SeenIDs})
 	if next.Movements != 3 || next.Touched != 2 || next.Written != 2 {
 		t.Fatalf("round after sale = %+v, want 3 movements, 2 touched (outlet does not count)", next)
 	}
@@ -248,7 +250,7 @@ func TestInventoryChangesFollowSalesAndReceipts(t *testing.T) {
 	// Items named by a signal are recomputed without a poll.
 	f.bc.SetStock("TEE-S", 0, 40)
 	tee, _ := f.hl.ItemByPublicID("TEE-S")
-	named := changes(InventoryChangesInput{ItemIDs: []int64{tee.ID}})
+	named := f.changes(InventoryChangesInput{ItemIDs: []int64{tee.ID}})
 	if named.Touched != 1 || named.Written != 1 || f.level("TEE-S") != 2 {
 		t.Errorf("named round = %+v, TEE-S = %d", named, f.level("TEE-S"))
 	}
@@ -507,24 +509,11 @@ func TestInventoryChangesWorkOffABacklogInRounds(t *testing.T) {
 	for i := range moves {
 		f.hl.SetStock("TEE-M", f.warehouse, heartland.DecInt(int64(100+i)))
 	}
-	changes := func(in InventoryChangesInput) InventoryChangesResult {
-		t.Helper()
-		in.ConnectionID, in.Scope = "shop", f.scope()
-		v, err := f.env.ExecuteActivity(f.inv.SyncInventoryChanges, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res InventoryChangesResult
-		if err := v.Get(&res); err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	first := changes(InventoryChangesInput{Since: since})
+	first := f.changes(InventoryChangesInput{Since: since})
 	if !first.More || first.AfterID == 0 || first.Movements != 100*maxRoundMovementPages || !first.Since.Equal(since) {
 		t.Fatalf("first round = %+v, want a cursor, %d movements and the watermark kept", first, 100*maxRoundMovementPages)
 	}
-	rest := changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs, AfterID: first.AfterID})
+	rest := f.changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs, AfterID: first.AfterID})
 	// 6 seed movements plus the backlog.
 	if rest.More || first.Movements+rest.Movements != moves+6 || !rest.Since.After(since) {
 		t.Fatalf("second round = %+v, want the rest of %d movements and a new watermark", rest, moves+6)
@@ -532,7 +521,7 @@ func TestInventoryChangesWorkOffABacklogInRounds(t *testing.T) {
 	if got, want := f.level("TEE-M"), 100+moves-1; got != want {
 		t.Errorf("TEE-M = %d, want %d", got, want)
 	}
-	idle := changes(InventoryChangesInput{Since: rest.Since, SeenIDs: rest.SeenIDs, AfterID: rest.AfterID})
+	idle := f.changes(InventoryChangesInput{Since: rest.Since, SeenIDs: rest.SeenIDs, AfterID: rest.AfterID})
 	if idle.Movements != 0 || idle.More || idle.AfterID != rest.AfterID {
 		t.Errorf("idle round = %+v", idle)
 	}
