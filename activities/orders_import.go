@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
 
 	"github.com/hrbc/hrbc/activities/heartland"
 )
@@ -16,6 +19,29 @@ import (
 // room in the pace for other work (inventory) in between. Two rather than
 // one, so that one import's time on the network never leaves the pace idle.
 const importsPerConnection = 2
+
+// importHeartbeat is how often an import reports that it is alive.
+const importHeartbeat = 10 * time.Second
+
+// heartbeatEvery records a heartbeat every d until stop is called.
+func heartbeatEvery(ctx context.Context, d time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
 
 // importSlots hands out those places, first come first served (goroutines
 // blocked on a channel are woken in order). The zero value is ready.
@@ -48,9 +74,13 @@ func (s *importSlots) acquire(ctx context.Context, connectionID string) (release
 // ImportSalesOrder brings a BigCommerce order, as the workflow read it, into
 // Heartland in one activity: find the sales order by its public_id; resolve
 // the SKUs; find or create the customer and its addresses; create the
-// order open with its lines. A new order with a new customer costs seven
-// Heartland calls (locations come from the cache), where the separate
-// activities cost fourteen.
+// order with its lines and release it. A new order with a new customer
+// costs eight Heartland calls (seven with CreateOrdersOpen; locations come
+// from the cache), where the separate activities cost fourteen.
+//
+// It heartbeats throughout, queue included: its start-to-close timeout is
+// long enough for a flash sale's queue, and the heartbeat is what notices a
+// worker that died meanwhile.
 //
 // Every step looks up before it creates, so a rerun after a crash anywhere
 // finishes the job and creates nothing twice. An order found closed or
@@ -61,6 +91,8 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 	if err != nil {
 		return ImportSalesOrderResult{}, err
 	}
+	stop := heartbeatEvery(ctx, importHeartbeat)
+	defer stop()
 	release, err := a.imports.acquire(ctx, req.ConnectionID)
 	if err != nil {
 		return ImportSalesOrderResult{}, err

@@ -217,8 +217,15 @@ func (o *order) setStage(ctx workflow.Context, stage, attention string) error {
 }
 
 func (o *order) activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
+	return workflow.WithActivityOptions(ctx, orderActivityOptions(2*time.Minute, 0))
+}
+
+// orderActivityOptions are the options of an order's activities: the
+// timeouts vary, the retry policy does not.
+func orderActivityOptions(startToClose, heartbeat time.Duration) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		StartToCloseTimeout: startToClose,
+		HeartbeatTimeout:    heartbeat,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,
@@ -227,14 +234,19 @@ func (o *order) activityContext(ctx workflow.Context) workflow.Context {
 			// is asked to look; a retry starts the count again.
 			MaximumAttempts: 20,
 		},
-	})
+	}
 }
 
 // call runs one activity; when it fails for good the order shows the
 // reason as attention and waits for a retry, then runs it again.
 func (o *order) call(ctx workflow.Context, activity any, result any, args ...any) error {
+	return o.callWith(o.activityContext(ctx), activity, result, args...)
+}
+
+// callWith is call with the activity options already set on ctx.
+func (o *order) callWith(ctx workflow.Context, activity any, result any, args ...any) error {
 	for {
-		f := workflow.ExecuteActivity(o.activityContext(ctx), activity, args...)
+		f := workflow.ExecuteActivity(ctx, activity, args...)
 		err := f.Get(ctx, result)
 		if err == nil {
 			return nil

@@ -4,10 +4,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/hrbc/hrbc/activities"
+)
+
+// Timeouts of ImportSalesOrder.
+const (
+	importTimeout          = 15 * time.Minute
+	importHeartbeatTimeout = time.Minute
 )
 
 // importOrder waits until the order can be imported, then creates it in
@@ -207,7 +214,11 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 			Quantity: l.Quantity, UnitPrice: l.UnitPrice})
 	}
 	var res activities.ImportSalesOrderResult
-	if err := o.call(ctx, orderActivities.ImportSalesOrder, &res, req); err != nil {
+	// An import may wait its turn behind a flash sale's other orders (two
+	// per connection at a time): a long start-to-close, and a heartbeat to
+	// notice a dead worker sooner.
+	importCtx := workflow.WithActivityOptions(ctx, orderActivityOptions(importTimeout, importHeartbeatTimeout))
+	if err := o.callWith(importCtx, orderActivities.ImportSalesOrder, &res, req); err != nil {
 		return false, err
 	}
 	if len(res.Missing) > 0 {

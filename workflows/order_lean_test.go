@@ -43,6 +43,26 @@ func TestOrderLeanImportIsOneReadAndOneHeartlandActivity(t *testing.T) {
 	}
 }
 
+// The import may queue behind a flash sale: it gets a long start-to-close
+// and a heartbeat timeout, the other activities keep theirs.
+func TestOrderImportMayWaitItsTurn(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	type timeouts struct{ startToClose, heartbeat time.Duration }
+	got := map[string]timeouts{}
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
+	})
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if g := got["ImportSalesOrder"]; g.startToClose != importTimeout || g.heartbeat != importHeartbeatTimeout {
+		t.Errorf("ImportSalesOrder timeouts %+v, want %v and %v", g, importTimeout, importHeartbeatTimeout)
+	}
+	if g := got["ReadOrder"]; g.startToClose != 2*time.Minute || g.heartbeat != 0 {
+		t.Errorf("ReadOrder timeouts %+v, want 2m and none", g)
+	}
+}
+
 func TestOrderChangeSignalsAlreadyReadAreIgnored(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
