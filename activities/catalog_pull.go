@@ -57,7 +57,12 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 	}
 	page := max(req.Page, 1)
 	filter := bc.ProductFilter{IDs: req.ProductIDs, DateCreatedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
-	products, pg, err := cl.BigCommerce.ListProductsPage(ctx, filter, page)
+	read := page
+	if req.Keyset {
+		// Always the first page of what is left after AfterID.
+		filter.AfterID, filter.ByID, read = req.AfterID, true, 1
+	}
+	products, pg, err := cl.BigCommerce.ListProductsPage(ctx, filter, read)
 	if err != nil {
 		return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
 	}
@@ -70,10 +75,23 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 	reported := resumed || req.Resume > 0
 	log := newCatalogLog(&res, req.MaxNames)
 	res.TotalPages, res.Total = pg.TotalPages, pg.Total
-	res.Done = pg.TotalPages <= page || len(products) == 0
+	res.Done = pg.TotalPages <= read || len(products) == 0
 	res.NextPage = 0
 	if !res.Done {
 		res.NextPage = page + 1
+	}
+	if req.Keyset {
+		// BigCommerce counts what is left after AfterID; every page before
+		// was a full one.
+		size := bc.MaxPageLimit
+		if req.PageSize > 0 {
+			size = min(req.PageSize, size)
+		}
+		res.TotalPages, res.Total = page-1+pg.TotalPages, (page-1)*size+pg.Total
+		res.NextAfterID = req.AfterID
+		for _, p := range products {
+			res.NextAfterID = max(res.NextAfterID, p.ID)
+		}
 	}
 	var recs []pullRecord
 	for _, p := range products {
@@ -103,6 +121,7 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 	for i := start; i < len(recs); i++ {
 		if i > start && time.Since(began) > budget {
 			res.Done, res.NextPage, res.ResumeAt, res.Position = false, page, i, 0
+			res.NextAfterID = req.AfterID // the same page again
 			return res, nil
 		}
 		r := recs[i]

@@ -462,3 +462,44 @@ func TestPullProductsPageResumesAfterACrash(t *testing.T) {
 		t.Fatalf("Heartland calls = %d, want 1 lookup + 2 creates", n)
 	}
 }
+
+// A keyset pull reads the products after the last id done, so a product
+// deleted between two pages cannot shift another past the pull (page
+// numbers would skip one).
+func TestPullProductsPageKeysetSurvivesADelete(t *testing.T) {
+	for _, keyset := range []bool{true, false} {
+		t.Run(fmt.Sprintf("keyset=%v", keyset), func(t *testing.T) {
+			f := newCatFixture(t)
+			oldest := f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Oldest", SKU: "PULL-OLDEST", Price: d("20")})
+			f.seedPullProducts(4, 0)
+			keys := f.fields(false)
+			first := f.pull(PullPageRequest{Page: 1, PageSize: 2, Keyset: keyset, Fields: keys})
+			if first.Counts.Created != 2 || first.Done || first.TotalPages != 3 || first.Total != 5 {
+				t.Fatalf("first page = %+v", first)
+			}
+			if keyset && first.NextAfterID == 0 {
+				t.Fatalf("first page gave no keyset position: %+v", first)
+			}
+			// The first product goes while the pull is between pages.
+			if !f.bc.DeleteProduct(oldest.ID) {
+				t.Fatal("no product to delete")
+			}
+			req := PullPageRequest{Page: first.NextPage, PageSize: 2, Keyset: keyset, AfterID: first.NextAfterID, Fields: keys}
+			created := first.Counts.Created
+			for {
+				res := f.pull(req)
+				created += res.Counts.Created
+				if res.Done {
+					break
+				}
+				req.Page, req.AfterID = res.NextPage, res.NextAfterID
+			}
+			if keyset && (created != 5 || len(f.hl.Items()) != 5) {
+				t.Errorf("keyset pull created %d items (%d in Heartland), want all 5", created, len(f.hl.Items()))
+			}
+			if !keyset && created != 4 {
+				t.Errorf("page-number pull created %d, expected it to skip one (4): the test no longer shows the shift", created)
+			}
+		})
+	}
+}

@@ -89,8 +89,14 @@ type CatalogFieldsRequest struct {
 type PullPageRequest struct {
 	// ConnectionID names the connection.
 	ConnectionID string `json:"connection_id"`
-	// Page is the 1-based page of products to read.
+	// Page is the 1-based page of products to read; with Keyset it only
+	// counts the pages (for the totals).
 	Page int `json:"page"`
+	// Keyset reads the products after AfterID in id order instead of page
+	// Page, so a product deleted meanwhile cannot shift one past the pull.
+	Keyset bool `json:"keyset,omitempty"`
+	// AfterID is the last product id of the pages done (Keyset).
+	AfterID int `json:"after_id,omitempty"`
 	// Resume is how many records (items) of Page an earlier activity went
 	// through before its time budget ran out (its ResumeAt); they are not
 	// looked at again.
@@ -134,6 +140,8 @@ type CatalogPageResult struct {
 	TotalPages int `json:"total_pages,omitempty"`
 	// Total is the number of records to go through, when known.
 	Total int `json:"total,omitempty"`
+	// NextAfterID is where the next keyset page starts (Keyset pulls).
+	NextAfterID int `json:"next_after_id,omitempty"`
 	// Cursor is the push's position in the Heartland item walk.
 	Cursor json.RawMessage `json:"cursor,omitempty"`
 	// Done is set on the last page.

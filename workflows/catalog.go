@@ -138,6 +138,11 @@ type CatalogRunState struct {
 	// Resume is how many records of Page are done when the previous
 	// activity's time budget cut it.
 	Resume int `json:"resume,omitempty"`
+	// Keyset pulls read the products after AfterID in id order (runs
+	// started before catalogPullKeysetChange page by number).
+	Keyset bool `json:"keyset,omitempty"`
+	// AfterID is the last product id of the pages done (Keyset).
+	AfterID int `json:"after_id,omitempty"`
 	// Cursor is the push's position in the Heartland item walk.
 	Cursor json.RawMessage `json:"cursor,omitempty"`
 	// Fields are the pull's custom-field keys, once ensured.

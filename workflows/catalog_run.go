@@ -52,6 +52,10 @@ func CatalogSync(ctx workflow.Context, in CatalogRunInput) (CatalogProgress, err
 	} else {
 		r.state = CatalogRunState{Page: 1, Progress: CatalogProgress{ConnectionID: in.ConnectionID, Kind: in.Kind,
 			DryRun: in.Options.DryRun, StartedAt: workflow.Now(ctx)}}
+		// Decided once per pull and carried across continue-as-new, so a
+		// pull that began by page numbers finishes by them.
+		r.state.Keyset = in.Kind == CatalogKindPull &&
+			workflow.GetVersion(ctx, catalogPullKeysetChange, workflow.DefaultVersion, 1) == 1
 	}
 	r.state.Progress.Stage = CatalogStageRunning
 	if err := workflow.SetQueryHandler(ctx, CatalogProgressQuery, func() (CatalogProgress, error) {
@@ -121,13 +125,17 @@ func (r *catalogRun) pullPage(ctx, actx workflow.Context) (activities.CatalogPag
 	var page activities.CatalogPageResult
 	err := workflow.ExecuteActivity(actx, catalogActivities.PullProductsPage, activities.PullPageRequest{
 		ConnectionID: r.in.ConnectionID, Page: r.state.Page, Resume: r.state.Resume, PageSize: size, Fields: *r.state.Fields,
+		Keyset: r.state.Keyset, AfterID: r.state.AfterID,
 		Defaults: r.in.Options.Defaults, DryRun: r.in.Options.DryRun, MaxNames: r.room(),
 	}).Get(ctx, &page)
 	if err == nil {
-		r.state.Page, r.state.Resume = page.NextPage, page.ResumeAt
+		r.state.Page, r.state.Resume, r.state.AfterID = page.NextPage, page.ResumeAt, page.NextAfterID
 	}
 	return page, err
 }
+
+// catalogPullKeysetChange versions pulls that page by product id.
+const catalogPullKeysetChange = "catalog-pull-keyset"
 
 // catalogPullTellsFollowerChange versions the signal a pull sends the
 // connection's follower when it starts (histories from before have none).

@@ -42,20 +42,23 @@ func TestCatalogSyncPullsEveryPageAndReports(t *testing.T) {
 	var told []PullStarted
 	env.OnSignalExternalWorkflow(mock.Anything, CatalogFollowWorkflowID("shop"), "", CatalogPullStartedSignal, mock.Anything).
 		Run(func(args mock.Arguments) { told = append(told, args.Get(4).(PullStarted)) }).Return(nil)
-	var pages, resumes []int
+	var pages, resumes, afters []int
 	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.PullPageRequest) (activities.CatalogPageResult, error) {
-			pages, resumes = append(pages, req.Page), append(resumes, req.Resume)
+			pages, resumes, afters = append(pages, req.Page), append(resumes, req.Resume), append(afters, req.AfterID)
+			if !req.Keyset {
+				t.Errorf("page %d of a new pull is read by page number", req.Page)
+			}
 			if req.Fields.ProductID != "bigcommerce_product_id" {
 				t.Errorf("page %d without the field keys: %+v", req.Page, req.Fields)
 			}
 			if req.Page == 2 && req.Resume == 0 {
 				// The time budget cut page 2 after two records.
 				return activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 2, Created: 2},
-					TotalPages: 3, Total: 9, NextPage: 2, ResumeAt: 2}, nil
+					TotalPages: 3, Total: 9, NextPage: 2, ResumeAt: 2, NextAfterID: req.AfterID}, nil
 			}
 			res := activities.CatalogPageResult{Counts: activities.CatalogCounts{Read: 3, Created: 2, Failed: 1},
-				TotalPages: 3, Total: 9, NextPage: req.Page + 1,
+				TotalPages: 3, Total: 9, NextPage: req.Page + 1, NextAfterID: 100 * req.Page,
 				Problems: []activities.CatalogProblem{{Kind: "failed", SKU: "", Name: "No SKU", Reason: "no SKU"}}}
 			if req.Page == 2 {
 				res.Counts = activities.CatalogCounts{Read: 1, Failed: 1}
@@ -81,10 +84,10 @@ func TestCatalogSyncPullsEveryPageAndReports(t *testing.T) {
 	if err := env.GetWorkflowResult(&p); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(pages, []int{1, 2, 2, 3}) || !slices.Equal(resumes, []int{0, 0, 2, 0}) || p.Pages != 3 ||
+	if !slices.Equal(pages, []int{1, 2, 2, 3}) || !slices.Equal(resumes, []int{0, 0, 2, 0}) || !slices.Equal(afters, []int{0, 100, 100, 200}) || p.Pages != 3 ||
 		p.Counts.Created != 6 || p.Counts.Read != 9 || p.Counts.Failed != 3 ||
 		len(p.Problems) != 2 || p.Dropped != 1 || p.Stage != CatalogStageDone || p.TotalPages != 3 {
-		t.Fatalf("pages %v resumed at %v, progress %+v", pages, resumes, p)
+		t.Fatalf("pages %v resumed at %v after ids %v, progress %+v", pages, resumes, afters, p)
 	}
 	if len(told) != 1 || !told[0].At.Equal(p.StartedAt) {
 		t.Errorf("follower told %+v, want once, at the start %v", told, p.StartedAt)

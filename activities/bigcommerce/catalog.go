@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -114,10 +115,21 @@ type ProductFilter struct {
 	IncludeCustomFields bool
 	// Limit is the page size (default and max 250).
 	Limit int
+	// AfterID keeps products with a greater id and sorts by id (id:greater
+	// and sort=id): a keyset page that a concurrent delete cannot shift.
+	AfterID int
+	// ByID sorts by id without AfterID (the first keyset page).
+	ByID bool
 }
 
 func (f ProductFilter) query() url.Values {
 	q := url.Values{}
+	if f.AfterID > 0 {
+		q.Set("id:greater", strconv.Itoa(f.AfterID))
+	}
+	if f.AfterID > 0 || f.ByID {
+		q.Set("sort", "id")
+	}
 	if len(f.IDs) > 0 {
 		q.Set("id:in", joinInts(f.IDs))
 	}

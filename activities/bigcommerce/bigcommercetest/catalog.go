@@ -3,6 +3,7 @@ package bigcommercetest
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,12 +56,22 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		writeV3Error(w, http.StatusUnprocessableEntity, "The filter value is invalid", map[string]string{"date_modified:min": "invalid date"})
 		return
 	}
+	afterID := 0
+	if v := q.Get("id:greater"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			writeV3Error(w, http.StatusUnprocessableEntity, "The filter value is invalid", map[string]string{"id:greater": "not an integer"})
+			return
+		}
+		afterID = n
+	}
 	withV, withF := parseIncludes(r)
 	s.st.mu.Lock()
 	var out []bc.Product
+	// Products are kept in id order, which is also what sort=id asks for.
 	for _, id := range sortedKeys(s.st.products) {
 		p := s.st.products[id]
-		if ids != nil && !ids[id] {
+		if ids != nil && !ids[id] || id <= afterID {
 			continue
 		}
 		if sku := q.Get("sku"); sku != "" && p.SKU != sku {
