@@ -199,6 +199,14 @@ func (a *Orders) ListShipFromLocations(ctx context.Context, req ConnectionReques
 	return toLocations(locs), nil
 }
 
+// RefreshShipFromLocations lists the Heartland locations afresh, past the
+// cache: an admin distributing to a location opened since the order was
+// imported must find it.
+func (a *Orders) RefreshShipFromLocations(ctx context.Context, req ConnectionRequest) ([]Location, error) {
+	a.cache.locations.forget(req.ConnectionID)
+	return a.ListShipFromLocations(ctx, req)
+}
+
 func toLocations(locs []heartland.Location) []Location {
 	out := make([]Location, 0, len(locs))
 	for _, l := range locs {

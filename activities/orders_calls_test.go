@@ -386,3 +386,27 @@ func TestOrderImportRepricesLines(t *testing.T) {
 		t.Errorf("rerun calls %v, want no repricing", calls)
 	}
 }
+
+// A fresh read of the locations goes past the cache, so an admin can
+// distribute to a location opened minutes ago.
+func TestRefreshShipFromLocationsPassesTheCache(t *testing.T) {
+	f := newCountedFixture(t)
+	req := ConnectionRequest{ConnectionID: "shop"}
+	before, err := f.acts.ListShipFromLocations(f.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.hl.AddLocation("NEW", "New Store", "Till")
+	cached, err := f.acts.ListShipFromLocations(f.ctx, req)
+	if err != nil || len(cached) != len(before) {
+		t.Fatalf("cached list has %d locations (%v), want the %d from before", len(cached), err, len(before))
+	}
+	fresh, err := f.acts.RefreshShipFromLocations(f.ctx, req)
+	if err != nil || len(fresh) != len(before)+1 || fresh[len(fresh)-1].Name != "New Store" {
+		t.Fatalf("fresh list %+v (%v), want the new store too", fresh, err)
+	}
+	// And the cache now holds the fresh list.
+	if again, _ := f.acts.ListShipFromLocations(f.ctx, req); len(again) != len(fresh) {
+		t.Errorf("cache after the refresh has %d locations, want %d", len(again), len(fresh))
+	}
+}

@@ -91,16 +91,9 @@ func (o *order) validateDistribute(_ workflow.Context, req DistributeOrderReques
 	if req.LocationID == 0 && len(req.Lines) == 0 {
 		return temporal.NewApplicationError("name a location for the order or for lines", ErrTypeUnknownLocation)
 	}
-	known := func(id int64) bool {
-		return slices.ContainsFunc(o.Locations, func(l LocationRef) bool { return l.ID == id })
-	}
-	if req.LocationID != 0 && !known(req.LocationID) {
-		return temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", req.LocationID), ErrTypeUnknownLocation)
-	}
+	// Locations are checked by the handler: one opened since the order was
+	// imported is only known after a fresh read, which a validator cannot do.
 	for _, a := range req.Lines {
-		if !known(a.LocationID) {
-			return temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", a.LocationID), ErrTypeUnknownLocation)
-		}
 		if !slices.ContainsFunc(o.Lines, func(l OrderLineState) bool { return l.LineID == a.LineID }) {
 			return temporal.NewApplicationError(fmt.Sprintf("order %d has no line %d", o.OrderID, a.LineID), ErrTypeUnknownLine)
 		}
@@ -111,10 +104,57 @@ func (o *order) validateDistribute(_ workflow.Context, req DistributeOrderReques
 func (o *order) handleDistribute(ctx workflow.Context, req DistributeOrderRequest) (OrderState, error) {
 	o.distributing = true
 	defer func() { o.distributing = false }()
+	if o.unknownLocation(req) != 0 {
+		if err := o.refreshLocations(ctx); err != nil {
+			return o.OrderState, err
+		}
+		if id := o.unknownLocation(req); id != 0 {
+			return o.OrderState, temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", id), ErrTypeUnknownLocation)
+		}
+	}
 	if err := o.assign(ctx, req, false); err != nil {
 		return o.OrderState, err
 	}
 	return o.OrderState, nil
+}
+
+// unknownLocation is the first location of req the order does not know,
+// or 0.
+func (o *order) unknownLocation(req DistributeOrderRequest) int64 {
+	known := func(id int64) bool {
+		return slices.ContainsFunc(o.Locations, func(l LocationRef) bool { return l.ID == id })
+	}
+	if req.LocationID != 0 && !known(req.LocationID) {
+		return req.LocationID
+	}
+	for _, a := range req.Lines {
+		if !known(a.LocationID) {
+			return a.LocationID
+		}
+	}
+	return 0
+}
+
+// refreshLocations reads the Heartland locations afresh for an admin who
+// is waiting.
+func (o *order) refreshLocations(ctx workflow.Context) error {
+	var locations []activities.Location
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.RefreshShipFromLocations,
+		activities.ConnectionRequest{ConnectionID: o.ConnectionID}).Get(ctx, &locations); err != nil {
+		return err
+	}
+	o.Locations = o.Locations[:0]
+	for _, l := range locations {
+		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
+	}
+	return nil
+}
+
+// adminActivityOptions are for activities an admin waits on (an update):
+// a few quick tries, then the error goes back to them.
+var adminActivityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 }
 
 // assign writes ship-from locations to Heartland. From the main loop
@@ -139,13 +179,7 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, fromMai
 		if fromMain {
 			err = o.call(ctx, orderActivities.DistributeLines, nil, args)
 		} else {
-			// The admin is waiting for an answer: a few quick tries, then the
-			// error goes back to them.
-			actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-				StartToCloseTimeout: time.Minute,
-				RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
-			})
-			err = workflow.ExecuteActivity(actx, orderActivities.DistributeLines, args).Get(ctx, nil)
+			err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
 		}
 		if err != nil {
 			return err

@@ -31,6 +31,9 @@ type orderWorld struct {
 	bcStatus    int
 	outside     int
 	failEnsure  error
+	// opened are Heartland locations opened after the order's import: a
+	// fresh read of the locations finds them.
+	opened []activities.Location
 	// legacy runs the workflow as before leanImportChange.
 	legacy bool
 	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
@@ -91,6 +94,10 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		})
 	env.OnActivity(orderActivities.ListShipFromLocations, mock.Anything, mock.Anything).Return(
 		[]activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}, nil)
+	env.OnActivity(orderActivities.RefreshShipFromLocations, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.ConnectionRequest) ([]activities.Location, error) {
+			return append([]activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}, w.opened...), nil
+		})
 	env.OnActivity(orderActivities.EnsureCustomer, mock.Anything, mock.Anything).Return(
 		activities.CustomerRef{CustomerID: 9, BillingAddressID: 10, ShippingAddressID: 11}, nil)
 	env.OnActivity(orderActivities.EnsureSalesOrder, mock.Anything, mock.Anything).Return(
@@ -253,8 +260,11 @@ func testOrderHappyPathTwoInvoicesTwoLocations(t *testing.T, legacy bool) {
 		}
 		rejectedUnknownLocation = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 42})
 		rejectedUnknownLine = update(env, OrderDistributeUpdate, DistributeOrderRequest{Lines: []LineAssignment{{LineID: 99, LocationID: 1}}})
-		update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1, Lines: []LineAssignment{{LineID: 71, LocationID: 2}}})
 	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		// After the unknown location's fresh read has answered.
+		update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1, Lines: []LineAssignment{{LineID: 71, LocationID: 2}}})
+	}, 90*time.Second)
 	env.RegisterDelayedCallback(func() {
 		afterDistribute = queryOrder(t, env)
 		w.invoices = []activities.InvoiceSummary{invoice(5, 1, "29.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
@@ -270,10 +280,14 @@ func testOrderHappyPathTwoInvoicesTwoLocations(t *testing.T, legacy bool) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*updateResultAny{"unknown location": rejectedUnknownLocation, "unknown line": rejectedUnknownLine} {
-		if r == nil || r.rejected == nil {
-			t.Errorf("distribute with %s was not rejected", name)
-		}
+	// An unknown line is rejected at once; an unknown location only after
+	// the locations were read afresh (it might have opened since).
+	if rejectedUnknownLine == nil || rejectedUnknownLine.rejected == nil {
+		t.Errorf("distribute with an unknown line was not rejected")
+	}
+	var appErr *temporal.ApplicationError
+	if r := rejectedUnknownLocation; r == nil || !r.completed || !errors.As(r.err, &appErr) || appErr.Type() != ErrTypeUnknownLocation {
+		t.Errorf("distribute to an unknown location = %+v, want it to fail with %s", r, ErrTypeUnknownLocation)
 	}
 	if afterDistribute.Stage != OrderStageFulfilling || w.distributed[70] != 1 || w.distributed[71] != 2 {
 		t.Errorf("after distribute: stage %s, distributed %v", afterDistribute.Stage, w.distributed)
@@ -581,5 +595,30 @@ func testOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T, legacy bool) {
 	}
 	if w.hlOrder != 0 {
 		t.Error("an incomplete checkout reached Heartland")
+	}
+}
+
+// A location opened after the order was imported is found by a fresh read
+// when an admin distributes to it.
+func TestOrderDistributeToANewlyOpenedLocation(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	var res *updateResultAny
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		w.opened = []activities.Location{{ID: 4, Name: "New Store"}}
+		res = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 4})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, 2*time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if res == nil || res.rejected != nil || res.err != nil || !res.completed {
+		t.Fatalf("distribute to the new location = %+v", res)
+	}
+	if w.distributed[70] != 4 || w.distributed[71] != 4 || st.Stage != OrderStageFulfilling ||
+		!slices.ContainsFunc(st.Locations, func(l LocationRef) bool { return l.ID == 4 && l.Name == "New Store" }) {
+		t.Errorf("distributed %v, state %+v", w.distributed, st)
 	}
 }
