@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -280,6 +281,43 @@ func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
 	}
 	if reg, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || reg.BigCommerceEnabled != 1 {
 		t.Errorf("re-enable: %+v %v", reg, err)
+	}
+	// hrbc moves and its secret is rotated: the store's hooks follow (no
+	// second set), Heartland's are replaced and the old ones removed.
+	f.acts.Connections.clients["shop"] = Clients{BigCommerce: bc,
+		Heartland: f.acts.Connections.clients["shop"].Heartland, WebhookSecret: "fedcba9876543210"}
+	moved := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://new.example.com"}
+	reg, err := moved.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil || reg.BigCommerceCreated != 0 || reg.BigCommerceMoved != len(BigCommerceHookScopes) ||
+		reg.HeartlandCreated != len(HeartlandWebhookEvents) || reg.HeartlandRemoved != len(HeartlandWebhookEvents) {
+		t.Fatalf("after the move: %+v %v", reg, err)
+	}
+	hooks = f.bc.Hooks()
+	if len(hooks) != len(BigCommerceHookScopes) {
+		t.Errorf("%d store hooks after the move, want %d", len(hooks), len(BigCommerceHookScopes))
+	}
+	for _, h := range hooks {
+		if h.Destination != "https://new.example.com/webhooks/bigcommerce/shop" || h.Headers[BigCommerceSecretHeader] != "fedcba9876543210" || !h.IsActive {
+			t.Errorf("store hook after the move: %+v", h)
+		}
+	}
+	hl := f.hl.Webhooks()
+	if len(hl) != len(HeartlandWebhookEvents) {
+		t.Errorf("%d Heartland hooks after the move, want %d", len(hl), len(HeartlandWebhookEvents))
+	}
+	for _, w := range hl {
+		if !strings.HasPrefix(w.URL, "https://new.example.com/webhooks/heartland/shop?secret=fedcba9876543210") {
+			t.Errorf("Heartland hook after the move: %s", w.URL)
+		}
+	}
+	// Another connection's hooks on the same accounts are left alone.
+	other := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://new.example.com"}
+	f.acts.Connections.clients["shop2"] = f.acts.Connections.clients["shop"]
+	if reg, err := other.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop2"}); err != nil || reg.BigCommerceMoved != 0 || reg.HeartlandRemoved != 0 {
+		t.Errorf("a second connection: %+v %v", reg, err)
+	}
+	if len(f.bc.Hooks()) != 2*len(BigCommerceHookScopes) || len(f.hl.Webhooks()) != 2*len(HeartlandWebhookEvents) {
+		t.Errorf("hooks of two connections: %d store, %d Heartland", len(f.bc.Hooks()), len(f.hl.Webhooks()))
 	}
 	// Without a public URL nothing is registered.
 	if reg, err := (&Webhooks{Connections: f.acts.Connections}).EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || !reg.Skipped {

@@ -2,12 +2,14 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
 )
 
 // BigCommerceHookScopes are the events hrbc subscribes to in BigCommerce.
@@ -34,12 +36,22 @@ type WebhookRegistration struct {
 	Skipped            bool `json:"skipped,omitempty"`
 	BigCommerceCreated int  `json:"bigcommerce_created"`
 	BigCommerceEnabled int  `json:"bigcommerce_enabled"`
-	HeartlandCreated   int  `json:"heartland_created"`
+	// BigCommerceMoved counts hooks of this connection pointed at the
+	// current public URL (it changed) or given the current secret.
+	BigCommerceMoved int `json:"bigcommerce_moved,omitempty"`
+	HeartlandCreated int `json:"heartland_created"`
+	// HeartlandRemoved counts hooks of this connection to an old URL or
+	// with an old secret, deleted once their replacement exists.
+	HeartlandRemoved int `json:"heartland_removed,omitempty"`
 }
 
 // EnsureWebhooks makes sure each platform sends hrbc the events it needs:
 // missing hooks are created, deactivated BigCommerce hooks re-enabled
 // (BigCommerce turns a hook off after two days of failed deliveries).
+// Hooks of this connection left from an earlier public URL or webhook
+// secret are brought up to date (BigCommerce) or replaced (Heartland), so
+// moving hrbc or rotating the secret neither loses events nor leaves
+// stores delivering to a dead address.
 func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (WebhookRegistration, error) {
 	if a.PublicURL == "" {
 		return WebhookRegistration{Skipped: true}, nil
@@ -57,22 +69,33 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 	if err != nil {
 		return reg, bigCommerceError("list BigCommerce webhooks", err)
 	}
+	ours := "/webhooks/bigcommerce/" + conn
 	for _, scope := range BigCommerceHookScopes {
-		found := false
-		for _, h := range hooks {
-			if h.Scope != scope || h.Destination != bcDest {
-				continue
+		h, moved := findHook(hooks, scope, bcDest, ours)
+		if h != nil {
+			var upd bigcommerce.HookUpdate
+			if moved {
+				upd.Destination = &bcDest
 			}
-			found = true
 			if !h.IsActive {
 				on := true
-				if _, err := cl.BigCommerce.UpdateHook(ctx, h.ID, bigcommerce.HookUpdate{IsActive: &on}); err != nil {
-					return reg, bigCommerceError("re-enable BigCommerce webhook "+scope, err)
+				upd.IsActive = &on
+			}
+			if h.Headers[BigCommerceSecretHeader] != cl.WebhookSecret {
+				upd.Headers = map[string]string{BigCommerceSecretHeader: cl.WebhookSecret}
+				moved = true
+			}
+			if upd.Destination != nil || upd.IsActive != nil || upd.Headers != nil {
+				if _, err := cl.BigCommerce.UpdateHook(ctx, h.ID, upd); err != nil {
+					return reg, bigCommerceError("update BigCommerce webhook "+scope, err)
 				}
+			}
+			if upd.IsActive != nil {
 				reg.BigCommerceEnabled++
 			}
-		}
-		if found {
+			if moved {
+				reg.BigCommerceMoved++
+			}
 			continue
 		}
 		if _, err := cl.BigCommerce.CreateHook(ctx, bigcommerce.HookCreate{
@@ -110,7 +133,42 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 		}
 		reg.HeartlandCreated++
 	}
+	// Every event now reaches the current URL: hooks of this connection to
+	// another URL (an old address or secret) only deliver to nowhere or
+	// get refused, so they go.
+	for _, w := range existing {
+		if w.URL != hlURL && isOurHeartlandHook(w.URL, conn) {
+			if err := cl.Heartland.DeleteWebhook(ctx, w.ID); err != nil && !errors.Is(err, heartland.ErrNotFound) {
+				return reg, heartlandError(fmt.Sprintf("delete stale Heartland webhook %d", w.ID), err)
+			}
+			reg.HeartlandRemoved++
+		}
+	}
 	return reg, nil
+}
+
+// findHook returns the store's hook for scope to dest, or else one of this
+// connection's (destination path ending in ours) to another address, with
+// moved set.
+func findHook(hooks []bigcommerce.Hook, scope, dest, ours string) (h *bigcommerce.Hook, moved bool) {
+	for i := range hooks {
+		if hooks[i].Scope == scope && hooks[i].Destination == dest {
+			return &hooks[i], false
+		}
+	}
+	for i := range hooks {
+		if hooks[i].Scope == scope && strings.HasSuffix(hooks[i].Destination, ours) {
+			return &hooks[i], true
+		}
+	}
+	return nil, false
+}
+
+// isOurHeartlandHook reports whether a Heartland webhook URL is one hrbc
+// registered for the connection (conn path-escaped), at any address.
+func isOurHeartlandHook(raw, conn string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.HasSuffix(u.EscapedPath(), "/webhooks/heartland/"+conn)
 }
 
 // hookExists reports whether the store has a hook for scope to dest.
