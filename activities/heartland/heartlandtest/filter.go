@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,7 +166,7 @@ func applyOp(op string, field any, present bool, arg any) (bool, error) {
 		if !ok {
 			return false, fmt.Errorf("%s takes an array", op)
 		}
-		found := inList(field, present, list)
+		found := slices.ContainsFunc(list, func(want any) bool { return equal(field, present, want) })
 		if op == "$in" {
 			return found, nil
 		}
@@ -315,7 +316,10 @@ func toRat(v any) (*big.Rat, bool) {
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"}
 
 func parseTime(s string) (time.Time, bool) {
-	if len(s) < 10 || len(s) > 40 || s[4] != '-' {
+	// Every layout starts with a date "2006-01-02": anything else (an
+	// Item # such as "TEE-0001") is refused before time.Parse, which is
+	// what makes large $in filters over text quick.
+	if len(s) < 10 || len(s) > 40 || s[4] != '-' || s[7] != '-' || !isDigits(s[:4]) {
 		return time.Time{}, false
 	}
 	for _, l := range timeLayouts {
@@ -324,6 +328,15 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func kindOf(v any) string {
