@@ -81,6 +81,10 @@ type inventoryMemory struct {
 	snap *bcSnapshot
 	// items maps Heartland item ids to what the sync needs of them.
 	items map[int64]hlItem
+	// defaultLocation is the store's default location as looked up at
+	// defaultLocationAt (0: not yet).
+	defaultLocation   int
+	defaultLocationAt time.Time
 }
 
 // hlItem is what the sync remembers of a Heartland item.

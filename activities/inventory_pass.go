@@ -258,45 +258,43 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 // Heartland's available quantity summed over the contributing locations
 // (items without stock rows are absent, which reads as zero).
 func availableSumsInRange(ctx context.Context, hl *heartland.Client, scope InventoryScope, from, to int64) (map[int64]decimal.Decimal, error) {
-	f := heartland.InventoryFilter{ItemIDFrom: from, ItemIDTo: to, ExcludeEmpty: true}
+	return readAvailableSums(ctx, hl, scope, heartland.InventoryFilter{ItemIDFrom: from, ItemIDTo: to},
+		fmt.Sprintf("items %d to %d", from, to))
+}
+
+// availableSums is availableSumsInRange for a list of item ids, read
+// sumsPerFilter at a time (beat after each).
+func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64, beat func()) (map[int64]decimal.Decimal, error) {
+	sums := make(map[int64]decimal.Decimal, len(itemIDs))
+	for chunk := range slices.Chunk(itemIDs, sumsPerFilter) {
+		part, err := readAvailableSums(ctx, hl, scope, heartland.InventoryFilter{ItemIDs: chunk}, fmt.Sprintf("%d items", len(chunk)))
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(sums, part)
+		beat()
+	}
+	return sums, nil
+}
+
+// readAvailableSums reads the grouped values f selects (narrowed to the
+// scope's locations, all-zero rows left out) and adds up each item's
+// available quantity over the locations that contribute to the store;
+// what names the items in an error.
+func readAvailableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, f heartland.InventoryFilter, what string) (map[int64]decimal.Decimal, error) {
+	f.ExcludeEmpty = true
 	if !scope.AllLocations {
 		f.LocationIDs = scope.LocationIDs
 	}
 	vals, err := hl.WalkInventoryValues(f, heartland.Cursor{}).All(ctx)
 	if err != nil {
-		return nil, heartlandError(fmt.Sprintf("read inventory values of items %d to %d", from, to), err)
+		return nil, heartlandError("read inventory values of "+what, err)
 	}
-	return sumAvailable(scope, vals), nil
-}
-
-// sumAvailable adds up the available quantity of each item over the
-// locations that contribute to the store.
-func sumAvailable(scope InventoryScope, vals []heartland.InventoryValue) map[int64]decimal.Decimal {
 	sums := map[int64]decimal.Decimal{}
 	for _, v := range vals {
 		if scope.Contributes(v.LocationID) {
 			sums[v.ItemID] = sums[v.ItemID].Add(v.QtyAvailable.Decimal)
 		}
-	}
-	return sums
-}
-
-// availableSums returns, per item, Heartland's available quantity summed
-// over the contributing locations (items without stock rows are absent,
-// which reads as zero). It reads grouped values filtered by item ids.
-func availableSums(ctx context.Context, hl *heartland.Client, scope InventoryScope, itemIDs []int64, beat func()) (map[int64]decimal.Decimal, error) {
-	sums := make(map[int64]decimal.Decimal, len(itemIDs))
-	for chunk := range slices.Chunk(itemIDs, sumsPerFilter) {
-		f := heartland.InventoryFilter{ItemIDs: chunk, ExcludeEmpty: true}
-		if !scope.AllLocations {
-			f.LocationIDs = scope.LocationIDs
-		}
-		vals, err := hl.WalkInventoryValues(f, heartland.Cursor{}).All(ctx)
-		if err != nil {
-			return nil, heartlandError(fmt.Sprintf("read inventory values of %d items", len(chunk)), err)
-		}
-		maps.Copy(sums, sumAvailable(scope, vals))
-		beat()
 	}
 	return sums, nil
 }

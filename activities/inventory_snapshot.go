@@ -53,12 +53,10 @@ type bcSnapshot struct {
 	seen       map[string]bool
 	contiguous bool
 	nextCursor int64
-	// locationFoundAt is when the store's default location was looked up
-	// (zero when the scope names the location).
-	locationFoundAt time.Time
 }
 
-// defaultLocationMaxAge is how long a looked-up default location is reused.
+// defaultLocationMaxAge is how long a looked-up default location is reused:
+// it is one call per snapshot that almost never changes anything.
 const defaultLocationMaxAge = time.Hour
 
 // snapshot returns the connection's BigCommerce snapshot, building it when
@@ -73,22 +71,34 @@ func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients
 	if fresh {
 		return s, nil
 	}
-	// The store's default location is looked up again only now and then:
-	// it is one call per snapshot that almost never changes anything.
-	location, foundAt := scope.BigCommerceLocationID, time.Time{}
-	if location == 0 && s != nil && !s.locationFoundAt.IsZero() && time.Since(s.locationFoundAt) < defaultLocationMaxAge {
-		location, foundAt = s.location, s.locationFoundAt
+	location := scope.BigCommerceLocationID
+	if location == 0 {
+		var err error
+		if location, err = m.storeDefaultLocation(ctx, cl.BigCommerce); err != nil {
+			return nil, err
+		}
 	}
 	s, err := buildSnapshot(ctx, cl.BigCommerce, location, beat)
 	if err != nil {
 		return nil, err
 	}
-	if !foundAt.IsZero() {
-		s.locationFoundAt = foundAt
-	}
 	s.passID = passID
 	m.snap = s
 	return s, nil
+}
+
+// storeDefaultLocation is the store's default location, looked up again
+// after defaultLocationMaxAge. Caller holds m.mu.
+func (m *inventoryMemory) storeDefaultLocation(ctx context.Context, bc *bigcommerce.Client) (int, error) {
+	if m.defaultLocation != 0 && time.Since(m.defaultLocationAt) < defaultLocationMaxAge {
+		return m.defaultLocation, nil
+	}
+	loc, err := bc.DefaultLocation(ctx)
+	if err != nil {
+		return 0, bigCommerceError("find the default inventory location", err)
+	}
+	m.defaultLocation, m.defaultLocationAt = loc.ID, time.Now()
+	return loc.ID, nil
 }
 
 // buildSnapshot reads the whole BigCommerce catalog (250 products with
@@ -98,13 +108,6 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 	s := &bcSnapshot{
 		builtAt: time.Now(), location: location,
 		targets: map[string]bcTarget{}, levels: map[bcKey]int{}, seen: map[string]bool{},
-	}
-	if location == 0 {
-		loc, err := bc.DefaultLocation(ctx)
-		if err != nil {
-			return nil, bigCommerceError("find the default inventory location", err)
-		}
-		s.location, s.locationFoundAt = loc.ID, time.Now()
 	}
 	tracking := map[int]string{}
 	for page := 1; ; page++ {
@@ -121,7 +124,7 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 			break
 		}
 	}
-	items, err := bc.ListInventoryItems(ctx, bigcommerce.InventoryFilter{LocationIDs: []int{s.location}})
+	items, err := bc.ListInventoryItems(ctx, bigcommerce.InventoryFilter{LocationIDs: []int{location}})
 	if err != nil {
 		return nil, bigCommerceError("list inventory items", err)
 	}
@@ -136,7 +139,7 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 			continue
 		}
 		for _, l := range it.Locations {
-			if l.LocationID == s.location {
+			if l.LocationID == location {
 				s.levels[k] = l.TotalInventoryOnHand
 			}
 		}
