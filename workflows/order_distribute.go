@@ -143,10 +143,7 @@ func (o *order) refreshLocations(ctx workflow.Context) error {
 		activities.ConnectionRequest{ConnectionID: o.ConnectionID}).Get(ctx, &locations); err != nil {
 		return err
 	}
-	o.Locations = o.Locations[:0]
-	for _, l := range locations {
-		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
-	}
+	o.setLocations(locations)
 	return nil
 }
 

@@ -158,7 +158,7 @@ func (o *order) createInHeartland(ctx workflow.Context, snap activities.OrderSna
 		return false, err
 	}
 	if len(resolved.Missing) > 0 {
-		return false, o.needAttention(ctx, "unknown SKU: "+strings.Join(resolved.Missing, ", ")+" (no Heartland item with that Item #)")
+		return false, o.needAttention(ctx, unknownSKUs(resolved.Missing))
 	}
 	itemOf := func(sku string) int64 {
 		for _, r := range resolved.Items {
@@ -173,10 +173,7 @@ func (o *order) createInHeartland(ctx workflow.Context, snap activities.OrderSna
 	if err := o.call(ctx, orderActivities.ListShipFromLocations, &locations, activities.ConnectionRequest{ConnectionID: o.ConnectionID}); err != nil {
 		return false, err
 	}
-	o.Locations = o.Locations[:0]
-	for _, l := range locations {
-		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
-	}
+	o.setLocations(locations)
 
 	var customer activities.CustomerRef
 	if err := o.call(ctx, orderActivities.EnsureCustomer, &customer, activities.EnsureCustomerRequest{
@@ -222,23 +219,33 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 		return false, err
 	}
 	if len(res.Missing) > 0 {
-		return false, o.needAttention(ctx, "unknown SKU: "+strings.Join(res.Missing, ", ")+" (no Heartland item with that Item #)")
+		return false, o.needAttention(ctx, unknownSKUs(res.Missing))
 	}
 	if st := res.Order.Status; st == "closed" || st == "canceled" {
 		// Imported and finished by an earlier workflow whose history is gone.
 		o.HeartlandOrderID = res.Order.ID
 		return true, o.setStage(ctx, OrderStageClosed, "")
 	}
-	o.Locations = o.Locations[:0]
-	for _, l := range res.Locations {
-		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
-	}
+	o.setLocations(res.Locations)
 	for i, l := range res.Order.Lines {
 		if i < len(o.Lines) {
 			o.Lines[i].ItemID = l.ItemID
 		}
 	}
 	return true, o.imported(ctx, snap, res.Order)
+}
+
+// setLocations keeps the Heartland locations an admin may distribute to.
+func (o *order) setLocations(locs []activities.Location) {
+	o.Locations = o.Locations[:0]
+	for _, l := range locs {
+		o.Locations = append(o.Locations, LocationRef{ID: l.ID, Name: l.Name})
+	}
+}
+
+// unknownSKUs is the attention reason for SKUs no Heartland item has.
+func unknownSKUs(missing []string) string {
+	return "unknown SKU: " + strings.Join(missing, ", ") + " (no Heartland item with that Item #)"
 }
 
 // imported records the Heartland order and moves on to distribution.
