@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,38 @@ func TestCancelledActivityIsNotARejection(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	if err == nil || errors.As(err, &appErr) {
 		t.Fatalf("cancelled call: %v, want a plain error Temporal may retry, not an API rejection", err)
+	}
+}
+
+// A stale Heartland hook that cannot be deleted fails the registration,
+// which a retry then finishes; a 404 on delete is not an error.
+func TestEnsureWebhooksRetriesAStaleHookItCouldNotDelete(t *testing.T) {
+	f := newOrderFixture(t)
+	clients := f.acts.Connections.clients["shop"]
+	clients.WebhookSecret = "0123456789abcdef"
+	f.acts.Connections.clients["shop"] = clients
+	req := ConnectionRequest{ConnectionID: "shop"}
+	if _, err := (&Webhooks{Connections: f.acts.Connections, PublicURL: "https://old.example.com"}).EnsureWebhooks(f.ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	moved := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://new.example.com"}
+	f.hl.FailNext("DELETE /webhooks/{id}", http.StatusInternalServerError, 1)
+	if _, err := moved.EnsureWebhooks(f.ctx, req); err == nil {
+		t.Fatal("a failed delete of a stale hook was not reported")
+	}
+	// A 404 (someone removed it meanwhile) is what was wanted: no error.
+	// The fake answers it without deleting, so a third run removes that one.
+	f.hl.FailNext("DELETE /webhooks/{id}", http.StatusNotFound, 1)
+	reg, err := moved.EnsureWebhooks(f.ctx, req)
+	if err != nil || reg.HeartlandCreated != 0 || reg.HeartlandRemoved != len(HeartlandWebhookEvents) {
+		t.Fatalf("retry: %+v %v", reg, err)
+	}
+	if reg, err := moved.EnsureWebhooks(f.ctx, req); err != nil || reg.HeartlandRemoved != 1 {
+		t.Fatalf("third run: %+v %v, want the hook the 404 left", reg, err)
+	}
+	for _, w := range f.hl.Webhooks() {
+		if !strings.HasPrefix(w.URL, "https://new.example.com/") {
+			t.Errorf("stale Heartland hook left: %s", w.URL)
+		}
 	}
 }

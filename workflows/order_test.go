@@ -34,6 +34,8 @@ type orderWorld struct {
 	// opened are Heartland locations opened after the order's import: a
 	// fresh read of the locations finds them.
 	opened []activities.Location
+	// failRefresh fails the fresh read of the locations.
+	failRefresh error
 	// legacy runs the workflow as before leanImportChange.
 	legacy bool
 	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
@@ -96,6 +98,9 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		[]activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}, nil)
 	env.OnActivity(orderActivities.RefreshShipFromLocations, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.ConnectionRequest) ([]activities.Location, error) {
+			if w.failRefresh != nil {
+				return nil, w.failRefresh
+			}
 			return append([]activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}, w.opened...), nil
 		})
 	env.OnActivity(orderActivities.EnsureCustomer, mock.Anything, mock.Anything).Return(
@@ -620,5 +625,29 @@ func TestOrderDistributeToANewlyOpenedLocation(t *testing.T) {
 	if w.distributed[70] != 4 || w.distributed[71] != 4 || st.Stage != OrderStageFulfilling ||
 		!slices.ContainsFunc(st.Locations, func(l LocationRef) bool { return l.ID == 4 && l.Name == "New Store" }) {
 		t.Errorf("distributed %v, state %+v", w.distributed, st)
+	}
+}
+
+// When the fresh read of the locations fails, the admin gets the error and
+// the order still awaits distribution.
+func TestOrderDistributeWhenLocationsCannotBeRead(t *testing.T) {
+	w := newOrderWorld(false)
+	w.failRefresh = temporal.NewNonRetryableApplicationError("Heartland is down", "HeartlandRejected", nil)
+	env := newOrderEnv(t, w)
+	var res *updateResultAny
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		res = update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 4})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, 2*time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if res == nil || !res.completed || res.err == nil || !strings.Contains(res.err.Error(), "Heartland is down") {
+		t.Fatalf("distribute while the locations cannot be read = %+v", res)
+	}
+	if len(w.distributed) != 0 || st.Stage != OrderStageAwaitingDistribution {
+		t.Errorf("distributed %v, stage %s; want nothing written, still awaiting distribution", w.distributed, st.Stage)
 	}
 }
