@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -366,6 +367,12 @@ func TestOrderImportRepricesLines(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// Heartland refusing the new price fails the import, naming the line.
+	f.hl.FailNext("PUT /sales/orders/{id}/lines/{line}", http.StatusInternalServerError, 1)
+	if _, err := f.acts.ImportSalesOrder(f.ctx, req); err == nil || !strings.Contains(err.Error(), "set the price of line 1") {
+		t.Fatalf("import with the repricing refused: %v", err)
+	}
+	f.hlCalls.take()
 	res, err := f.acts.ImportSalesOrder(f.ctx, req)
 	if err != nil {
 		t.Fatal(err)
