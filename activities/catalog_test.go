@@ -14,6 +14,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/activities/testclock"
 	"github.com/shopspring/decimal"
 )
 
@@ -29,7 +30,7 @@ type catFixture struct {
 
 func newCatFixture(t *testing.T, opts ...func(*Catalog)) *catFixture {
 	t.Helper()
-	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit()), hl: heartlandtest.NewServer(),
+	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds)), hl: heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now)),
 		bcCalls: &countingTransport{}, hlCalls: &countingTransport{}}
 	t.Cleanup(f.bc.Close)
 	t.Cleanup(f.hl.Close)

@@ -18,6 +18,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/activities/testclock"
 )
 
 // countingTransport counts the HTTP calls a client makes.
@@ -47,9 +48,9 @@ type invFixture struct {
 
 func newInvFixture(t *testing.T, hlOpts ...heartlandtest.Option) *invFixture {
 	t.Helper()
-	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
+	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds))
 	t.Cleanup(bc.Close)
-	hl := heartlandtest.NewServer(hlOpts...)
+	hl := heartlandtest.NewServer(append([]heartlandtest.Option{heartlandtest.WithClock(testclock.Now)}, hlOpts...)...)
 	t.Cleanup(hl.Close)
 	f := &invFixture{t: t, bc: bc, hl: hl, hlCalls: &countingTransport{}}
 	f.main = hl.AddLocation("01", "Main", "Register 1").ID
@@ -439,9 +440,9 @@ func TestInventoryLeavesStocklessItemsAlone(t *testing.T) {
 // for the store's default location once, not on every pass.
 func TestInventoryPassReadsWholePagesAndWritesFullBatches(t *testing.T) {
 	const skus = 2500
-	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
+	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds))
 	t.Cleanup(bc.Close)
-	hl := heartlandtest.NewServer()
+	hl := heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now))
 	t.Cleanup(hl.Close)
 	main := hl.AddLocation("01", "Main", "Register 1").ID
 	for i := range skus {

@@ -15,6 +15,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/activities/testclock"
 )
 
 // orderFixture is both fakes with one connection and a small catalog.
@@ -33,9 +34,9 @@ type orderFixture struct {
 func newOrderFixture(t *testing.T) *orderFixture {
 	t.Helper()
 	f := &orderFixture{ctx: context.Background()}
-	f.bc = bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit())
+	f.bc = bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds))
 	t.Cleanup(f.bc.Close)
-	f.hl = heartlandtest.NewServer()
+	f.hl = heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now))
 	t.Cleanup(f.hl.Close)
 	f.main = f.hl.AddLocation("01", "Main Street", "Register 1")
 	f.website = f.hl.AddLocation("WEB", "Website", "Web Station")

@@ -18,8 +18,7 @@ import (
 )
 
 func newCatalogEnv() *testsuite.TestWorkflowEnvironment {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(CatalogSync)
 	env.RegisterWorkflow(CatalogFollow)
 	env.RegisterActivity(&activities.Catalog{})
@@ -139,7 +138,9 @@ func TestCatalogFollowPullsSignalledAndSweptProducts(t *testing.T) {
 	env := newCatalogEnv()
 	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
 		Return(activities.CatalogFieldKeys{ProductID: "pid"}, nil)
-	newest := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	// The swept products were created after the follower's first
+	// watermark (its start less the sweep overlap) and before its start.
+	newest := env.Now().UTC().Add(-catalogSweepOverlap / 2)
 	var byID [][]int
 	var sweeps []time.Time
 	env.OnActivity(catalogActivities.PullProductsPage, mock.Anything, mock.Anything).Return(
@@ -221,7 +222,7 @@ func TestCatalogFollowLeavesAFullPullItsProducts(t *testing.T) {
 	env := newCatalogEnv()
 	env.OnActivity(catalogActivities.EnsureCatalogCustomFields, mock.Anything, mock.Anything).
 		Return(activities.CatalogFieldKeys{ProductID: "pid"}, nil)
-	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	start := env.Now().UTC().Add(-time.Hour)
 	pullAt := start.Add(30 * time.Minute)
 	type call struct {
 		since time.Time

@@ -38,8 +38,7 @@ func (r *updateResult) callbacks() *testsuite.TestUpdateCallback {
 
 func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(Connection)
 	env.RegisterWorkflow(OrderSweep)
 	// Followers are mocked: these tests are about the connection itself.
@@ -201,8 +200,7 @@ func TestConnectionRejectsInvalidStartInput(t *testing.T) {
 }
 
 func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(Connection)
 	env.RegisterWorkflow(OrderSweep)
 	env.RegisterWorkflow(InventorySync)

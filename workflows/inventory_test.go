@@ -96,7 +96,7 @@ func (f *fakeInventory) changeCalls() []activities.InventoryChangesInput {
 
 func newInventoryEnv(t *testing.T, fake *fakeInventory) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
-	env := quietSuite().NewTestWorkflowEnvironment()
+	env := newTestEnv(quietSuite())
 	env.RegisterWorkflow(InventorySync)
 	env.RegisterActivity(&activities.Inventory{})
 	env.OnActivity(inventoryActivities.SyncInventoryChunk, mock.Anything, mock.Anything).Return(fake.chunk)
@@ -274,7 +274,7 @@ func TestInventoryLocationChangeResyncs(t *testing.T) {
 
 func TestInventoryLocationChangeInterruptsRunningFullSync(t *testing.T) {
 	fake := &fakeInventory{items: 3}
-	env := quietSuite().NewTestWorkflowEnvironment()
+	env := newTestEnv(quietSuite())
 	env.RegisterWorkflow(InventorySync)
 	env.RegisterActivity(&activities.Inventory{})
 	// The first chunk hangs for an hour; the second pass completes.
@@ -437,7 +437,7 @@ func TestInventoryContinuesAsNewWhenSuggestedWithPendingSignals(t *testing.T) {
 
 func TestInventoryRejectedLevelsNeedAttention(t *testing.T) {
 	fake := &fakeInventory{items: 3}
-	env := quietSuite().NewTestWorkflowEnvironment()
+	env := newTestEnv(quietSuite())
 	env.RegisterWorkflow(InventorySync)
 	env.RegisterActivity(&activities.Inventory{})
 	env.OnActivity(inventoryActivities.SyncInventoryChunk, mock.Anything, mock.Anything).Return(fake.chunk)

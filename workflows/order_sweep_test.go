@@ -13,8 +13,7 @@ import (
 )
 
 func TestOrderSweepHandsOrdersToTheirWorkflows(t *testing.T) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(OrderSweep)
 	env.RegisterWorkflow(Order)
 	env.RegisterActivity(&activities.Orders{})

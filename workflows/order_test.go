@@ -213,8 +213,7 @@ func orderSettings() Settings {
 
 func newOrderEnv(t *testing.T, w *orderWorld) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(Order)
 	w.install(env)
 	return env
@@ -534,8 +533,7 @@ func TestOrderUpdatesArrivingMidActivity(t *testing.T) {
 
 func testOrderUpdatesArrivingMidActivity(t *testing.T, legacy bool) {
 	w := newOrderWorld(legacy)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(Order)
 	env.RegisterActivity(&activities.Orders{})
 	// EnsureSalesOrder takes ten minutes; a distribute arriving meanwhile
