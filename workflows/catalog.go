@@ -7,20 +7,6 @@ import (
 	"github.com/hrbc/hrbc/activities"
 )
 
-// Kinds of catalog run, the last part of their workflow ID.
-const (
-	// CatalogKindPush creates (and with Update updates) BigCommerce
-	// products from Heartland items.
-	CatalogKindPush = "push"
-	// CatalogKindPull creates Heartland items from BigCommerce products
-	// and variants ("Trigger Full Sync").
-	CatalogKindPull = "pull"
-	// CatalogKindLinks reports SKU links; it writes nothing.
-	CatalogKindLinks = "links"
-	// CatalogKindFollow is the follower that pulls new products.
-	CatalogKindFollow = "follow"
-)
-
 // Message names of the catalog workflows.
 const (
 	// CatalogProgressQuery returns a run's CatalogProgress (also its result).
@@ -83,17 +69,6 @@ type (
 	// CatalogLinksReport is the answer of `catalog links`.
 	CatalogLinksReport = activities.CatalogLinksReport
 )
-
-// CatalogWorkflowID is the ID of a connection's catalog run of one kind
-// (push, pull, links, follow).
-func CatalogWorkflowID(connectionID, kind string) string {
-	return "catalog/" + connectionID + "/" + kind
-}
-
-// CatalogFollowWorkflowID is the ID of a connection's CatalogFollow.
-func CatalogFollowWorkflowID(connectionID string) string {
-	return CatalogWorkflowID(connectionID, CatalogKindFollow)
-}
 
 // CatalogRunOptions say what one push or pull does.
 type CatalogRunOptions struct {

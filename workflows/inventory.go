@@ -6,11 +6,6 @@ import (
 	"github.com/hrbc/hrbc/activities"
 )
 
-// InventoryWorkflowID is the ID of a connection's inventory sync entity.
-func InventoryWorkflowID(connectionID string) string {
-	return "inventory/" + connectionID
-}
-
 // Message names of the InventorySync workflow.
 const (
 	// InventorySettingsSignal carries new connection Settings: a change of

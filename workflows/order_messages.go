@@ -2,8 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -54,28 +52,6 @@ const (
 	// ErrTypeNothingToRetry rejects a retry of an order that needs nothing.
 	ErrTypeNothingToRetry = "NothingToRetry"
 )
-
-// OrderWorkflowID is the ID of the workflow of one BigCommerce order.
-func OrderWorkflowID(connectionID string, orderID int) string {
-	return fmt.Sprintf("order/%s/%d", connectionID, orderID)
-}
-
-// ParseOrderWorkflowID splits an order workflow ID into its parts.
-func ParseOrderWorkflowID(id string) (connectionID string, orderID int, ok bool) {
-	rest, found := strings.CutPrefix(id, "order/")
-	if !found {
-		return "", 0, false
-	}
-	i := strings.LastIndexByte(rest, '/')
-	if i <= 0 {
-		return "", 0, false
-	}
-	n, err := strconv.Atoi(rest[i+1:])
-	if err != nil {
-		return "", 0, false
-	}
-	return rest[:i], n, true
-}
 
 // OrderChange is the optional payload of OrderBigCommerceChangedSignal:
 // what the sender saw of the order. The sweep fills it from its listing;

@@ -29,9 +29,6 @@ const DefaultOrderSweepInterval = time.Minute
 // once by the next.
 const sweepPageSize = 50
 
-// OrderSweepWorkflowID is the ID of a connection's order sweep.
-func OrderSweepWorkflowID(connectionID string) string { return "order-sweep/" + connectionID }
-
 // OrderSweepInput starts or continues an OrderSweep.
 type OrderSweepInput struct {
 	ConnectionID string   `json:"connection_id"`
