@@ -10,40 +10,9 @@ import (
 	"github.com/hrbc/hrbc/activities"
 )
 
-// Message names of the OrderSweep workflow.
-const (
-	// SweepSettingsSignal hands the sweep new connection settings; with
-	// order sync off the sweep ends.
-	SweepSettingsSignal = "settings"
-	// SweepNowSignal runs a sweep at once instead of at the next tick.
-	SweepNowSignal = "sweepNow"
-	// SweepStatusQuery returns the SweepStatus.
-	SweepStatusQuery = "status"
-)
-
-// DefaultOrderSweepInterval is the sweep's period when the connection's
-// settings do not name one.
-const DefaultOrderSweepInterval = time.Minute
-
 // sweepPageSize caps orders per activity call; a full page is followed at
 // once by the next.
 const sweepPageSize = 50
-
-// OrderSweepInput starts or continues an OrderSweep.
-type OrderSweepInput struct {
-	ConnectionID string   `json:"connection_id"`
-	Settings     Settings `json:"settings"`
-	// Watermark is the newest date_modified already swept (RFC 3339).
-	Watermark string `json:"watermark,omitempty"`
-	// Swept counts orders handed to Order workflows over all runs.
-	Swept int `json:"swept"`
-}
-
-// SweepStatus is what the sweep's status query returns.
-type SweepStatus struct {
-	Watermark string `json:"watermark,omitempty"`
-	Swept     int    `json:"swept"`
-}
 
 // OrderSweep lists BigCommerce orders modified since its watermark every
 // few seconds and hands each to its Order workflow, so that a missed
