@@ -12,6 +12,16 @@ import (
 	"github.com/hrbc/hrbc/activities"
 )
 
+// Bounds of a run that are not options.
+const (
+	// inventoryWatermarkOverlap is how far before a full sync starts the
+	// change feed is read afterwards, for clock skew between the worker and
+	// Heartland (re-reading a change is harmless: writes are absolute).
+	inventoryWatermarkOverlap = time.Minute
+	// maxPendingItems bounds the item ids a run collects from signals.
+	maxPendingItems = 1000
+)
+
 // inventoryRun is the state of one InventorySync run.
 type inventoryRun struct {
 	// InventoryState is what continue-as-new carries.

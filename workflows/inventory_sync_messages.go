@@ -46,12 +46,6 @@ const (
 	// DefaultInventoryRunRounds bounds the rounds of one run before it
 	// continues as new even if the server has not suggested it yet.
 	DefaultInventoryRunRounds = 2000
-	// inventoryWatermarkOverlap is how far before a full sync starts the
-	// change feed is read afterwards, for clock skew between the worker and
-	// Heartland (re-reading a change is harmless: writes are absolute).
-	inventoryWatermarkOverlap = time.Minute
-	// maxPendingItems bounds the item ids a run collects from signals.
-	maxPendingItems = 1000
 )
 
 // InventoryOptions tune an inventory sync; zero values pick the defaults.
