@@ -3,11 +3,17 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/hrbc/hrbc/activities"
 )
+
+// catalogSweepOverlap is how far before its start a new follower looks,
+// for clock skew between the worker and BigCommerce (a product seen
+// twice is skipped: its Item # exists).
+const catalogSweepOverlap = time.Minute
 
 // catalogFollowPageSize is the products one follow activity reads.
 const catalogFollowPageSize = 50

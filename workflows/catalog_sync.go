@@ -13,9 +13,6 @@ import (
 // catalogActivities is the method-value handle on the catalog activities.
 var catalogActivities *activities.Catalog
 
-// ErrTypeCatalogKind marks a catalog run of an unknown kind.
-const ErrTypeCatalogKind = "UnknownCatalogKind"
-
 // catalogActivityOptions: pages heartbeat their position, so a retried
 // attempt resumes where the last one stopped; 4xx are not retried.
 func catalogActivityOptions(ctx workflow.Context) workflow.Context {

@@ -7,23 +7,14 @@ import (
 	"github.com/hrbc/hrbc/activities"
 )
 
-// Message names of the catalog workflows.
+// Message names of the CatalogSync workflow.
 const (
 	// CatalogProgressQuery returns a run's CatalogProgress (also its result).
 	CatalogProgressQuery = "progress"
-	// CatalogSettingsSignal hands CatalogFollow new connection Settings; it
-	// ends when the catalog mode is no longer pull.
-	CatalogSettingsSignal = "settings"
-	// CatalogProductCreatedSignal carries a ProductCreated: pull it now.
-	CatalogProductCreatedSignal = "productCreated"
-	// CatalogPullStartedSignal carries a PullStarted from a full pull to
-	// CatalogFollow, whose sweeps then leave the pull's products to it.
-	CatalogPullStartedSignal = "pullStarted"
-	// CatalogFollowStatusQuery returns a CatalogFollowStatus.
-	CatalogFollowStatusQuery = "status"
 )
 
-// Stages of catalog workflows, also written to HrbcStage.
+// Stages of a CatalogSync, also written to HrbcStage; CatalogLinkReport
+// shows the first two.
 const (
 	// CatalogStageRunning is a push or pull going through pages.
 	CatalogStageRunning = "catalog_running"
@@ -31,10 +22,6 @@ const (
 	CatalogStageDone = "catalog_done"
 	// CatalogStageFailed is a run stopped by an error it could not retry.
 	CatalogStageFailed = "catalog_failed"
-	// CatalogStageFollowing is the follower waiting for new products.
-	CatalogStageFollowing = "catalog_following"
-	// CatalogStageStopped is a follower ended because pull mode is off.
-	CatalogStageStopped = "catalog_stopped"
 )
 
 // Defaults of catalog runs.
@@ -49,14 +36,10 @@ const (
 	// DefaultCatalogPagesPerRun bounds the pages of one run before it
 	// continues as new, even if the server has not suggested it yet.
 	DefaultCatalogPagesPerRun = 200
-	// DefaultCatalogSweepInterval is how often CatalogFollow looks for
-	// products a webhook did not bring.
-	DefaultCatalogSweepInterval = time.Minute
-	// catalogSweepOverlap is how far before its start a new follower looks,
-	// for clock skew between the worker and BigCommerce (a product seen
-	// twice is skipped: its Item # exists).
-	catalogSweepOverlap = time.Minute
 )
+
+// ErrTypeCatalogKind marks a catalog run of an unknown kind.
+const ErrTypeCatalogKind = "UnknownCatalogKind"
 
 // Aliases of the activity payloads the starter and CLI read.
 type (
@@ -66,8 +49,6 @@ type (
 	CatalogProblem = activities.CatalogProblem
 	// CatalogPlanned is one change of a dry run.
 	CatalogPlanned = activities.CatalogPlanned
-	// CatalogLinksReport is the answer of `catalog links`.
-	CatalogLinksReport = activities.CatalogLinksReport
 )
 
 // CatalogRunOptions say what one push or pull does.
@@ -161,64 +142,4 @@ type CatalogProgress struct {
 // Done reports whether the run has finished (well or not).
 func (p CatalogProgress) Done() bool {
 	return p.Stage == CatalogStageDone || p.Stage == CatalogStageFailed
-}
-
-// ProductCreated is the payload of CatalogProductCreatedSignal.
-type ProductCreated struct {
-	// ProductID is the BigCommerce product id.
-	ProductID int `json:"product_id"`
-}
-
-// PullStarted is the payload of CatalogPullStartedSignal.
-type PullStarted struct {
-	// At is when the full pull started: it reads every product created
-	// before, so the follower's sweeps need only look at products created
-	// since.
-	At time.Time `json:"at"`
-}
-
-// CatalogFollowInput starts, or continues as new, a CatalogFollow.
-type CatalogFollowInput struct {
-	// ConnectionID names the connection.
-	ConnectionID string `json:"connection_id"`
-	// Settings are the connection's settings; the follower runs while the
-	// catalog mode is pull.
-	Settings Settings `json:"settings"`
-	// SweepInterval is how often products created since the watermark are
-	// looked for (0: DefaultCatalogSweepInterval).
-	SweepInterval time.Duration `json:"sweep_interval,omitempty"`
-	// Defaults fill required Heartland item custom fields (see CatalogRunOptions).
-	Defaults map[string]string `json:"defaults,omitempty"`
-	// Watermark is the newest date_created swept; zero on a first start
-	// (the follower then starts a minute before now).
-	Watermark time.Time `json:"watermark,omitzero"`
-	// Pending are product ids signalled and not yet pulled.
-	Pending []int `json:"pending,omitempty"`
-	// Status is carried across continue-as-new.
-	Status CatalogFollowStatus `json:"status"`
-}
-
-// CatalogFollowStatus is the answer of the follower's status query.
-type CatalogFollowStatus struct {
-	// Watermark is the newest date_created swept.
-	Watermark time.Time `json:"watermark,omitzero"`
-	// Sweeps counts sweeps; Signals counts productCreated signals.
-	Sweeps  int `json:"sweeps"`
-	Signals int `json:"signals"`
-	// Counts tally what the follower pulled.
-	Counts CatalogCounts `json:"counts"`
-	// Problems name products that could not be pulled (bounded).
-	Problems []CatalogProblem `json:"problems,omitempty"`
-	// Attention is why the follower needs a person, empty when fine.
-	Attention string `json:"attention,omitempty"`
-	// LastError is the last failure of an activity (retried next sweep).
-	LastError string `json:"last_error,omitempty"`
-}
-
-// CatalogLinksInput starts a CatalogLinkReport.
-type CatalogLinksInput struct {
-	// ConnectionID names the connection.
-	ConnectionID string `json:"connection_id"`
-	// MaxNames bounds each list of SKUs (0: 200).
-	MaxNames int `json:"max_names,omitempty"`
 }
