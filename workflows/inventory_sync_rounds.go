@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -152,7 +151,7 @@ func (r *inventoryRun) passFailed(ctx workflow.Context, kind string, reconcile b
 		return err
 	}
 	now := workflow.Now(ctx)
-	r.Progress.LastError = fmt.Sprintf("%s failed: %s", kind, failureMessage(err))
+	r.Progress.LastError = fmt.Sprintf("%s failed: %s", kind, failureReason(err))
 	if reconcile {
 		r.Progress.Reconcile.Running = false
 		r.Progress.NextReconcileAt = now.Add(r.opts.RetryInterval)
@@ -187,7 +186,7 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		r.Progress.LastError = "incremental sync failed: " + failureMessage(err)
+		r.Progress.LastError = "incremental sync failed: " + failureReason(err)
 		workflow.GetLogger(ctx).Error("Inventory round failed", "Error", err)
 		return r.publish(ctx)
 	}
@@ -231,20 +230,6 @@ func (r *inventoryRun) execute(ctx workflow.Context, opts workflow.ActivityOptio
 		return true, nil
 	}
 	return false, f.Get(ctx, out)
-}
-
-// failureMessage is the innermost application message of an activity
-// failure, which names the API and what it said.
-func failureMessage(err error) string {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
-		return app.Message()
-	}
-	var timeout *temporal.TimeoutError
-	if errors.As(err, &timeout) {
-		return timeout.Error()
-	}
-	return err.Error()
 }
 
 // appendCapped appends samples up to maxUnmatchedSample entries.

@@ -292,19 +292,6 @@ func (o *order) consumeWakeups() {
 	o.seenBC, o.seenHL, o.seenRetry = o.bcChanged, o.hlChanged, o.retries
 }
 
-// failureReason is the message a person reads: the API's own words.
-func failureReason(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
-	}
-	var actErr *temporal.ActivityError
-	if errors.As(err, &actErr) && actErr.Unwrap() != nil {
-		return actErr.Unwrap().Error()
-	}
-	return err.Error()
-}
-
 // read reads the BigCommerce order and records what it says.
 func (o *order) read(ctx workflow.Context) (activities.OrderSnapshot, error) {
 	var snap activities.OrderSnapshot
