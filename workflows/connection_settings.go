@@ -121,9 +121,3 @@ func (s Settings) Validate() error {
 	}
 	return nil
 }
-
-// Contributes reports whether a Heartland location's stock counts toward
-// the quantities shown on BigCommerce.
-func (s Settings) Contributes(locationID int64) bool {
-	return s.AllLocations || slices.Contains(s.LocationIDs, locationID)
-}

@@ -45,13 +45,3 @@ func TestSettingsValidate(t *testing.T) {
 		})
 	}
 }
-
-func TestSettingsContributes(t *testing.T) {
-	s := Settings{CatalogMode: CatalogManual, LocationIDs: []int64{2, 5}}
-	if !s.Contributes(5) || s.Contributes(3) {
-		t.Errorf("Contributes with list %v wrong", s.LocationIDs)
-	}
-	if !DefaultSettings().Contributes(99) {
-		t.Error("all locations should contribute")
-	}
-}
