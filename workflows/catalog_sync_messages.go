@@ -31,8 +31,6 @@ const (
 	// SKUs up in as few Heartland calls) as the API allows. A page that
 	// takes long to write is split by the activity's time budget.
 	DefaultCatalogPullPageSize = 250
-	// DefaultCatalogPushPageSize is the Heartland items per push page.
-	DefaultCatalogPushPageSize = activities.DefaultPushPageSize
 	// DefaultCatalogPagesPerRun bounds the pages of one run before it
 	// continues as new, even if the server has not suggested it yet.
 	DefaultCatalogPagesPerRun = 200

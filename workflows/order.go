@@ -14,7 +14,6 @@ import (
 // BigCommerce order statuses the Order workflow acts on.
 const (
 	bcShipped            = 2
-	bcPartiallyShipped   = 3
 	bcCancelled          = 5
 	bcDeclined           = 6
 	bcAwaitingFulfilment = 11
