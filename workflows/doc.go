@@ -1,9 +1,111 @@
 // Package workflows holds hrbc's Temporal workflows: the business processes
-// that keep a Heartland Retail account and a BigCommerce store in step. Each
-// file models one process; the messages a workflow answers (updates, queries,
-// signals), its payload types and its workflow ID live beside it.
+// that keep a Heartland Retail account and a BigCommerce store in step.
+//
+// # Files
+//
+// Every workflow is laid out alike, <name> being its function's name in
+// snake case (OrderSweep: order_sweep): <name>.go is the workflow body,
+// <name>_messages.go its types (input, result, signal, update and query
+// payloads, status structs, stages, error types and the names of its
+// signals, updates and queries), and <name>_<part>.go a helper of that
+// workflow (order_import.go, inventory_sync_rounds.go). Shared by all:
+// ids.go (every workflow ID), searchattributes.go, connection_settings.go
+// (the Settings every follower receives) and failure.go.
+//
+// # Workflows
+//
+// Every workflow sets HrbcConnection; the other search attributes are named
+// where a workflow sets them. Names in parentheses are the Go constants.
+//
+// Connection (connection.go), ID connection/<connection>: the entity that
+// holds a connection's Settings. Started by starter with update-with-start.
+//   - update configure (ConfigureUpdate): ConfigureRequest → ConnectionStatus;
+//     a validator rejects bad settings, a stale ExpectedVersion or a second
+//     create without a trace in history
+//   - query settings (SettingsQuery) → *Settings
+//   - query status (StatusQuery) → ConnectionStatus
+//   - search attributes: HrbcStage (unconfigured, configured), HrbcAttention
+//     (webhooks not registered)
+//   - starts OrderSweep, CatalogFollow and InventorySync as abandoned
+//     children when the settings turn them on, and signals the new settings
+//     to those running (a follower turned off ends itself)
+//
+// Order (order.go), ID order/<connection>/<order number>: one BigCommerce
+// order from import into Heartland to closed. Started by starter (the
+// webhook intake and `orders import`: signal-with-start of bcOrderChanged)
+// and by OrderSweep (child).
+//   - signal bcOrderChanged (OrderBigCommerceChangedSignal): optional
+//     OrderChange; the order is read again unless it has read that state
+//   - signal heartlandChanged (OrderHeartlandChangedSignal): no payload;
+//     look for new invoices now
+//   - update distribute (OrderDistributeUpdate): DistributeOrderRequest →
+//     OrderState
+//   - update retry (OrderRetryUpdate): no argument → OrderState; rejected
+//     unless the order needs attention
+//   - query status (OrderStatusQuery) → OrderState
+//   - search attributes: HrbcStage (waiting_status, importing,
+//     awaiting_distribution, fulfilling, closed, cancelled, attention),
+//     HrbcBigCommerceOrderID, HrbcHeartlandOrderID (once imported),
+//     HrbcAttention
+//
+// OrderSweep (order_sweep.go), ID order-sweep/<connection>: lists orders
+// modified since its watermark every Settings.OrderSweepSeconds (default
+// DefaultOrderSweepInterval) and starts or signals their Order workflows.
+//   - signal settings (SweepSettingsSignal): Settings; order sync off ends it
+//   - signal sweepNow (SweepNowSignal): no payload; sweep at once
+//   - query status (SweepStatusQuery) → SweepStatus
+//   - search attributes: HrbcStage (sweeping)
+//
+// InventorySync (inventory_sync.go), ID inventory/<connection>: Heartland
+// quantities to BigCommerce: full sync, incremental rounds, reconciliation.
+// Started by Connection (child) or by starter (signal-with-start of
+// fullSync).
+//   - signal settings (InventorySettingsSignal): Settings; changed locations
+//     start a full sync, inventory sync off ends it
+//   - signal changed (InventoryChangedSignal): InventoryChanged; recompute now
+//   - signal fullSync (InventoryFullSyncSignal): InventoryFullSyncRequest
+//   - query progress (InventoryProgressQuery) → InventoryProgress
+//   - query unmatched (InventoryUnmatchedQuery) → InventoryUnmatched
+//   - search attributes: HrbcStage (full_sync, incremental, reconcile,
+//     stopped), HrbcAttention
+//
+// CatalogSync (catalog_sync.go), ID catalog/<connection>/push or
+// catalog/<connection>/pull (CatalogWorkflowID with CatalogKindPush or
+// CatalogKindPull): one push or pull of the catalog, a page per activity.
+// Started by starter; its result is the final CatalogProgress.
+//   - query progress (CatalogProgressQuery) → CatalogProgress
+//   - search attributes: HrbcStage (catalog_running, catalog_done,
+//     catalog_failed), HrbcAttention
+//   - a pull signals pullStarted to the connection's CatalogFollow
+//
+// CatalogFollow (catalog_follow.go), ID catalog/<connection>/follow: in pull
+// mode, pulls every product created in BigCommerce afterwards. Started by
+// Connection (child) or by starter (signal-with-start of settings).
+//   - signal settings (CatalogSettingsSignal): Settings; a mode other than
+//     pull ends it
+//   - signal productCreated (CatalogProductCreatedSignal): ProductCreated
+//   - signal pullStarted (CatalogPullStartedSignal): PullStarted
+//   - query status (CatalogFollowStatusQuery) → CatalogFollowStatus
+//   - search attributes: HrbcStage (catalog_following, catalog_stopped),
+//     HrbcAttention
+//
+// CatalogLinkReport (catalog_link_report.go), ID catalog/<connection>/links:
+// which SKUs are linked, on one side only, or cannot be linked; writes
+// nothing. Started by starter; no signals, updates or queries; its result
+// is a CatalogLinksReport.
+//   - search attributes: HrbcStage (catalog_running, catalog_done),
+//     HrbcAttention (SKUs that cannot be linked)
+//
+// # Rules
 //
 // Workflow code here is deterministic: it reads time through workflow.Now,
 // never ranges over maps where order matters and starts no goroutines. The
-// workflowcheck analyzer enforces this in CI.
+// workflowcheck analyzer enforces this in CI. Changes to a workflow's
+// command sequence are versioned with workflow.GetVersion; the replay test
+// in worker/ holds them to that.
+//
+// This package imports activities (for activity payloads and method-value
+// handles) but never the API clients (activities/bigcommerce,
+// activities/heartland), worker, starter or cmd; imports_test.go checks
+// these and the other layering rules of the module.
 package workflows

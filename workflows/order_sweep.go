@@ -15,7 +15,7 @@ import (
 const sweepPageSize = 50
 
 // OrderSweep lists BigCommerce orders modified since its watermark every
-// few seconds and hands each to its Order workflow, so that a missed
+// sweep interval and hands each to its Order workflow, so that a missed
 // webhook delays an order and never loses it.
 func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 	s := in
