@@ -47,6 +47,9 @@ type order struct {
 	distributing bool
 	// lean is true for runs under leanImportChange.
 	lean bool
+	// commandSignals is whether this run acts on command signals
+	// (commandSignalsChange); nil until the first one arrives.
+	commandSignals *bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -101,7 +104,8 @@ func (o *order) finish(ctx workflow.Context, err error) error {
 	if err != nil && !errors.As(err, &can) && !temporal.IsCanceledError(err) {
 		return err
 	}
-	if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); werr != nil {
+	// A distribution begun by a signal is not a handler: wait for it too.
+	if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && !o.distributing }); werr != nil {
 		return werr
 	}
 	return err
@@ -111,11 +115,15 @@ func (o *order) finish(ctx workflow.Context, err error) error {
 func (o *order) listen(ctx workflow.Context) error {
 	bc := workflow.GetSignalChannel(ctx, OrderBigCommerceChangedSignal)
 	hl := workflow.GetSignalChannel(ctx, OrderHeartlandChangedSignal)
+	distribute := workflow.GetSignalChannel(ctx, OrderDistributeSignal)
+	retry := workflow.GetSignalChannel(ctx, OrderRetrySignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
 			sel.AddReceive(bc, func(c workflow.ReceiveChannel, _ bool) { o.receiveBigCommerceChange(ctx, c) })
 			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
+			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
+			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
 			sel.Select(ctx)
 		}
 	})
@@ -129,12 +137,7 @@ func (o *order) listen(ctx workflow.Context) error {
 			o.retries++
 			return o.OrderState, nil
 		},
-		workflow.UpdateHandlerOptions{Validator: func(workflow.Context) error {
-			if o.Attention == "" {
-				return temporal.NewApplicationError(fmt.Sprintf("order %d needs no retry (stage %s)", o.OrderID, o.Stage), ErrTypeNothingToRetry)
-			}
-			return nil
-		}}); err != nil {
+		workflow.UpdateHandlerOptions{Validator: func(workflow.Context) error { return o.validateRetry() }}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OrderDistributeUpdate, o.handleDistribute,

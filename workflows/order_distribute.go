@@ -85,7 +85,10 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 // validateDistribute rejects, before anything is written to history,
 // a distribute the order cannot take.
 func (o *order) validateDistribute(_ workflow.Context, req DistributeOrderRequest) error {
-	if o.Stage != OrderStageAwaitingDistribution || o.distributing {
+	if o.distributing {
+		return temporal.NewApplicationError(fmt.Sprintf("order %d is being distributed already", o.OrderID), ErrTypeNotAwaitingDistribution)
+	}
+	if o.Stage != OrderStageAwaitingDistribution {
 		return temporal.NewApplicationError(fmt.Sprintf("order %d is not awaiting distribution (stage %s)", o.OrderID, o.Stage), ErrTypeNotAwaitingDistribution)
 	}
 	if req.LocationID == 0 && len(req.Lines) == 0 {

@@ -20,6 +20,13 @@ const (
 	OrderRetryUpdate = "retry"
 	// OrderStatusQuery returns the OrderStatus.
 	OrderStatusQuery = "status"
+	// OrderDistributeSignal is the distribute command sent as a signal (the
+	// Temporal UI's "Send a Signal", `temporal workflow signal`), with the
+	// update's payload. A signal cannot be refused at the door: a bad one is
+	// refused when handled and shown as OrderState.LastRejected.
+	OrderDistributeSignal = "distribute"
+	// OrderRetrySignal is the retry command sent as a signal; no payload.
+	OrderRetrySignal = "retry"
 )
 
 // Stages of an order, also in the HrbcStage search attribute.
@@ -51,6 +58,9 @@ const (
 	ErrTypeUnknownLine = "UnknownLine"
 	// ErrTypeNothingToRetry rejects a retry of an order that needs nothing.
 	ErrTypeNothingToRetry = "NothingToRetry"
+	// ErrTypeBadCommand rejects a command signal whose payload does not
+	// decode as the command's request.
+	ErrTypeBadCommand = "BadCommand"
 )
 
 // OrderChange is the optional payload of OrderBigCommerceChangedSignal:
@@ -164,6 +174,20 @@ type OrderState struct {
 	Lines          []OrderLineState `json:"lines,omitempty"`
 	Invoices       []InvoiceState   `json:"invoices,omitempty"`
 	Locations      []LocationRef    `json:"locations,omitempty"`
+	// LastRejected is the last command sent as a signal that the order
+	// refused, with why; nil when none was.
+	LastRejected *RejectedCommand `json:"last_rejected,omitempty"`
+}
+
+// RejectedCommand is an admin command the order received as a signal and
+// refused. An update is refused to its sender instead and is not kept.
+type RejectedCommand struct {
+	// Command is the signal's name: distribute or retry.
+	Command string `json:"command"`
+	// Reason is what the update would have answered.
+	Reason string `json:"reason"`
+	// At is the workflow time the command was refused.
+	At time.Time `json:"at"`
 }
 
 // LocationRef is a Heartland location an order may ship from.

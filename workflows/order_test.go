@@ -40,6 +40,8 @@ type orderWorld struct {
 	legacy bool
 	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
 	reads, statusReads int
+	// distributeCalls counts DistributeLines calls.
+	distributeCalls int
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -119,6 +121,7 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		})
 	env.OnActivity(orderActivities.DistributeLines, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.DistributeRequest) error {
+			w.distributeCalls++
 			for _, l := range req.Lines {
 				w.distributed[l.LineID] = l.LocationID
 			}
@@ -557,6 +560,7 @@ func testOrderUpdatesArrivingMidActivity(t *testing.T, legacy bool) {
 	// its turn: it is refused rather than interleaved.
 	env.OnActivity(orderActivities.DistributeLines, mock.Anything, mock.Anything).After(time.Minute).Return(
 		func(_ context.Context, req activities.DistributeRequest) error {
+			w.distributeCalls++
 			for _, l := range req.Lines {
 				w.distributed[l.LineID] = l.LocationID
 			}
