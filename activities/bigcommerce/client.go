@@ -24,6 +24,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hrbc/hrbc/activities/secret"
 )
 
 // DefaultBaseURL is the API gateway; the store hash is appended to it.
@@ -36,30 +38,17 @@ const DefaultUserAgent = "hrbc-bigcommerce/1.0 (+https://github.com/hrbc/hrbc)"
 // exhaust memory.
 const maxBody = 64 << 20
 
-// Secret holds a credential. It prints, logs and marshals as "REDACTED" so
-// the token cannot leak through fmt, slog or JSON; call Reveal to use it.
-type Secret string
+// Secret is the credential type the client takes; it is the shared
+// secret.Secret, named here so callers need not import that package.
+type Secret = secret.Secret
 
-// String redacts.
-func (s Secret) String() string { return redact(s) }
-
-// GoString redacts.
-func (s Secret) GoString() string { return redact(s) }
-
-// LogValue redacts.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redact(s)) }
-
-// MarshalJSON redacts.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redact(s)) }
-
-// Reveal returns the credential itself; only the transport calls it.
-func (s Secret) Reveal() string { return string(s) }
-
-func redact(s Secret) string {
+// tokenText is how Config.String shows the token: empty when unset, so an
+// unconfigured token is visible as such, and the mask otherwise.
+func tokenText(s Secret) string {
 	if s == "" {
 		return ""
 	}
-	return "REDACTED"
+	return s.String()
 }
 
 // Config configures a Client. Only StoreHash and AccessToken are required.
@@ -107,7 +96,7 @@ type Config struct {
 
 // String describes the config without the token.
 func (c Config) String() string {
-	return fmt.Sprintf("bigcommerce.Config{StoreHash:%q, BaseURL:%q, AccessToken:%s}", c.StoreHash, c.BaseURL, c.AccessToken)
+	return fmt.Sprintf("bigcommerce.Config{StoreHash:%q, BaseURL:%q, AccessToken:%s}", c.StoreHash, c.BaseURL, tokenText(c.AccessToken))
 }
 
 // GoString is String: %#v must not reveal the token either.

@@ -24,26 +24,13 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/hrbc/hrbc/activities/secret"
 )
 
-// Secret holds a credential. Its String, GoString, MarshalJSON and LogValue
-// all redact, so printing or logging a Config never reveals the token.
-type Secret string
-
-// String redacts.
-func (Secret) String() string { return "[redacted]" }
-
-// GoString redacts.
-func (Secret) GoString() string { return `"[redacted]"` }
-
-// MarshalJSON redacts.
-func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), nil }
-
-// LogValue redacts.
-func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
-
-// Reveal returns the raw credential; only the request builder calls it.
-func (s Secret) Reveal() string { return string(s) }
+// Secret is the credential type the client takes; it is the shared
+// secret.Secret, named here so callers need not import that package.
+type Secret = secret.Secret
 
 // InventoryChangesMode selects how InventoryChangesSince learns what moved.
 type InventoryChangesMode string
@@ -126,7 +113,7 @@ func (c Config) String() string {
 	}
 	tok := "unset"
 	if c.Token != "" {
-		tok = "[redacted]"
+		tok = secret.Mask
 	}
 	return fmt.Sprintf("heartland.Config{base=%s token=%s rps=%v}", base, tok, c.RequestsPerSecond)
 }
@@ -308,7 +295,7 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 func (c *Client) httpError(method, p string, res *http.Response, body []byte) *Error {
 	code, msg, details := parseErrorBody(body)
 	if tok := c.cfg.Token.Reveal(); tok != "" {
-		msg = strings.ReplaceAll(msg, tok, "[redacted]")
+		msg = strings.ReplaceAll(msg, tok, secret.Mask)
 	}
 	if msg == "" {
 		msg = http.StatusText(res.StatusCode)
