@@ -19,7 +19,8 @@ func newFake(t *testing.T, opts ...heartlandtest.Option) (*heartlandtest.Server,
 
 func newClient(t *testing.T, srv *heartlandtest.Server, mutate func(*heartland.Config)) *heartland.Client {
 	t.Helper()
-	cfg := heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token), RequestsPerSecond: -1, PerPage: 4}
+	cfg := srv.ClientConfig()
+	cfg.PerPage = 4
 	if mutate != nil {
 		mutate(&cfg)
 	}

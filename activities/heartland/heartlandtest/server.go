@@ -3,7 +3,7 @@
 //
 //	srv := heartlandtest.NewServer(heartlandtest.WithDemoSeed())
 //	defer srv.Close()
-//	client, _ := heartland.New(heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token)})
+//	client, _ := heartland.New(srv.ClientConfig())
 //
 // It speaks the real representation: "?"-suffixed booleans, 201 + Location
 // with an empty body on create, {total, pages, results} collections, _filter
