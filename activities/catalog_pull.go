@@ -174,7 +174,7 @@ func (a *Catalog) createPulledItem(ctx context.Context, hl *heartland.Client, r 
 
 // rejection is the API's message of a permanent error, without the path.
 func catalogRejection(err error) string {
-	var he *heartland.Error
+	var he *heartland.APIError
 	if errors.As(err, &he) {
 		msg := he.Message
 		for field, problems := range he.Details {
@@ -183,7 +183,7 @@ func catalogRejection(err error) string {
 		return msg
 	}
 	if ae, ok := bc.AsAPIError(err); ok {
-		msg := ae.Title
+		msg := ae.Message
 		for field, problem := range ae.Fields {
 			msg += fmt.Sprintf("; %s: %s", field, problem)
 		}

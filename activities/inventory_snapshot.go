@@ -246,8 +246,8 @@ func (a *Inventory) write(ctx context.Context, m *inventoryMemory, bc *bigcommer
 	m.snap = nil
 	if len(w.rows) == 1 {
 		msg := err.Error()
-		if api, ok := bigcommerce.AsAPIError(err); ok && api.Title != "" {
-			msg = api.Title
+		if api, ok := bigcommerce.AsAPIError(err); ok && api.Message != "" {
+			msg = api.Message
 		}
 		out.Rejected = append(out.Rejected, w.skus[0]+": "+msg)
 		a.logger().Warn("inventory level rejected", "sku", w.skus[0], "error", err)

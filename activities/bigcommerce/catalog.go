@@ -189,14 +189,14 @@ func (c *Client) GetProduct(ctx context.Context, id int) (Product, error) {
 }
 
 // CreateProduct creates one product (the API takes one per call). On a 207
-// the saved product is returned together with a *PartialSuccessError.
+// the saved product is returned together with an *APIError of KindPartialSuccess.
 func (c *Client) CreateProduct(ctx context.Context, p ProductCreate) (Product, error) {
 	return v3Call[Product](ctx, c, http.MethodPost, productsPath, nil, p)
 }
 
 // UpdateProducts batch-updates products in chunks of MaxProductBatch, one
 // chunk after another. It returns what was saved so far; on a 207 in any
-// chunk it carries on and returns a *PartialSuccessError at the end (the
+// chunk it carries on and returns an *APIError of KindPartialSuccess at the end (the
 // last one seen), and on any other error it stops.
 func (c *Client) UpdateProducts(ctx context.Context, updates []ProductUpdate) ([]Product, error) {
 	return chunked(updates, MaxProductBatch, func(chunk []ProductUpdate) ([]Product, error) {
@@ -212,8 +212,7 @@ func chunked[In, Out any](items []In, size int, fn func([]In) ([]Out, error)) ([
 		got, err := fn(items[start:min(start+size, len(items))])
 		out = append(out, got...)
 		if err != nil {
-			var pe *PartialSuccessError
-			if errors.As(err, &pe) {
+			if errors.Is(err, ErrPartialSuccess) {
 				partial = err
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -75,11 +76,11 @@ func TestCreateProductPartialSuccess(t *testing.T) {
 	srv, c := newFake(t)
 	srv.InjectFault(bigcommercetest.Fault{Method: http.MethodPost, Path: "/v3/catalog/products", Kind: bigcommercetest.FaultPartial, Title: "Inventory level could not be saved"})
 	p, err := c.CreateProduct(ctx(t), bc.ProductCreate{Name: "Half", Type: "physical", SKU: "HALF"})
-	var pe *bc.PartialSuccessError
+	var pe *bc.APIError
 	if !errors.As(err, &pe) || !errors.Is(err, bc.ErrPartialSuccess) {
 		t.Fatalf("err = %v, want partial success", err)
 	}
-	if p.ID == 0 || p.SKU != "HALF" || len(pe.Data) == 0 || pe.Title != "Inventory level could not be saved" {
+	if p.ID == 0 || p.SKU != "HALF" || len(pe.Data) == 0 || pe.Message != "Inventory level could not be saved" {
 		t.Fatalf("saved product %+v, error %+v", p, pe)
 	}
 	if bc.IsRetryable(err) {
@@ -137,8 +138,8 @@ func TestListProductsFiltersAndPaging(t *testing.T) {
 func TestGetProductNotFound(t *testing.T) {
 	_, c := newFake(t)
 	_, err := c.GetProduct(ctx(t), 99999)
-	var nf *bc.NotFoundError
-	if !errors.As(err, &nf) || nf.Status != 404 || !strings.Contains(err.Error(), "GET /v3/catalog/products/99999") {
+	var nf *bc.APIError
+	if !errors.As(err, &nf) || nf.Kind != apierror.KindNotFound || nf.Status != 404 || !strings.Contains(err.Error(), "GET /v3/catalog/products/99999") {
 		t.Fatalf("err = %v", err)
 	}
 }

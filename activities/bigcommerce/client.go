@@ -2,8 +2,9 @@
 // (Catalog v3, Inventory v3, Orders v2/v3, Webhooks v3) as hrbc uses it.
 //
 // It knows nothing of Temporal. It paces itself from the X-Rate-Limit-*
-// headers, returns typed errors (see errors.go) that carry what a retry
-// policy needs (IsRetryable, RetryDelay), decodes v2 money exactly
+// headers, fails with one error type, *APIError (see errors.go and package
+// apierror), that carries what a retry policy needs (IsRetryable,
+// RetryDelay), decodes v2 money exactly
 // (Money, never float64) and both date dialects (V2Time, Time).
 //
 // One method is one HTTP call or one paginated walk; batch writes are split
@@ -25,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	"github.com/hrbc/hrbc/activities/secret"
 )
 
@@ -67,7 +69,7 @@ type Config struct {
 	// Logger receives one debug line per call (never the token). Default: discard.
 	Logger *slog.Logger
 	// RateLimitRetries is how many 429s one call absorbs by waiting and
-	// resending before it returns a *RateLimitError. 0 (the default, for
+	// resending before it returns a *APIError of KindRateLimited. 0 (the default, for
 	// Temporal activities) surfaces the first 429 so the retry policy
 	// decides; tests and the CLI set a small bound.
 	RateLimitRetries int
@@ -84,7 +86,7 @@ type Config struct {
 	// busy on the same store.
 	PaceReserve int
 	// MaxPaceWait bounds how long one call sleeps for pacing before it is
-	// sent. A longer wait returns a *RateLimitError carrying the delay
+	// sent. A longer wait returns a *APIError of KindRateLimited carrying the delay
 	// without sending anything, so a Temporal activity can free its slot and
 	// retry later. 0 (default) waits as long as the quota requires.
 	MaxPaceWait time.Duration
@@ -206,12 +208,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if err := c.pace.wait(ctx, c.maxPaceWait); err != nil {
 			var long errPaceTooLong
 			if errors.As(err, &long) {
-				return nil, &RateLimitError{
-					APIError:   APIError{Method: method, Path: path, Status: http.StatusTooManyRequests, Title: "quota exhausted (client-side pacing, not sent)"},
-					RetryAfter: long.delay,
-				}
+				return nil, &APIError{Kind: apierror.KindRateLimited, Method: method, Path: path, Status: http.StatusTooManyRequests,
+					Message: "quota exhausted (client-side pacing, not sent)", RetryAfter: long.delay}
 			}
-			return nil, &TransportError{Method: method, Path: path, Err: errors.Join(errContextDone, err)}
+			return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: errors.Join(errContextDone, err)}
 		}
 		resp, err := c.send(ctx, method, path, query, payload)
 		if err != nil {
@@ -238,9 +238,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 }
 
 // rateLimitError builds the 429 error with the delay the server asked for.
-func (c *Client) rateLimitError(method, path string, resp *response, shed int) *RateLimitError {
+func (c *Client) rateLimitError(method, path string, resp *response, shed int) *APIError {
 	title, fields := parseErrorBody(resp.body)
-	e := &RateLimitError{APIError: APIError{Method: method, Path: path, Status: http.StatusTooManyRequests, Title: title, Fields: fields}}
+	e := &APIError{Kind: apierror.KindRateLimited, Method: method, Path: path, Status: http.StatusTooManyRequests, Message: title, Fields: fields}
 	reset, okReset := headerMillis(resp.header, hdrResetMs)
 	retry, okRetry := headerSeconds(resp.header, hdrRetryAfter)
 	switch {
@@ -271,7 +271,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
-		return nil, &TransportError{Method: method, Path: path, Err: err}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: err}
 	}
 	req.Header.Set("X-Auth-Token", c.token.Reveal())
 	req.Header.Set("Accept", "application/json")
@@ -288,7 +288,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		if ctx.Err() != nil {
 			err = errors.Join(errContextDone, ctx.Err())
 		}
-		return nil, &TransportError{Method: method, Path: path, Err: stripURL(err)}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: stripURL(err)}
 	}
 	defer hresp.Body.Close()
 	c.pace.observe(hresp.Header)
@@ -297,7 +297,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		slog.String("method", method), slog.String("path", path), slog.Int("status", hresp.StatusCode),
 		slog.Duration("elapsed", time.Since(start)))
 	if err != nil {
-		return nil, &TransportError{Method: method, Path: path, Err: err}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: err}
 	}
 	return &response{status: hresp.StatusCode, header: hresp.Header, body: raw}, nil
 }
@@ -335,14 +335,14 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return b, nil
 }
 
-// decodeJSON decodes a successful body; a mismatch is a *DecodeError
+// decodeJSON decodes a successful body; a mismatch is an *APIError of KindProtocol
 // (permanent: the exchange happened, but what came back is unusable).
 func decodeJSON(method, path string, resp *response, out any) error {
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return &DecodeError{Method: method, Path: path, Status: resp.status, Err: err}
+		return &APIError{Kind: apierror.KindProtocol, Method: method, Path: path, Status: resp.status, Err: err}
 	}
 	return nil
 }
@@ -376,7 +376,7 @@ type Envelope[T any] struct {
 const maxPages = 100000
 
 // getV3 fetches one v3 object into out (unwrapping data). A 207 yields the
-// decoded data and a *PartialSuccessError.
+// decoded data and an *APIError of KindPartialSuccess.
 func v3Call[T any](ctx context.Context, c *Client, method, path string, q url.Values, in any) (T, error) {
 	var zero T
 	resp, err := c.do(ctx, method, path, q, in)

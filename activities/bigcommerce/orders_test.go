@@ -145,7 +145,7 @@ func TestUpdateOrderStatus(t *testing.T) {
 	}
 	_, err := c.UpdateOrderStatus(ctx(t), o.ID, 99)
 	ae, ok := bc.AsAPIError(err)
-	if !ok || ae.Status != 400 || !strings.Contains(ae.Title, "status_id") {
+	if !ok || ae.Status != 400 || !strings.Contains(ae.Message, "status_id") {
 		t.Fatalf("invalid status: %v", err)
 	}
 	if bc.IsRetryable(err) {

@@ -1,7 +1,7 @@
 // Package heartland is hrbc's typed HTTP client for the Heartland Retail
 // (ex-Springboard Retail) REST API. It knows nothing of Temporal: every
 // method is one HTTP call or one paginated walk, returns typed values, and
-// fails with *Error so activities can decide between retrying and reporting.
+// fails with *APIError so activities can decide between retrying and reporting.
 //
 // Heartland's public reference is thin; behaviour the research could not
 // confirm is behind Config fields (see Config) so a real account can be
@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	"github.com/hrbc/hrbc/activities/secret"
 )
 
@@ -226,7 +227,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 		var err error
 		payload, err = c.encodeBody(body)
 		if err != nil {
-			return nil, &Error{Kind: KindProtocol, Method: method, Path: p, Message: "encoding request body", Err: err}
+			return nil, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Message: "encoding request body", Err: err}
 		}
 	}
 	full := c.base + strings.TrimPrefix(p, "/")
@@ -236,8 +237,8 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 	for attempt := 0; ; attempt++ {
 		resp, err := c.once(ctx, method, p, full, payload)
 		if err != nil {
-			var he *Error
-			if errors.As(err, &he) && he.Kind == KindRateLimited && attempt < c.cfg.RateLimitRetries && he.RetryAfter <= c.cfg.MaxRateLimitWait {
+			var he *APIError
+			if errors.As(err, &he) && he.Kind == apierror.KindRateLimited && attempt < c.cfg.RateLimitRetries && he.RetryAfter <= c.cfg.MaxRateLimitWait {
 				t := time.NewTimer(he.RetryAfter)
 				select {
 				case <-ctx.Done():
@@ -251,7 +252,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 		}
 		if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
 			if err := json.Unmarshal(resp.body, out); err != nil {
-				return resp, &Error{Kind: KindProtocol, Method: method, Path: p, Status: resp.status, Message: "decoding response body", Err: err}
+				return resp, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Status: resp.status, Message: "decoding response body", Err: err}
 			}
 		}
 		return resp, nil
@@ -260,7 +261,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 
 func (c *Client) once(ctx context.Context, method, p, full string, payload []byte) (*response, error) {
 	if err := c.lim.Wait(ctx); err != nil {
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
 	}
 	var rd io.Reader
 	if payload != nil {
@@ -268,7 +269,7 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	}
 	req, err := http.NewRequestWithContext(ctx, method, full, rd)
 	if err != nil {
-		return nil, &Error{Kind: KindProtocol, Method: method, Path: p, Message: "building request", Err: err}
+		return nil, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Message: "building request", Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token.Reveal())
 	req.Header.Set("Accept", "application/json")
@@ -278,12 +279,12 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	res, err := c.hc.Do(req)
 	if err != nil {
 		c.log.DebugContext(ctx, "heartland call failed", "method", method, "path", p, "duration", time.Since(start), "error", err.Error())
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Message: "request failed", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "request failed", Err: err, callerDone: ctx.Err() != nil}
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if err != nil {
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Status: res.StatusCode, Message: "reading response", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Status: res.StatusCode, Message: "reading response", Err: err, callerDone: ctx.Err() != nil}
 	}
 	c.log.DebugContext(ctx, "heartland call", "method", method, "path", p, "status", res.StatusCode, "duration", time.Since(start))
 	if res.StatusCode >= 400 {
@@ -292,7 +293,7 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	return &response{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
-func (c *Client) httpError(method, p string, res *http.Response, body []byte) *Error {
+func (c *Client) httpError(method, p string, res *http.Response, body []byte) *APIError {
 	code, msg, details := parseErrorBody(body)
 	if tok := c.cfg.Token.Reveal(); tok != "" {
 		msg = strings.ReplaceAll(msg, tok, secret.Mask)
@@ -300,7 +301,7 @@ func (c *Client) httpError(method, p string, res *http.Response, body []byte) *E
 	if msg == "" {
 		msg = http.StatusText(res.StatusCode)
 	}
-	e := &Error{
+	e := &APIError{
 		Kind:    classify(res.StatusCode, code, msg, details),
 		Method:  method,
 		Path:    p,
@@ -309,7 +310,7 @@ func (c *Client) httpError(method, p string, res *http.Response, body []byte) *E
 		Message: msg,
 		Details: details,
 	}
-	if e.Kind == KindRateLimited {
+	if e.Kind == apierror.KindRateLimited {
 		d, ok := parseRetryAfter(res.Header.Get("Retry-After"), c.now())
 		if !ok {
 			d = c.cfg.DefaultRetryAfter
@@ -371,7 +372,7 @@ func (c *Client) create(ctx context.Context, p string, body any) (int64, error) 
 	if id, ok := idFromBody(resp.body); ok {
 		return id, nil
 	}
-	return 0, &Error{Kind: KindProtocol, Method: http.MethodPost, Path: "/" + strings.TrimPrefix(p, "/"), Status: resp.status,
+	return 0, &APIError{Kind: apierror.KindProtocol, Method: http.MethodPost, Path: "/" + strings.TrimPrefix(p, "/"), Status: resp.status,
 		Message: "created resource has neither a Location header nor an id in the body"}
 }
 
@@ -414,13 +415,13 @@ func list[T any](ctx context.Context, c *Client, p string, q Query) (Page[T], er
 	var pg Page[T]
 	v, err := q.values(c.cfg.FilterStyle, c.cfg.PerPage)
 	if err != nil {
-		return pg, &Error{Kind: KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
+		return pg, &APIError{Kind: apierror.KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
 	}
 	err = c.get(ctx, p, v, &pg)
 	return pg, err
 }
 
-// first returns the first match of q or a KindNotFound error naming what was sought.
+// first returns the first match of q or a apierror.KindNotFound error naming what was sought.
 func first[T any](ctx context.Context, c *Client, p string, q Query, what string) (T, error) {
 	var zero T
 	q.Page, q.PerPage = 1, 1
@@ -429,7 +430,7 @@ func first[T any](ctx context.Context, c *Client, p string, q Query, what string
 		return zero, err
 	}
 	if len(pg.Results) == 0 {
-		return zero, &Error{Kind: KindNotFound, Method: http.MethodGet, Path: p, Message: "no " + what}
+		return zero, &APIError{Kind: apierror.KindNotFound, Method: http.MethodGet, Path: p, Message: "no " + what}
 	}
 	return pg.Results[0], nil
 }
