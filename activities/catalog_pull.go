@@ -59,7 +59,9 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 			// Always the first page of what is left after AfterID.
 			filter.AfterID, filter.ByID, read = req.AfterID, true, 1
 		}
-		products, pg, err := cl.BigCommerce.ListProductsPage(ctx, filter, read)
+		walk := cl.BigCommerce.WalkProducts(filter, bc.Cursor{Page: read - 1})
+		products, err := walk.Next(ctx)
+		pg := walk.Pagination()
 		if err != nil {
 			return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
 		}

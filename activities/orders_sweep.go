@@ -24,7 +24,7 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 		if limit <= 0 || limit > bigcommerce.MaxPageLimit {
 			limit = bigcommerce.MaxPageLimit
 		}
-		orders, err := cl.BigCommerce.ListOrdersPage(ctx, bigcommerce.OrderFilter{MinDateModified: since, Limit: limit}, 1)
+		orders, err := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: since, Limit: limit}, bigcommerce.Cursor{}).Next(ctx)
 		if err != nil {
 			return res, bigCommerceError("list BigCommerce orders modified since "+req.Since, err)
 		}

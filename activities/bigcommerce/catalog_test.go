@@ -129,8 +129,10 @@ func TestListProductsFiltersAndPaging(t *testing.T) {
 			}
 		})
 	}
-	page, pg, err := c.ListProductsPage(ctx(t), bc.ProductFilter{Limit: 5}, 2)
-	if err != nil || len(page) != 2 || pg.TotalPages != 2 || pg.Total != 7 || pg.CurrentPage != 2 {
+	w := c.WalkProducts(bc.ProductFilter{Limit: 5}, bc.Cursor{Page: 1})
+	page, err := w.Next(ctx(t))
+	pg := w.Pagination()
+	if err != nil || len(page) != 2 || pg.TotalPages != 2 || pg.Total != 7 || pg.CurrentPage != 2 || !w.Done() {
 		t.Fatalf("page 2 = %d items, %+v, %v", len(page), pg, err)
 	}
 }

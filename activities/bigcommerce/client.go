@@ -372,10 +372,7 @@ type Envelope[T any] struct {
 	Meta Meta `json:"meta"`
 }
 
-// maxPages stops a walk if a server keeps claiming more pages.
-const maxPages = 100000
-
-// getV3 fetches one v3 object into out (unwrapping data). A 207 yields the
+// v3Call performs a v3 call and unwraps data (unwrapping data). A 207 yields the
 // decoded data and an *APIError of KindPartialSuccess.
 func v3Call[T any](ctx context.Context, c *Client, method, path string, q url.Values, in any) (T, error) {
 	var zero T
@@ -391,84 +388,6 @@ func v3Call[T any](ctx context.Context, c *Client, method, path string, q url.Va
 		return env.Data, newPartialError(method, path, resp.body)
 	}
 	return env.Data, nil
-}
-
-// v3Page fetches one page of a v3 collection. 204 is an empty page.
-func v3Page[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, Pagination, error) {
-	resp, err := c.do(ctx, http.MethodGet, path, q, nil)
-	if err != nil {
-		return nil, Pagination{}, err
-	}
-	var env Envelope[[]T]
-	if resp.status == http.StatusNoContent {
-		return nil, Pagination{}, nil
-	}
-	if err := decodeJSON(http.MethodGet, path, resp, &env); err != nil {
-		return nil, Pagination{}, err
-	}
-	var p Pagination
-	if env.Meta.Pagination != nil {
-		p = *env.Meta.Pagination
-	}
-	return env.Data, p, nil
-}
-
-// v3Walk pages through a v3 collection until the last page.
-func v3Walk[T any](ctx context.Context, c *Client, path string, q url.Values, limit int) ([]T, error) {
-	q = cloneValues(q)
-	q.Set("limit", fmt.Sprint(limit))
-	var all []T
-	for page := 1; page <= maxPages; page++ {
-		q.Set("page", fmt.Sprint(page))
-		items, p, err := v3Page[T](ctx, c, path, q)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, items...)
-		if p.TotalPages > 0 {
-			if page >= p.TotalPages {
-				break
-			}
-		} else if len(items) < limit {
-			break
-		}
-	}
-	return all, nil
-}
-
-// v2Page fetches one page of a v2 list (bare array; 204 means empty).
-func v2Page[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
-	resp, err := c.do(ctx, http.MethodGet, path, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	if resp.status == http.StatusNoContent {
-		return nil, nil
-	}
-	var out []T
-	if err := decodeJSON(http.MethodGet, path, resp, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// v2Walk pages a v2 list until a short page or a 204.
-func v2Walk[T any](ctx context.Context, c *Client, path string, q url.Values, limit int) ([]T, error) {
-	q = cloneValues(q)
-	q.Set("limit", fmt.Sprint(limit))
-	var all []T
-	for page := 1; page <= maxPages; page++ {
-		q.Set("page", fmt.Sprint(page))
-		items, err := v2Page[T](ctx, c, path, q)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, items...)
-		if len(items) < limit {
-			break
-		}
-	}
-	return all, nil
 }
 
 // v2Call performs a v2 call that returns one object.

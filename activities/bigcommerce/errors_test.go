@@ -198,10 +198,7 @@ func allMethods(t *testing.T) []methodCase {
 	e := func(_ any, err error) error { return err }
 	return []methodCase{
 		{"ListProducts", func(c *bc.Client) error { return e(c.ListProducts(ctx(t), bc.ProductFilter{})) }, "GET /v3/catalog/products"},
-		{"ListProductsPage", func(c *bc.Client) error {
-			_, _, err := c.ListProductsPage(ctx(t), bc.ProductFilter{}, 1)
-			return err
-		}, "GET /v3/catalog/products"},
+		{"WalkProducts", func(c *bc.Client) error { return e(c.WalkProducts(bc.ProductFilter{}, bc.Cursor{}).Next(ctx(t))) }, "GET /v3/catalog/products"},
 		{"GetProduct", func(c *bc.Client) error { return e(c.GetProduct(ctx(t), 5)) }, "GET /v3/catalog/products/5"},
 		{"CreateProduct", func(c *bc.Client) error {
 			return e(c.CreateProduct(ctx(t), bc.ProductCreate{Name: "x", Type: "physical"}))
@@ -221,7 +218,7 @@ func allMethods(t *testing.T) []methodCase {
 			return e(c.ListInventoryItems(ctx(t), bc.InventoryFilter{SKUs: []string{"A"}}))
 		}, "GET /v3/inventory/items"},
 		{"ListOrders", func(c *bc.Client) error { return e(c.ListOrders(ctx(t), bc.OrderFilter{})) }, "GET /v2/orders"},
-		{"ListOrdersPage", func(c *bc.Client) error { return e(c.ListOrdersPage(ctx(t), bc.OrderFilter{}, 1)) }, "GET /v2/orders"},
+		{"WalkOrders", func(c *bc.Client) error { return e(c.WalkOrders(bc.OrderFilter{}, bc.Cursor{}).Next(ctx(t))) }, "GET /v2/orders"},
 		{"GetOrder", func(c *bc.Client) error { return e(c.GetOrder(ctx(t), 7)) }, "GET /v2/orders/7"},
 		{"ListOrderProducts", func(c *bc.Client) error { return e(c.ListOrderProducts(ctx(t), 7)) }, "GET /v2/orders/7/products"},
 		{"ListShippingAddresses", func(c *bc.Client) error { return e(c.ListShippingAddresses(ctx(t), 7)) }, "GET /v2/orders/7/shipping_addresses"},

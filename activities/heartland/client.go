@@ -446,7 +446,9 @@ type Cursor struct {
 	Done bool `json:"done,omitempty"`
 }
 
-// Walker reads a collection one page (one HTTP call) per Next. Walks over
+// Walker reads a collection one page (one HTTP call) per Next, as
+// bigcommerce.Walker does: WalkX methods return one for callers that
+// checkpoint between pages, ListX methods drain one with All. Walks over
 // records with ids use keyset paging (sort[]=id plus id $gt last id), so rows
 // created or deleted meanwhile cannot shift pages and skip records; grouped
 // rows without ids fall back to page numbers.
