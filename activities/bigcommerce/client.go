@@ -9,6 +9,11 @@
 //
 // One method is one HTTP call or one paginated walk; batch writes are split
 // into the API's documented chunk sizes and sent one after another.
+//
+// What it may import: the standard library, apierror and secret (and small
+// third-party helpers such as decimal); never Temporal, the heartland client
+// or anything of the process. Paged reads: ListX walks a whole collection,
+// WalkX returns a resumable Walker that reads one page per Next.
 package bigcommerce
 
 import (

@@ -6,6 +6,12 @@
 // Heartland's public reference is thin; behaviour the research could not
 // confirm is behind Config fields (see Config) so a real account can be
 // served by a setting rather than a code change.
+//
+// What it may import: the standard library, apierror and secret (and small
+// third-party helpers such as decimal and x/time/rate); never Temporal, the
+// bigcommerce client or anything of the process. Paged reads: ListX walks a
+// whole collection, WalkX returns a resumable Walker that reads one page per
+// Next.
 package heartland
 
 import (
