@@ -80,16 +80,6 @@ type Error interface {
 	RetryDelay() (time.Duration, bool)
 }
 
-// KindOf returns the Kind of the first client error in err's chain, or
-// KindUnknown when there is none.
-func KindOf(err error) Kind {
-	var e Error
-	if errors.As(err, &e) {
-		return e.APIKind()
-	}
-	return KindUnknown
-}
-
 // IsRetryable reports whether err is a client error that repeating the
 // same call later may fix (throttling, transient 5xx, transport failures
 // not caused by the caller giving up).
