@@ -2,13 +2,10 @@ package activities
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"encoding/json"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-
-	"github.com/hrbc/hrbc/activities/heartland"
 )
 
 // DefaultCatalogMaxNames bounds the named problems and plans one page or
@@ -96,66 +93,89 @@ func catalogResumed(ctx context.Context) (CatalogPageResult, bool) {
 	return res, true
 }
 
-// EnsureCatalogCustomFields creates the Heartland item custom fields the
-// pull writes BigCommerce data into when they are missing, reads back the
-// keys Heartland generated, and lists the other required item fields.
-func (a *Catalog) EnsureCatalogCustomFields(ctx context.Context, req CatalogFieldsRequest) (CatalogFieldKeys, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return CatalogFieldKeys{}, err
-	}
-	fields, err := cl.Heartland.ListCustomFields(ctx, heartland.GroupItem)
-	if err != nil {
-		return CatalogFieldKeys{}, heartlandError("list Heartland item custom fields", err)
-	}
-	byName := map[string]heartland.CustomField{}
-	for _, f := range fields {
-		byName[strings.ToLower(f.Name)] = f
-	}
-	keys := CatalogFieldKeys{Required: map[string]string{}}
-	ours := map[string]*string{
-		CatalogFieldProductID: &keys.ProductID, CatalogFieldBrand: &keys.Brand,
-		CatalogFieldCategories: &keys.Categories, CatalogFieldOptions: &keys.Options,
-	}
-	for _, name := range []string{CatalogFieldProductID, CatalogFieldBrand, CatalogFieldCategories, CatalogFieldOptions} {
-		if f, ok := byName[strings.ToLower(name)]; ok {
-			*ours[name] = f.Key
-			continue
-		}
-		if req.DryRun {
-			continue
-		}
-		key, err := createCatalogField(ctx, cl.Heartland, name)
-		if err != nil {
-			return CatalogFieldKeys{}, err
-		}
-		*ours[name] = key
-	}
-	for _, f := range fields {
-		if !f.Required {
-			continue
-		}
-		mine := false
-		for name := range ours {
-			mine = mine || strings.EqualFold(name, f.Name)
-		}
-		if !mine {
-			keys.Required[f.Key] = f.Name
-		}
-	}
-	return keys, nil
+// Catalog record kinds named in problems and plans.
+const (
+	// CatalogProblemFailed is a record that could not be written.
+	CatalogProblemFailed = "failed"
+	// CatalogProblemPartial is a record written with a warning (a 207).
+	CatalogProblemPartial = "partial"
+	// CatalogProblemSkipped is a record left alone for a reason a person
+	// may want to know (no SKU, a duplicate SKU).
+	CatalogProblemSkipped = "skipped"
+)
+
+// CatalogCounts are the tallies of one catalog run or page.
+type CatalogCounts struct {
+	// Read counts records (items, products, variants) looked at.
+	Read int `json:"read"`
+	// Created counts records created (or, in a dry run, that would be).
+	Created int `json:"created"`
+	// Updated counts records updated (or that would be).
+	Updated int `json:"updated"`
+	// Skipped counts records already linked and unchanged, or left alone.
+	Skipped int `json:"skipped"`
+	// Failed counts records that could not be written.
+	Failed int `json:"failed"`
 }
 
-// createCatalogField creates one text item field and reads back its key.
-func createCatalogField(ctx context.Context, hl *heartland.Client, name string) (string, error) {
-	group, text := heartland.GroupItem, "text"
-	id, err := hl.CreateCustomField(ctx, heartland.CustomFieldFields{Name: &name, GroupID: &group, ValidationType: &text})
-	if err != nil {
-		return "", heartlandError(fmt.Sprintf("create Heartland custom field %q", name), err)
-	}
-	f, err := hl.GetCustomField(ctx, id)
-	if err != nil {
-		return "", heartlandError(fmt.Sprintf("read Heartland custom field %q", name), err)
-	}
-	return f.Key, nil
+// Add returns the sum of two tallies.
+func (c CatalogCounts) Add(o CatalogCounts) CatalogCounts {
+	return CatalogCounts{Read: c.Read + o.Read, Created: c.Created + o.Created, Updated: c.Updated + o.Updated,
+		Skipped: c.Skipped + o.Skipped, Failed: c.Failed + o.Failed}
+}
+
+// CatalogProblem names one record a person should look at, with the reason.
+type CatalogProblem struct {
+	// Kind is CatalogProblemFailed, CatalogProblemPartial or CatalogProblemSkipped.
+	Kind string `json:"kind"`
+	// SKU is the record's SKU / Item #, empty when it has none.
+	SKU string `json:"sku,omitempty"`
+	// Name is the product name or item description.
+	Name string `json:"name,omitempty"`
+	// Reason says what went wrong.
+	Reason string `json:"reason"`
+}
+
+// CatalogPlanned is one change of a dry run.
+type CatalogPlanned struct {
+	// Action is "create" or "update".
+	Action string `json:"action"`
+	// SKU is the record's SKU (the first one for a product with variants).
+	SKU string `json:"sku"`
+	// Name is the product name or item description.
+	Name string `json:"name"`
+	// Detail says what would change (fields, number of variants).
+	Detail string `json:"detail,omitempty"`
+}
+
+// CatalogPageResult is what a pull or push page did: counts, named
+// problems (bounded), and where the next page starts.
+type CatalogPageResult struct {
+	// Counts tally the page.
+	Counts CatalogCounts `json:"counts"`
+	// Problems name the records a person should look at (at most MaxNames).
+	Problems []CatalogProblem `json:"problems,omitempty"`
+	// Planned lists a dry run's changes (at most MaxNames).
+	Planned []CatalogPlanned `json:"planned,omitempty"`
+	// Dropped counts problems and plans left out of the lists.
+	Dropped int `json:"dropped,omitempty"`
+	// NextPage is the pull's next page, 0 when done.
+	NextPage int `json:"next_page,omitempty"`
+	// ResumeAt, when not 0, says the page was cut by the time budget:
+	// NextPage is the same page and its first ResumeAt records are done.
+	ResumeAt int `json:"resume_at,omitempty"`
+	// TotalPages is the pull's page count as BigCommerce reported it.
+	TotalPages int `json:"total_pages,omitempty"`
+	// Total is the number of records to go through, when known.
+	Total int `json:"total,omitempty"`
+	// NextAfterID is where the next keyset page starts (Keyset pulls).
+	NextAfterID int `json:"next_after_id,omitempty"`
+	// Cursor is the push's position in the Heartland item walk.
+	Cursor json.RawMessage `json:"cursor,omitempty"`
+	// Done is set on the last page.
+	Done bool `json:"done"`
+	// NewestCreated is the newest date_created among the products read.
+	NewestCreated time.Time `json:"newest_created,omitzero"`
+	// Position is how many units of the page are done (heartbeat state).
+	Position int `json:"position,omitempty"`
 }

@@ -51,98 +51,98 @@ type pullRecord struct {
 // and goes on from there.
 func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (CatalogPageResult, error) {
 	began := time.Now()
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return CatalogPageResult{}, err
-	}
-	page := max(req.Page, 1)
-	filter := bc.ProductFilter{IDs: req.ProductIDs, DateCreatedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
-	read := page
-	if req.Keyset {
-		// Always the first page of what is left after AfterID.
-		filter.AfterID, filter.ByID, read = req.AfterID, true, 1
-	}
-	products, pg, err := cl.BigCommerce.ListProductsPage(ctx, filter, read)
-	if err != nil {
-		return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
-	}
-	res, resumed := catalogResumed(ctx)
-	if !resumed {
-		res = CatalogPageResult{Position: max(req.Resume, 0)}
-	}
-	// An attempt that heartbeated, or the activity that went through the
-	// first part of the page, has reported its products without a SKU.
-	reported := resumed || req.Resume > 0
-	log := newCatalogLog(&res, req.MaxNames)
-	res.TotalPages, res.Total = pg.TotalPages, pg.Total
-	res.Done = pg.TotalPages <= read || len(products) == 0
-	res.NextPage = 0
-	if !res.Done {
-		res.NextPage = page + 1
-	}
-	if req.Keyset {
-		// BigCommerce counts what is left after AfterID; every page before
-		// was a full one.
-		size := bc.MaxPageLimit
-		if req.PageSize > 0 {
-			size = min(req.PageSize, size)
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (CatalogPageResult, error) {
+		page := max(req.Page, 1)
+		filter := bc.ProductFilter{IDs: req.ProductIDs, DateCreatedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
+		read := page
+		if req.Keyset {
+			// Always the first page of what is left after AfterID.
+			filter.AfterID, filter.ByID, read = req.AfterID, true, 1
 		}
-		res.TotalPages, res.Total = page-1+pg.TotalPages, (page-1)*size+pg.Total
-		res.NextAfterID = req.AfterID
-		for _, p := range products {
-			res.NextAfterID = max(res.NextAfterID, p.ID)
+		walk := cl.BigCommerce.WalkProducts(filter, bc.Cursor{Page: read - 1})
+		products, err := walk.Next(ctx)
+		pg := walk.Pagination()
+		if err != nil {
+			return CatalogPageResult{}, bigCommerceError(fmt.Sprintf("list BigCommerce products page %d", page), err)
 		}
-	}
-	var recs []pullRecord
-	for _, p := range products {
-		if p.DateCreated.After(res.NewestCreated) {
-			res.NewestCreated = p.DateCreated.Time
+		res, resumed := catalogResumed(ctx)
+		if !resumed {
+			res = CatalogPageResult{Position: max(req.Resume, 0)}
 		}
-		r, noSKU := pullRecords(p, req.Fields)
-		recs = append(recs, r...)
-		if reported {
-			continue
+		// An attempt that heartbeated, or the activity that went through the
+		// first part of the page, has reported its products without a SKU.
+		reported := resumed || req.Resume > 0
+		log := newCatalogLog(&res, req.MaxNames)
+		res.TotalPages, res.Total = pg.TotalPages, pg.Total
+		res.Done = pg.TotalPages <= read || len(products) == 0
+		res.NextPage = 0
+		if !res.Done {
+			res.NextPage = page + 1
 		}
-		for _, name := range noSKU {
-			res.Counts.Read++
-			log.problem(CatalogProblemFailed, "", name, fmt.Sprintf("BigCommerce product %d has no SKU: give it one to link it", p.ID))
-		}
-	}
-	start := min(res.Position, len(recs))
-	existing, err := catalogExistingIDs(ctx, cl.Heartland, recs[start:])
-	if err != nil {
-		return CatalogPageResult{}, err
-	}
-	missing := catalogMissingRequired(req.Fields.Required, req.Defaults)
-	budget := a.PageBudget
-	if budget <= 0 {
-		budget = DefaultCatalogPageBudget
-	}
-	for i := start; i < len(recs); i++ {
-		if i > start && time.Since(began) > budget {
-			res.Done, res.NextPage, res.ResumeAt, res.Position = false, page, i, 0
-			res.NextAfterID = req.AfterID // the same page again
-			return res, nil
-		}
-		r := recs[i]
-		res.Counts.Read++
-		switch {
-		case existing[r.sku]:
-			res.Counts.Skipped++
-		case missing != "":
-			log.problem(CatalogProblemFailed, r.sku, r.name, missing)
-		case req.DryRun:
-			log.plan("create", r.sku, r.name, "Heartland item")
-		default:
-			if err := a.createPulledItem(ctx, cl.Heartland, r, req, log); err != nil {
-				return CatalogPageResult{}, err
+		if req.Keyset {
+			// BigCommerce counts what is left after AfterID; every page before
+			// was a full one.
+			size := bc.MaxPageLimit
+			if req.PageSize > 0 {
+				size = min(req.PageSize, size)
+			}
+			res.TotalPages, res.Total = page-1+pg.TotalPages, (page-1)*size+pg.Total
+			res.NextAfterID = req.AfterID
+			for _, p := range products {
+				res.NextAfterID = max(res.NextAfterID, p.ID)
 			}
 		}
-		res.Position = i + 1
-		catalogHeartbeat(ctx, &res)
-	}
-	res.Position, res.ResumeAt = 0, 0
-	return res, nil
+		var recs []pullRecord
+		for _, p := range products {
+			if p.DateCreated.After(res.NewestCreated) {
+				res.NewestCreated = p.DateCreated.Time
+			}
+			r, noSKU := pullRecords(p, req.Fields)
+			recs = append(recs, r...)
+			if reported {
+				continue
+			}
+			for _, name := range noSKU {
+				res.Counts.Read++
+				log.problem(CatalogProblemFailed, "", name, fmt.Sprintf("BigCommerce product %d has no SKU: give it one to link it", p.ID))
+			}
+		}
+		start := min(res.Position, len(recs))
+		existing, err := catalogExistingIDs(ctx, cl.Heartland, recs[start:])
+		if err != nil {
+			return CatalogPageResult{}, err
+		}
+		missing := catalogMissingRequired(req.Fields.Required, req.Defaults)
+		budget := a.PageBudget
+		if budget <= 0 {
+			budget = DefaultCatalogPageBudget
+		}
+		for i := start; i < len(recs); i++ {
+			if i > start && time.Since(began) > budget {
+				res.Done, res.NextPage, res.ResumeAt, res.Position = false, page, i, 0
+				res.NextAfterID = req.AfterID // the same page again
+				return res, nil
+			}
+			r := recs[i]
+			res.Counts.Read++
+			switch {
+			case existing[r.sku]:
+				res.Counts.Skipped++
+			case missing != "":
+				log.problem(CatalogProblemFailed, r.sku, r.name, missing)
+			case req.DryRun:
+				log.plan("create", r.sku, r.name, "Heartland item")
+			default:
+				if err := a.createPulledItem(ctx, cl.Heartland, r, req, log); err != nil {
+					return CatalogPageResult{}, err
+				}
+			}
+			res.Position = i + 1
+			catalogHeartbeat(ctx, &res)
+		}
+		res.Position, res.ResumeAt = 0, 0
+		return res, nil
+	})
 }
 
 // createPulledItem creates one item; a rejection is logged, a transient
@@ -176,7 +176,7 @@ func (a *Catalog) createPulledItem(ctx context.Context, hl *heartland.Client, r 
 
 // rejection is the API's message of a permanent error, without the path.
 func catalogRejection(err error) string {
-	var he *heartland.Error
+	var he *heartland.APIError
 	if errors.As(err, &he) {
 		msg := he.Message
 		for field, problems := range he.Details {
@@ -185,7 +185,7 @@ func catalogRejection(err error) string {
 		return msg
 	}
 	if ae, ok := bc.AsAPIError(err); ok {
-		msg := ae.Title
+		msg := ae.Message
 		for field, problem := range ae.Fields {
 			msg += fmt.Sprintf("; %s: %s", field, problem)
 		}
@@ -351,4 +351,39 @@ func catalogQuote(ss []string) []string {
 		out[i] = strconv.Quote(s)
 	}
 	return out
+}
+
+// PullPageRequest asks PullProductsPage for one page of BigCommerce products.
+type PullPageRequest struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Page is the 1-based page of products to read; with Keyset it only
+	// counts the pages (for the totals).
+	Page int `json:"page"`
+	// Keyset reads the products after AfterID in id order instead of page
+	// Page, so a product deleted meanwhile cannot shift one past the pull.
+	Keyset bool `json:"keyset,omitempty"`
+	// AfterID is the last product id of the pages done (Keyset).
+	AfterID int `json:"after_id,omitempty"`
+	// Resume is how many records (items) of Page an earlier activity went
+	// through before its time budget ran out (its ResumeAt); they are not
+	// looked at again.
+	Resume int `json:"resume,omitempty"`
+	// PageSize is the products per page (default and max 250).
+	PageSize int `json:"page_size,omitempty"`
+	// ProductIDs, when set, narrow the read to these products (the follow
+	// workflow's webhook path).
+	ProductIDs []int `json:"product_ids,omitempty"`
+	// CreatedSince, when set, narrows the read to products created at or
+	// after it (the follow workflow's sweep).
+	CreatedSince time.Time `json:"created_since,omitzero"`
+	// Fields are the custom-field keys EnsureCatalogCustomFields returned.
+	Fields CatalogFieldKeys `json:"fields"`
+	// Defaults fill required Heartland custom fields the pull has no value
+	// for, keyed by field name or key.
+	Defaults map[string]string `json:"defaults,omitempty"`
+	// DryRun writes nothing and lists what would be created.
+	DryRun bool `json:"dry_run,omitempty"`
+	// MaxNames bounds the problems and plans returned.
+	MaxNames int `json:"max_names,omitempty"`
 }

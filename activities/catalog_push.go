@@ -53,39 +53,37 @@ type pushPage struct {
 // BigCommerce rejects (409, 422, or a 207 partial save) is reported by SKU
 // and the rest continue.
 func (a *Catalog) PushItemsPage(ctx context.Context, req PushPageRequest) (CatalogPageResult, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return CatalogPageResult{}, err
-	}
-	q, err := pushQuery(req)
-	if err != nil {
-		return CatalogPageResult{}, err
-	}
-	var from heartland.Cursor
-	if len(req.Cursor) > 0 {
-		if err := json.Unmarshal(req.Cursor, &from); err != nil {
-			return CatalogPageResult{}, temporal.NewNonRetryableApplicationError("bad push cursor: "+err.Error(), ErrTypeInvalidFilter, err)
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (CatalogPageResult, error) {
+		q, err := pushQuery(req)
+		if err != nil {
+			return CatalogPageResult{}, err
 		}
-	}
-	w := cl.Heartland.WalkItems(q, from)
-	items, err := w.Next(ctx)
-	if err != nil {
-		return CatalogPageResult{}, heartlandError("list Heartland items", err)
-	}
-	units, err := pushUnits(ctx, cl.Heartland, q, from, items)
-	if err != nil {
-		return CatalogPageResult{}, err
-	}
-	res, _ := catalogResumed(ctx)
-	p := &pushPage{a: a, cl: cl, req: req, log: newCatalogLog(&res, req.MaxNames)}
-	if err := p.run(ctx, units); err != nil {
-		return CatalogPageResult{}, err
-	}
-	res.Position = 0
-	res.Done = w.Done()
-	cur, _ := json.Marshal(w.Cursor())
-	res.Cursor = cur
-	return res, nil
+		var from heartland.Cursor
+		if len(req.Cursor) > 0 {
+			if err := json.Unmarshal(req.Cursor, &from); err != nil {
+				return CatalogPageResult{}, temporal.NewNonRetryableApplicationError("bad push cursor: "+err.Error(), ErrTypeInvalidFilter, err)
+			}
+		}
+		w := cl.Heartland.WalkItems(q, from)
+		items, err := w.Next(ctx)
+		if err != nil {
+			return CatalogPageResult{}, heartlandError("list Heartland items", err)
+		}
+		units, err := pushUnits(ctx, cl.Heartland, q, from, items)
+		if err != nil {
+			return CatalogPageResult{}, err
+		}
+		res, _ := catalogResumed(ctx)
+		p := &pushPage{a: a, cl: cl, req: req, log: newCatalogLog(&res, req.MaxNames)}
+		if err := p.run(ctx, units); err != nil {
+			return CatalogPageResult{}, err
+		}
+		res.Position = 0
+		res.Done = w.Done()
+		cur, _ := json.Marshal(w.Cursor())
+		res.Cursor = cur
+		return res, nil
+	})
 }
 
 // pushQuery is the item query of a push: active items, ANDed with the filter.
@@ -308,4 +306,24 @@ func weightOf(it heartland.Item) decimal.Decimal {
 		return decimal.Zero
 	}
 	return it.Weight.Decimal
+}
+
+// PushPageRequest asks PushItemsPage for one page of Heartland items.
+type PushPageRequest struct {
+	// ConnectionID names the connection.
+	ConnectionID string `json:"connection_id"`
+	// Cursor is the walk position returned by the previous page (nil: start).
+	Cursor json.RawMessage `json:"cursor,omitempty"`
+	// PageSize is the items per page (default 100).
+	PageSize int `json:"page_size,omitempty"`
+	// Filter is an extra Heartland item filter (a JSON object as _filter
+	// takes it), ANDed with active = true.
+	Filter json.RawMessage `json:"filter,omitempty"`
+	// Update also updates name, price, weight and visibility of products
+	// already linked; otherwise the push only creates.
+	Update bool `json:"update,omitempty"`
+	// DryRun writes nothing and lists what would change.
+	DryRun bool `json:"dry_run,omitempty"`
+	// MaxNames bounds the problems and plans returned.
+	MaxNames int `json:"max_names,omitempty"`
 }

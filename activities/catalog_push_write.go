@@ -20,11 +20,10 @@ func (p *pushPage) create(ctx context.Context, sku, name string, c bc.ProductCre
 		return true, nil
 	}
 	_, err := p.cl.BigCommerce.CreateProduct(ctx, c)
-	var partial *bc.PartialSuccessError
 	switch {
 	case err == nil:
 		p.log.res.Counts.Created++
-	case errors.As(err, &partial):
+	case errors.Is(err, bc.ErrPartialSuccess):
 		p.log.res.Counts.Created++
 		p.log.problem(CatalogProblemPartial, sku, name, "created, but BigCommerce reported: "+catalogRejection(err))
 	case bc.IsRetryable(err):
@@ -81,11 +80,10 @@ func (p *pushPage) flush(ctx context.Context) error {
 // sendBatch sends one batch, splitting it when BigCommerce rejects it.
 func (p *pushPage) sendBatch(batch []pendingUpdate, send func([]pendingUpdate) error) error {
 	err := send(batch)
-	var partial *bc.PartialSuccessError
 	switch {
 	case err == nil:
 		p.log.res.Counts.Updated += len(batch)
-	case errors.As(err, &partial):
+	case errors.Is(err, bc.ErrPartialSuccess):
 		p.log.res.Counts.Updated += len(batch)
 		for _, b := range batch {
 			p.log.problem(CatalogProblemPartial, b.sku, b.name, "updated, but BigCommerce reported: "+catalogRejection(err))

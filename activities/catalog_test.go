@@ -40,8 +40,9 @@ func newCatFixture(t *testing.T, opts ...func(*Catalog)) *catFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token),
-		RequestsPerSecond: -1, HTTPClient: &http.Client{Transport: f.hlCalls}})
+	hlCfg := f.hl.ClientConfig()
+	hlCfg.HTTPClient = &http.Client{Transport: f.hlCalls}
+	hlClient, err := heartland.New(hlCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func (f *catFixture) product(sku string) bigcommerce.Product {
 
 func (f *catFixture) setPrice(sku, price string) {
 	f.t.Helper()
-	c, _ := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token), RequestsPerSecond: -1})
+	c, _ := heartland.New(f.hl.ClientConfig())
 	it, ok := f.hl.ItemByPublicID(sku)
 	if !ok {
 		f.t.Fatalf("no item %s", sku)

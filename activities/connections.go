@@ -70,3 +70,27 @@ func (c *Connections) Get(connectionID string) (Clients, error) {
 	}
 	return cl, nil
 }
+
+// ConnectionRequest names a connection.
+type ConnectionRequest struct {
+	ConnectionID string `json:"connection_id"`
+}
+
+// withClients runs an activity's work with the clients of its connection.
+// It is the one opening every connection-scoped activity shares: an unknown
+// connection ends the activity with Get's non-retryable error and the zero
+// result, before any call is made.
+func withClients[R any](c *Connections, connectionID string, work func(Clients) (R, error)) (R, error) {
+	cl, err := c.Get(connectionID)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return work(cl)
+}
+
+// withClientsDo is withClients for activities that return only an error.
+func withClientsDo(c *Connections, connectionID string, work func(Clients) error) error {
+	_, err := withClients(c, connectionID, func(cl Clients) (struct{}, error) { return struct{}{}, work(cl) })
+	return err
+}

@@ -8,4 +8,11 @@
 // a 429 carries the server's delay as NextRetryDelay, a permanent rejection
 // (4xx) is a non-retryable ApplicationError with the API's message, and
 // everything transient (5xx, timeouts) is retried with backoff.
+//
+// What it may import: the two clients (bigcommerce, heartland), apierror and
+// the Temporal SDK's activity side; never workflows, worker or cmd, which
+// import it. Files are one flow each, named <area>_<flow>.go (catalog_pull,
+// inventory_full, orders_import, ...) with the flow's activities, payloads and
+// helpers; <area>.go holds the activity struct and what several flows of the
+// area share; orders_replay_only.go holds activities kept only for replay.
 package activities

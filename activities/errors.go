@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/hrbc/hrbc/activities/bigcommerce"
-	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/activities/apierror"
 )
 
 // Application error types activities return, for workflows to branch on.
@@ -24,15 +22,17 @@ const (
 
 // bigCommerceError classifies a BigCommerce client error for Temporal.
 func bigCommerceError(what string, err error) error {
-	return classify(what, err, bigcommerce.IsRetryable, bigcommerce.RetryDelay, ErrTypeBigCommerceRejected)
+	return classify(what, err, ErrTypeBigCommerceRejected)
 }
 
 // heartlandError classifies a Heartland client error for Temporal.
 func heartlandError(what string, err error) error {
-	return classify(what, err, heartland.IsRetryable, heartland.RetryDelay, ErrTypeHeartlandRejected)
+	return classify(what, err, ErrTypeHeartlandRejected)
 }
 
-func classify(what string, err error, retryable func(error) bool, delay func(error) (time.Duration, bool), rejected string) error {
+// classify reads both clients' errors the same way (apierror): the client
+// only decides the type name a permanent rejection is reported under.
+func classify(what string, err error, rejected string) error {
 	if err == nil {
 		return nil
 	}
@@ -46,7 +46,7 @@ func classify(what string, err error, retryable func(error) bool, delay func(err
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	msg := fmt.Sprintf("%s: %v", what, err)
-	if d, ok := delay(err); ok {
+	if d, ok := apierror.RetryDelay(err); ok {
 		// The server said when to come back; Temporal waits exactly that long
 		// instead of its own backoff.
 		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeRateLimited, temporal.ApplicationErrorOptions{
@@ -54,7 +54,7 @@ func classify(what string, err error, retryable func(error) bool, delay func(err
 			Cause:          err,
 		})
 	}
-	if retryable(err) {
+	if apierror.IsRetryable(err) {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return temporal.NewNonRetryableApplicationError(msg, rejected, err)

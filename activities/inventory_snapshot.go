@@ -110,8 +110,10 @@ func buildSnapshot(ctx context.Context, bc *bigcommerce.Client, location int, be
 		targets: map[string]bcTarget{}, levels: map[bcKey]int{}, seen: map[string]bool{},
 	}
 	tracking := map[int]string{}
+	walk := bc.WalkProducts(bigcommerce.ProductFilter{IncludeVariants: true}, bigcommerce.Cursor{})
 	for page := 1; ; page++ {
-		products, pg, err := bc.ListProductsPage(ctx, bigcommerce.ProductFilter{IncludeVariants: true}, page)
+		products, err := walk.Next(ctx)
+		pg := walk.Pagination()
 		if err != nil {
 			return nil, bigCommerceError(fmt.Sprintf("list products (page %d)", page), err)
 		}
@@ -246,8 +248,8 @@ func (a *Inventory) write(ctx context.Context, m *inventoryMemory, bc *bigcommer
 	m.snap = nil
 	if len(w.rows) == 1 {
 		msg := err.Error()
-		if api, ok := bigcommerce.AsAPIError(err); ok && api.Title != "" {
-			msg = api.Title
+		if api, ok := bigcommerce.AsAPIError(err); ok && api.Message != "" {
+			msg = api.Message
 		}
 		out.Rejected = append(out.Rejected, w.skus[0]+": "+msg)
 		a.logger().Warn("inventory level rejected", "sku", w.skus[0], "error", err)

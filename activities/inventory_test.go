@@ -77,8 +77,9 @@ func newInvFixture(t *testing.T, hlOpts ...heartlandtest.Option) *invFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token),
-		RequestsPerSecond: -1, HTTPClient: &http.Client{Transport: f.hlCalls}})
+	hlCfg := hl.ClientConfig()
+	hlCfg.HTTPClient = &http.Client{Transport: f.hlCalls}
+	hlClient, err := heartland.New(hlCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,8 +457,10 @@ func TestInventoryPassReadsWholePagesAndWritesFullBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	hlCalls := &countingTransport{}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token),
-		RequestsPerSecond: -1, PerPage: 1000, HTTPClient: &http.Client{Transport: hlCalls}})
+	hlCfg := hl.ClientConfig()
+	hlCfg.PerPage = 1000
+	hlCfg.HTTPClient = &http.Client{Transport: hlCalls}
+	hlClient, err := heartland.New(hlCfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,21 +2,13 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/temporal"
 
-	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
 )
-
-// ExternalPaymentTypeName is the Heartland payment type that records money
-// taken by BigCommerce.
-const ExternalPaymentTypeName = "BigCommerce External"
 
 // Orders are the activities of the Order workflow: each method is one
 // conversation with BigCommerce or Heartland about one order.
@@ -30,183 +22,6 @@ type Orders struct {
 	imports importSlots
 }
 
-// customizationTypes are BigCommerce option types that customise a line
-// (engraving text, an uploaded file…) rather than pick a variant; Heartland
-// items cannot carry them, so such lines are reported as unsupported.
-var customizationTypes = []string{"text", "file", "date", "checkbox", "number"}
-
-// customizationNames catch modifiers whose type looks harmless but whose
-// purpose is personalisation.
-var customizationNames = []string{"monogram", "engrav", "personali", "custom"}
-
-// unsupportedReason says why a BigCommerce line cannot become a Heartland
-// line, or "" when it can.
-func unsupportedReason(p bigcommerce.OrderProduct) string {
-	if p.HasGiftWrapping() {
-		return "gift wrapping"
-	}
-	for _, o := range p.ProductOptions {
-		typ, name := strings.ToLower(o.Type), strings.ToLower(o.DisplayName+" "+o.Name)
-		for _, t := range customizationTypes {
-			if strings.Contains(typ, t) {
-				return fmt.Sprintf("customization %q (%s)", o.DisplayName, o.Type)
-			}
-		}
-		for _, n := range customizationNames {
-			if strings.Contains(name, n) {
-				return fmt.Sprintf("customization %q (%s)", o.DisplayName, o.Type)
-			}
-		}
-	}
-	return ""
-}
-
-// ReadOrder reads an order, its lines and its shipping address: three
-// calls, made at once since none needs another's answer.
-func (a *Orders) ReadOrder(ctx context.Context, req OrderRequest) (OrderSnapshot, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return OrderSnapshot{}, err
-	}
-	var (
-		o                      bigcommerce.Order
-		products               []bigcommerce.OrderProduct
-		addrs                  []bigcommerce.ShippingAddress
-		oErr, prodErr, addrErr error
-		wg                     sync.WaitGroup
-	)
-	wg.Go(func() { o, oErr = cl.BigCommerce.GetOrder(ctx, req.OrderID) })
-	wg.Go(func() { products, prodErr = cl.BigCommerce.ListOrderProducts(ctx, req.OrderID) })
-	wg.Go(func() { addrs, addrErr = cl.BigCommerce.ListShippingAddresses(ctx, req.OrderID) })
-	wg.Wait()
-	what := fmt.Sprintf("read BigCommerce order %d", req.OrderID)
-	switch {
-	case oErr != nil:
-		return OrderSnapshot{}, bigCommerceError(what, oErr)
-	case prodErr != nil:
-		return OrderSnapshot{}, bigCommerceError(what+" products", prodErr)
-	case addrErr != nil:
-		return OrderSnapshot{}, bigCommerceError(what+" shipping addresses", addrErr)
-	}
-	b := o.BillingAddress
-	snap := OrderSnapshot{
-		OrderID:        o.ID,
-		StatusID:       o.StatusID,
-		Status:         o.Status,
-		PaymentStatus:  o.PaymentStatus,
-		DateModified:   bcTimestamp(o.DateModified.Time),
-		Email:          strings.TrimSpace(b.Email),
-		ShippingCharge: o.ShippingCostIncTax.StringFixed(2),
-		Total:          o.TotalIncTax.StringFixed(2),
-		Billing: OrderAddress{FirstName: b.FirstName, LastName: b.LastName, Company: b.Company,
-			Line1: b.Street1, Line2: b.Street2, City: b.City, State: b.State, PostalCode: b.Zip,
-			Country: b.Country, Phone: b.Phone, Email: b.Email},
-	}
-	if len(addrs) > 0 {
-		s := addrs[0]
-		snap.OrderAddressID = s.ID
-		snap.Shipping = OrderAddress{FirstName: s.FirstName, LastName: s.LastName, Company: s.Company,
-			Line1: s.Street1, Line2: s.Street2, City: s.City, State: s.State, PostalCode: s.Zip,
-			Country: s.Country, Phone: s.Phone, Email: s.Email}
-	}
-	for _, p := range products {
-		if p.ParentOrderProductID != nil {
-			// Bundled children ship with their parent line.
-			continue
-		}
-		unit := decimal.Zero
-		if p.Quantity > 0 {
-			unit = p.DiscountedTotalIncTax.Div(decimal.NewFromInt(int64(p.Quantity)))
-		}
-		snap.Lines = append(snap.Lines, OrderLine{
-			OrderProductID:  p.ID,
-			SKU:             strings.TrimSpace(p.SKU),
-			Name:            p.Name,
-			Quantity:        p.Quantity,
-			QuantityShipped: p.QuantityShipped,
-			UnitPrice:       unit.StringFixed(2),
-			Unsupported:     unsupportedReason(p),
-		})
-	}
-	return snap, nil
-}
-
-// ReadOrderStatus reads only the order itself, one call: after the import
-// the workflow acts on nothing but the status, so a change signal need not
-// cost the lines and the address again.
-func (a *Orders) ReadOrderStatus(ctx context.Context, req OrderRequest) (OrderStatusSnapshot, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return OrderStatusSnapshot{}, err
-	}
-	o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-	if err != nil {
-		return OrderStatusSnapshot{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
-	}
-	return OrderStatusSnapshot{OrderID: o.ID, StatusID: o.StatusID, Status: o.Status, PaymentStatus: o.PaymentStatus,
-		DateModified: bcTimestamp(o.DateModified.Time)}, nil
-}
-
-// bcTimestamp is how order payloads carry BigCommerce's second-precision
-// times: RFC 3339 in UTC, so that two of them compare as strings too.
-func bcTimestamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-// ResolveOrderItems finds the Heartland item of every SKU (Item # = SKU).
-func (a *Orders) ResolveOrderItems(ctx context.Context, req ResolveItemsRequest) (ResolveItemsResult, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return ResolveItemsResult{}, err
-	}
-	return resolveItems(ctx, cl.Heartland, req.SKUs)
-}
-
-// resolveItems looks every SKU up in one call.
-func resolveItems(ctx context.Context, hl *heartland.Client, skus []string) (ResolveItemsResult, error) {
-	items, err := hl.ItemsByPublicIDs(ctx, skus)
-	if err != nil {
-		return ResolveItemsResult{}, heartlandError("look up Heartland items by SKU", err)
-	}
-	byPublicID := make(map[string]int64, len(items))
-	for _, it := range items {
-		byPublicID[it.PublicID] = it.ID
-	}
-	var res ResolveItemsResult
-	for _, sku := range skus {
-		if id, ok := byPublicID[sku]; ok {
-			res.Items = append(res.Items, ResolvedItem{SKU: sku, ItemID: id})
-		} else {
-			res.Missing = append(res.Missing, sku)
-		}
-	}
-	return res, nil
-}
-
-// ListShipFromLocations lists the Heartland locations orders may ship from.
-func (a *Orders) ListShipFromLocations(ctx context.Context, req ConnectionRequest) ([]Location, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return nil, err
-	}
-	locs, err := a.locations(ctx, req.ConnectionID, cl.Heartland)
-	if err != nil {
-		return nil, err
-	}
-	return toLocations(locs), nil
-}
-
-// RefreshShipFromLocations lists the Heartland locations afresh, past the
-// cache: an admin distributing to a location opened since the order was
-// imported must find it.
-func (a *Orders) RefreshShipFromLocations(ctx context.Context, req ConnectionRequest) ([]Location, error) {
-	a.cache.locations.forget(req.ConnectionID)
-	return a.ListShipFromLocations(ctx, req)
-}
-
 func toLocations(locs []heartland.Location) []Location {
 	out := make([]Location, 0, len(locs))
 	for _, l := range locs {
@@ -215,28 +30,141 @@ func toLocations(locs []heartland.Location) []Location {
 	return out
 }
 
-// FindSalesOrder looks the Heartland order up by its public_id, the durable
-// marker that keeps an order from being imported twice.
-func (a *Orders) FindSalesOrder(ctx context.Context, req FindSalesOrderRequest) (FindSalesOrderResult, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
+// ErrTypeNoStation marks a Heartland location without an active station;
+// orders and invoices need one.
+const ErrTypeNoStation = "NoStation"
+
+func hlDecimal(s string) (heartland.Decimal, error) {
+	if s == "" {
+		return heartland.Decimal{}, nil
+	}
+	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return FindSalesOrderResult{}, err
+		return heartland.Decimal{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("amount %q is not a decimal", s), "BadAmount", err)
 	}
-	o, err := findSalesOrder(ctx, cl.Heartland, req.PublicID)
-	if err != nil || o == nil {
-		return FindSalesOrderResult{}, err
-	}
-	return FindSalesOrderResult{Found: true, ID: o.ID, Status: o.Status}, nil
+	return heartland.Decimal{Decimal: d}, nil
 }
 
-// findSalesOrder returns the order with this public_id, or nil.
-func findSalesOrder(ctx context.Context, hl *heartland.Client, publicID string) (*heartland.SalesOrder, error) {
-	o, err := hl.FindSalesOrderByPublicID(ctx, publicID)
-	if errors.Is(err, heartland.ErrNotFound) {
-		return nil, nil
-	}
+func hlQty(n int) heartland.Qty { return heartland.Decimal{Decimal: decimal.NewFromInt(int64(n))} }
+
+// stationOf returns the first active station of a location, from the
+// cached location list. A location missing there, or without an active
+// station, is read afresh before hrbc gives up: a register may have opened
+// since the list was cached.
+func (a *Orders) stationOf(ctx context.Context, connectionID string, hl *heartland.Client, locationID int64) (int64, error) {
+	locs, err := a.locations(ctx, connectionID, hl)
 	if err != nil {
-		return nil, heartlandError("find Heartland order "+publicID, err)
+		return 0, err
 	}
-	return &o, nil
+	for _, l := range locs {
+		if id, ok := activeStation(l); ok && l.ID == locationID {
+			return id, nil
+		}
+	}
+	loc, err := hl.GetLocation(ctx, locationID)
+	if err != nil {
+		return 0, heartlandError(fmt.Sprintf("read Heartland location %d", locationID), err)
+	}
+	if id, ok := activeStation(loc); ok {
+		a.cache.locations.forget(connectionID)
+		return id, nil
+	}
+	return 0, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("Heartland location %d (%s) has no active station", locationID, loc.Name), ErrTypeNoStation, nil)
+}
+
+func activeStation(loc heartland.Location) (int64, bool) {
+	for _, st := range loc.Stations {
+		if st.Active {
+			return st.ID, true
+		}
+	}
+	return 0, false
+}
+
+// SetSalesOrderStatus moves a Heartland order to a status unless it is
+// there already.
+func (a *Orders) SetSalesOrderStatus(ctx context.Context, req SalesOrderStatusRequest) error {
+	return withClientsDo(a.Connections, req.ConnectionID, func(cl Clients) error {
+		o, err := cl.Heartland.GetSalesOrder(ctx, req.HeartlandOrderID)
+		if err != nil {
+			return heartlandError(fmt.Sprintf("read Heartland order %d", req.HeartlandOrderID), err)
+		}
+		if o.Status == req.Status {
+			return nil
+		}
+		if err := cl.Heartland.SetSalesOrderStatus(ctx, req.HeartlandOrderID, req.Status); err != nil {
+			return heartlandError(fmt.Sprintf("set Heartland order %d to %s", req.HeartlandOrderID, req.Status), err)
+		}
+		return nil
+	})
+}
+
+// OrderRequest names one BigCommerce order of a connection.
+type OrderRequest struct {
+	ConnectionID string `json:"connection_id"`
+	OrderID      int    `json:"order_id"`
+}
+
+// OrderAddress is a postal address with the person it belongs to.
+type OrderAddress struct {
+	FirstName  string `json:"first_name,omitempty"`
+	LastName   string `json:"last_name,omitempty"`
+	Company    string `json:"company,omitempty"`
+	Line1      string `json:"line_1,omitempty"`
+	Line2      string `json:"line_2,omitempty"`
+	City       string `json:"city,omitempty"`
+	State      string `json:"state,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+	Email      string `json:"email,omitempty"`
+}
+
+// Location is a Heartland location.
+type Location struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// CustomerRef is a Heartland customer and the address ids of one order.
+type CustomerRef struct {
+	CustomerID        int64 `json:"customer_id"`
+	BillingAddressID  int64 `json:"billing_address_id"`
+	ShippingAddressID int64 `json:"shipping_address_id"`
+}
+
+// SalesLine is a line to put on the Heartland sales order.
+type SalesLine struct {
+	OrderProductID int    `json:"order_product_id"`
+	ItemID         int64  `json:"item_id"`
+	Quantity       int    `json:"quantity"`
+	UnitPrice      string `json:"unit_price"`
+}
+
+// SalesOrderLine is a Heartland order line and the BigCommerce line it carries.
+type SalesOrderLine struct {
+	LineID         int64 `json:"line_id"`
+	OrderProductID int   `json:"order_product_id"`
+	ItemID         int64 `json:"item_id"`
+	Quantity       int   `json:"quantity"`
+	// ShipFromLocationID is 0 while the line is undistributed.
+	ShipFromLocationID int64 `json:"ship_from_location_id,omitempty"`
+}
+
+// SalesOrderRef is the Heartland sales order of a BigCommerce order.
+type SalesOrderRef struct {
+	ID     int64            `json:"id"`
+	Status string           `json:"status"`
+	Lines  []SalesOrderLine `json:"lines"`
+	// Created is true when this call created the order.
+	Created bool `json:"created"`
+}
+
+// SalesOrderStatusRequest sets a Heartland sales order's status.
+type SalesOrderStatusRequest struct {
+	ConnectionID     string `json:"connection_id"`
+	HeartlandOrderID int64  `json:"heartland_order_id"`
+	Status           string `json:"status"`
 }

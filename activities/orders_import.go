@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -87,64 +88,176 @@ func (s *importSlots) acquire(ctx context.Context, connectionID string) (release
 // canceled (an earlier import, finished) is returned as it is; unknown SKUs
 // are returned before anything is written.
 func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderRequest) (ImportSalesOrderResult, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return ImportSalesOrderResult{}, err
-	}
-	stop := heartbeatEvery(ctx, importHeartbeat)
-	defer stop()
-	release, err := a.imports.acquire(ctx, req.ConnectionID)
-	if err != nil {
-		return ImportSalesOrderResult{}, err
-	}
-	defer release()
-	hl := cl.Heartland
-	existing, err := findSalesOrder(ctx, hl, req.PublicID)
-	if err != nil {
-		return ImportSalesOrderResult{}, err
-	}
-	if existing != nil && (existing.Status == heartland.OrderClosed || existing.Status == heartland.OrderCanceled) {
-		return ImportSalesOrderResult{Order: SalesOrderRef{ID: existing.ID, Status: existing.Status}}, nil
-	}
-
-	skus := make([]string, 0, len(req.Lines))
-	for _, l := range req.Lines {
-		if !slices.Contains(skus, l.SKU) {
-			skus = append(skus, l.SKU)
-		}
-	}
-	resolved, err := resolveItems(ctx, hl, skus)
-	if err != nil {
-		return ImportSalesOrderResult{}, err
-	}
-	if len(resolved.Missing) > 0 {
-		return ImportSalesOrderResult{Missing: resolved.Missing}, nil
-	}
-	itemOf := make(map[string]int64, len(resolved.Items))
-	for _, it := range resolved.Items {
-		itemOf[it.SKU] = it.ItemID
-	}
-	sreq := EnsureSalesOrderRequest{ConnectionID: req.ConnectionID, PublicID: req.PublicID,
-		SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge}
-	for _, l := range req.Lines {
-		sreq.Lines = append(sreq.Lines, SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf[l.SKU],
-			Quantity: l.Quantity, UnitPrice: l.UnitPrice})
-	}
-	if existing == nil {
-		// An order found already has its customer; only a new one needs it.
-		if sreq.Customer, err = ensureCustomer(ctx, hl, req.Email, req.Billing, req.Shipping); err != nil {
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (ImportSalesOrderResult, error) {
+		stop := heartbeatEvery(ctx, importHeartbeat)
+		defer stop()
+		release, err := a.imports.acquire(ctx, req.ConnectionID)
+		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
-	}
-	ref, err := a.ensureSalesOrder(ctx, hl, existing, sreq)
+		defer release()
+		hl := cl.Heartland
+		existing, err := findSalesOrder(ctx, hl, req.PublicID)
+		if err != nil {
+			return ImportSalesOrderResult{}, err
+		}
+		if existing != nil && (existing.Status == heartland.OrderClosed || existing.Status == heartland.OrderCanceled) {
+			return ImportSalesOrderResult{Order: SalesOrderRef{ID: existing.ID, Status: existing.Status}}, nil
+		}
+
+		skus := make([]string, 0, len(req.Lines))
+		for _, l := range req.Lines {
+			if !slices.Contains(skus, l.SKU) {
+				skus = append(skus, l.SKU)
+			}
+		}
+		resolved, err := resolveItems(ctx, hl, skus)
+		if err != nil {
+			return ImportSalesOrderResult{}, err
+		}
+		if len(resolved.Missing) > 0 {
+			return ImportSalesOrderResult{Missing: resolved.Missing}, nil
+		}
+		itemOf := make(map[string]int64, len(resolved.Items))
+		for _, it := range resolved.Items {
+			itemOf[it.SKU] = it.ItemID
+		}
+		sreq := EnsureSalesOrderRequest{ConnectionID: req.ConnectionID, PublicID: req.PublicID,
+			SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge}
+		for _, l := range req.Lines {
+			sreq.Lines = append(sreq.Lines, SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf[l.SKU],
+				Quantity: l.Quantity, UnitPrice: l.UnitPrice})
+		}
+		if existing == nil {
+			// An order found already has its customer; only a new one needs it.
+			if sreq.Customer, err = ensureCustomer(ctx, hl, req.Email, req.Billing, req.Shipping); err != nil {
+				return ImportSalesOrderResult{}, err
+			}
+		}
+		ref, err := a.ensureSalesOrder(ctx, hl, existing, sreq)
+		if err != nil {
+			return ImportSalesOrderResult{}, err
+		}
+		// Listed last: a source location the cache did not know yet has just
+		// refreshed it.
+		locs, err := a.locations(ctx, req.ConnectionID, hl)
+		if err != nil {
+			return ImportSalesOrderResult{}, err
+		}
+		return ImportSalesOrderResult{Order: ref, Locations: toLocations(locs)}, nil
+	})
+}
+
+// resolveItems looks every SKU up in one call.
+func resolveItems(ctx context.Context, hl *heartland.Client, skus []string) (ResolveItemsResult, error) {
+	items, err := hl.ItemsByPublicIDs(ctx, skus)
 	if err != nil {
-		return ImportSalesOrderResult{}, err
+		return ResolveItemsResult{}, heartlandError("look up Heartland items by SKU", err)
 	}
-	// Listed last: a source location the cache did not know yet has just
-	// refreshed it.
-	locs, err := a.locations(ctx, req.ConnectionID, hl)
+	byPublicID := make(map[string]int64, len(items))
+	for _, it := range items {
+		byPublicID[it.PublicID] = it.ID
+	}
+	var res ResolveItemsResult
+	for _, sku := range skus {
+		if id, ok := byPublicID[sku]; ok {
+			res.Items = append(res.Items, ResolvedItem{SKU: sku, ItemID: id})
+		} else {
+			res.Missing = append(res.Missing, sku)
+		}
+	}
+	return res, nil
+}
+
+// FindSalesOrder looks the Heartland order up by its public_id, the durable
+// marker that keeps an order from being imported twice.
+func (a *Orders) FindSalesOrder(ctx context.Context, req FindSalesOrderRequest) (FindSalesOrderResult, error) {
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (FindSalesOrderResult, error) {
+		o, err := findSalesOrder(ctx, cl.Heartland, req.PublicID)
+		if err != nil || o == nil {
+			return FindSalesOrderResult{}, err
+		}
+		return FindSalesOrderResult{Found: true, ID: o.ID, Status: o.Status}, nil
+	})
+}
+
+// findSalesOrder returns the order with this public_id, or nil.
+func findSalesOrder(ctx context.Context, hl *heartland.Client, publicID string) (*heartland.SalesOrder, error) {
+	o, err := hl.FindSalesOrderByPublicID(ctx, publicID)
+	if errors.Is(err, heartland.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		return ImportSalesOrderResult{}, err
+		return nil, heartlandError("find Heartland order "+publicID, err)
 	}
-	return ImportSalesOrderResult{Order: ref, Locations: toLocations(locs)}, nil
+	return &o, nil
+}
+
+// ResolvedItem pairs a SKU with its Heartland item.
+type ResolvedItem struct {
+	SKU    string `json:"sku"`
+	ItemID int64  `json:"item_id"`
+}
+
+// ResolveItemsResult lists what was found, in the order asked, and the SKUs
+// that have no Heartland item.
+type ResolveItemsResult struct {
+	Items   []ResolvedItem `json:"items"`
+	Missing []string       `json:"missing,omitempty"`
+}
+
+// EnsureSalesOrderRequest finds the order by its public_id or creates it.
+type EnsureSalesOrderRequest struct {
+	ConnectionID     string      `json:"connection_id"`
+	PublicID         string      `json:"public_id"`
+	Customer         CustomerRef `json:"customer"`
+	SourceLocationID int64       `json:"source_location_id"`
+	ShippingCharge   string      `json:"shipping_charge"`
+	Lines            []SalesLine `json:"lines"`
+}
+
+// ImportLine is a BigCommerce line to carry to Heartland by its SKU.
+type ImportLine struct {
+	OrderProductID int    `json:"order_product_id"`
+	SKU            string `json:"sku"`
+	Quantity       int    `json:"quantity"`
+	UnitPrice      string `json:"unit_price"`
+}
+
+// ImportSalesOrderRequest is everything an import needs to know of the
+// BigCommerce order, so that the activity asks BigCommerce nothing.
+type ImportSalesOrderRequest struct {
+	ConnectionID     string       `json:"connection_id"`
+	PublicID         string       `json:"public_id"`
+	SourceLocationID int64        `json:"source_location_id"`
+	Email            string       `json:"email"`
+	Billing          OrderAddress `json:"billing"`
+	Shipping         OrderAddress `json:"shipping"`
+	ShippingCharge   string       `json:"shipping_charge"`
+	Lines            []ImportLine `json:"lines"`
+}
+
+// ImportSalesOrderResult is the Heartland order of an import, or why there
+// is none yet.
+type ImportSalesOrderResult struct {
+	// Order is the sales order, its lines in BigCommerce's order; a closed
+	// or canceled one (an earlier import, finished) comes without lines.
+	Order SalesOrderRef `json:"order"`
+	// Missing lists SKUs without a Heartland item; nothing was written.
+	Missing []string `json:"missing,omitempty"`
+	// Locations are the Heartland locations the order may ship from.
+	Locations []Location `json:"locations,omitempty"`
+}
+
+// FindSalesOrderRequest looks an order up by its durable marker.
+type FindSalesOrderRequest struct {
+	ConnectionID string `json:"connection_id"`
+	PublicID     string `json:"public_id"`
+}
+
+// FindSalesOrderResult reports whether the order exists, and its status.
+type FindSalesOrderResult struct {
+	Found  bool   `json:"found"`
+	ID     int64  `json:"id,omitempty"`
+	Status string `json:"status,omitempty"`
 }

@@ -53,7 +53,7 @@ func newOrderFixture(t *testing.T) *orderFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: f.hl.URL, Token: heartland.Secret(f.hl.Token), RequestsPerSecond: -1})
+	hlClient, err := heartland.New(f.hl.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,95 +56,93 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 	if a.PublicURL == "" {
 		return WebhookRegistration{Skipped: true}, nil
 	}
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return WebhookRegistration{}, err
-	}
-	base := strings.TrimRight(a.PublicURL, "/")
-	conn := url.PathEscape(req.ConnectionID)
-	var reg WebhookRegistration
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (WebhookRegistration, error) {
+		base := strings.TrimRight(a.PublicURL, "/")
+		conn := url.PathEscape(req.ConnectionID)
+		var reg WebhookRegistration
 
-	bcDest := base + "/webhooks/bigcommerce/" + conn
-	hooks, err := cl.BigCommerce.ListHooks(ctx)
-	if err != nil {
-		return reg, bigCommerceError("list BigCommerce webhooks", err)
-	}
-	ours := "/webhooks/bigcommerce/" + conn
-	for _, scope := range BigCommerceHookScopes {
-		h, moved := findHook(hooks, scope, bcDest, ours)
-		if h != nil {
-			var upd bigcommerce.HookUpdate
-			if moved {
-				upd.Destination = &bcDest
-			}
-			if !h.IsActive {
-				on := true
-				upd.IsActive = &on
-			}
-			if h.Headers[BigCommerceSecretHeader] != cl.WebhookSecret {
-				upd.Headers = map[string]string{BigCommerceSecretHeader: cl.WebhookSecret}
-				moved = true
-			}
-			if upd.Destination != nil || upd.IsActive != nil || upd.Headers != nil {
-				if _, err := cl.BigCommerce.UpdateHook(ctx, h.ID, upd); err != nil {
-					return reg, bigCommerceError("update BigCommerce webhook "+scope, err)
-				}
-			}
-			if upd.IsActive != nil {
-				reg.BigCommerceEnabled++
-			}
-			if moved {
-				reg.BigCommerceMoved++
-			}
-			continue
+		bcDest := base + "/webhooks/bigcommerce/" + conn
+		hooks, err := cl.BigCommerce.ListHooks(ctx)
+		if err != nil {
+			return reg, bigCommerceError("list BigCommerce webhooks", err)
 		}
-		if _, err := cl.BigCommerce.CreateHook(ctx, bigcommerce.HookCreate{
-			Scope: scope, Destination: bcDest, IsActive: true,
-			Headers: map[string]string{BigCommerceSecretHeader: cl.WebhookSecret},
-		}); err != nil {
-			// Someone registered the same hook between our look-up and our
-			// create (two registrations racing): what we wanted exists.
-			if existsNow, lerr := hookExists(ctx, cl.BigCommerce, scope, bcDest); lerr == nil && existsNow {
+		ours := "/webhooks/bigcommerce/" + conn
+		for _, scope := range BigCommerceHookScopes {
+			h, moved := findHook(hooks, scope, bcDest, ours)
+			if h != nil {
+				var upd bigcommerce.HookUpdate
+				if moved {
+					upd.Destination = &bcDest
+				}
+				if !h.IsActive {
+					on := true
+					upd.IsActive = &on
+				}
+				if h.Headers[BigCommerceSecretHeader] != cl.WebhookSecret {
+					upd.Headers = map[string]string{BigCommerceSecretHeader: cl.WebhookSecret}
+					moved = true
+				}
+				if upd.Destination != nil || upd.IsActive != nil || upd.Headers != nil {
+					if _, err := cl.BigCommerce.UpdateHook(ctx, h.ID, upd); err != nil {
+						return reg, bigCommerceError("update BigCommerce webhook "+scope, err)
+					}
+				}
+				if upd.IsActive != nil {
+					reg.BigCommerceEnabled++
+				}
+				if moved {
+					reg.BigCommerceMoved++
+				}
 				continue
 			}
-			return reg, bigCommerceError("create BigCommerce webhook "+scope, err)
+			if _, err := cl.BigCommerce.CreateHook(ctx, bigcommerce.HookCreate{
+				Scope: scope, Destination: bcDest, IsActive: true,
+				Headers: map[string]string{BigCommerceSecretHeader: cl.WebhookSecret},
+			}); err != nil {
+				// Someone registered the same hook between our look-up and our
+				// create (two registrations racing): what we wanted exists.
+				if existsNow, lerr := hookExists(ctx, cl.BigCommerce, scope, bcDest); lerr == nil && existsNow {
+					continue
+				}
+				return reg, bigCommerceError("create BigCommerce webhook "+scope, err)
+			}
+			reg.BigCommerceCreated++
 		}
-		reg.BigCommerceCreated++
-	}
 
-	hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.WebhookSecret))
-	existing, err := cl.Heartland.ListWebhooks(ctx)
-	if err != nil {
-		return reg, heartlandError("list Heartland webhooks", err)
-	}
-	for _, event := range HeartlandWebhookEvents {
-		found := false
+		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.WebhookSecret))
+		existing, err := cl.Heartland.ListWebhooks(ctx)
+		if err != nil {
+			return reg, heartlandError("list Heartland webhooks", err)
+		}
+		for _, event := range HeartlandWebhookEvents {
+			found := false
+			for _, w := range existing {
+				if w.URL == hlURL && slices.Contains(w.Events, event) {
+					found = true
+				}
+			}
+			if found {
+				continue
+			}
+			if _, err := cl.Heartland.CreateWebhook(ctx, hlURL, []string{event}); err != nil {
+				// The URL carries the secret: name the event, never the URL.
+				return reg, heartlandError("create Heartland webhook "+event, err)
+			}
+			reg.HeartlandCreated++
+		}
+		// Every event now reaches the current URL: hooks of this connection to
+		// another URL (an old address or secret) only deliver to nowhere or
+		// get refused, so they go.
 		for _, w := range existing {
-			if w.URL == hlURL && slices.Contains(w.Events, event) {
-				found = true
+			if w.URL != hlURL && isOurHeartlandHook(w.URL, conn) {
+				if err := cl.Heartland.DeleteWebhook(ctx, w.ID); err != nil && !errors.Is(err, heartland.ErrNotFound) {
+					return reg, heartlandError(fmt.Sprintf("delete stale Heartland webhook %d", w.ID), err)
+				}
+				reg.HeartlandRemoved++
 			}
 		}
-		if found {
-			continue
-		}
-		if _, err := cl.Heartland.CreateWebhook(ctx, hlURL, []string{event}); err != nil {
-			// The URL carries the secret: name the event, never the URL.
-			return reg, heartlandError("create Heartland webhook "+event, err)
-		}
-		reg.HeartlandCreated++
-	}
-	// Every event now reaches the current URL: hooks of this connection to
-	// another URL (an old address or secret) only deliver to nowhere or
-	// get refused, so they go.
-	for _, w := range existing {
-		if w.URL != hlURL && isOurHeartlandHook(w.URL, conn) {
-			if err := cl.Heartland.DeleteWebhook(ctx, w.ID); err != nil && !errors.Is(err, heartland.ErrNotFound) {
-				return reg, heartlandError(fmt.Sprintf("delete stale Heartland webhook %d", w.ID), err)
-			}
-			reg.HeartlandRemoved++
-		}
-	}
-	return reg, nil
+		return reg, nil
+	})
 }
 
 // findHook returns the store's hook for scope to dest, or else one of this

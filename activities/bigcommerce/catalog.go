@@ -101,7 +101,7 @@ type ProductUpdate struct {
 	UPC               *string `json:"upc,omitempty"`
 }
 
-// ProductFilter selects products for ListProducts / ListProductsPage.
+// ProductFilter selects products for ListProducts / WalkProducts.
 type ProductFilter struct {
 	IDs []int // id:in
 	// SKU matches the base product SKU only; variant SKUs need ListVariants.
@@ -170,16 +170,14 @@ const productsPath = "/v3/catalog/products"
 
 // ListProducts walks every page of products matching f.
 func (c *Client) ListProducts(ctx context.Context, f ProductFilter) ([]Product, error) {
-	return v3Walk[Product](ctx, c, productsPath, f.query(), clampLimit(f.Limit, MaxPageLimit, MaxPageLimit))
+	return c.WalkProducts(f, Cursor{}).All(ctx)
 }
 
-// ListProductsPage fetches one page (1-based) so long walks can checkpoint
-// between pages; the Pagination says how many pages there are.
-func (c *Client) ListProductsPage(ctx context.Context, f ProductFilter, page int) ([]Product, Pagination, error) {
-	q := f.query()
-	q.Set("limit", fmt.Sprint(clampLimit(f.Limit, MaxPageLimit, MaxPageLimit)))
-	q.Set("page", fmt.Sprint(max(page, 1)))
-	return v3Page[Product](ctx, c, productsPath, q)
+// WalkProducts reads products matching f a page per Next, from the page
+// after from, so long walks can checkpoint between pages; the walker's
+// Pagination says how many pages there are.
+func (c *Client) WalkProducts(f ProductFilter, from Cursor) *Walker[Product] {
+	return newWalker[Product](c, productsPath, f.query(), clampLimit(f.Limit, MaxPageLimit, MaxPageLimit), false, from)
 }
 
 // GetProduct reads one product, with its variants and custom fields.
@@ -189,14 +187,14 @@ func (c *Client) GetProduct(ctx context.Context, id int) (Product, error) {
 }
 
 // CreateProduct creates one product (the API takes one per call). On a 207
-// the saved product is returned together with a *PartialSuccessError.
+// the saved product is returned together with an *APIError of KindPartialSuccess.
 func (c *Client) CreateProduct(ctx context.Context, p ProductCreate) (Product, error) {
 	return v3Call[Product](ctx, c, http.MethodPost, productsPath, nil, p)
 }
 
 // UpdateProducts batch-updates products in chunks of MaxProductBatch, one
 // chunk after another. It returns what was saved so far; on a 207 in any
-// chunk it carries on and returns a *PartialSuccessError at the end (the
+// chunk it carries on and returns an *APIError of KindPartialSuccess at the end (the
 // last one seen), and on any other error it stops.
 func (c *Client) UpdateProducts(ctx context.Context, updates []ProductUpdate) ([]Product, error) {
 	return chunked(updates, MaxProductBatch, func(chunk []ProductUpdate) ([]Product, error) {
@@ -212,8 +210,7 @@ func chunked[In, Out any](items []In, size int, fn func([]In) ([]Out, error)) ([
 		got, err := fn(items[start:min(start+size, len(items))])
 		out = append(out, got...)
 		if err != nil {
-			var pe *PartialSuccessError
-			if errors.As(err, &pe) {
+			if errors.Is(err, ErrPartialSuccess) {
 				partial = err
 				continue
 			}

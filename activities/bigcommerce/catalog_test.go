@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -75,11 +76,11 @@ func TestCreateProductPartialSuccess(t *testing.T) {
 	srv, c := newFake(t)
 	srv.InjectFault(bigcommercetest.Fault{Method: http.MethodPost, Path: "/v3/catalog/products", Kind: bigcommercetest.FaultPartial, Title: "Inventory level could not be saved"})
 	p, err := c.CreateProduct(ctx(t), bc.ProductCreate{Name: "Half", Type: "physical", SKU: "HALF"})
-	var pe *bc.PartialSuccessError
+	var pe *bc.APIError
 	if !errors.As(err, &pe) || !errors.Is(err, bc.ErrPartialSuccess) {
 		t.Fatalf("err = %v, want partial success", err)
 	}
-	if p.ID == 0 || p.SKU != "HALF" || len(pe.Data) == 0 || pe.Title != "Inventory level could not be saved" {
+	if p.ID == 0 || p.SKU != "HALF" || len(pe.Data) == 0 || pe.Message != "Inventory level could not be saved" {
 		t.Fatalf("saved product %+v, error %+v", p, pe)
 	}
 	if bc.IsRetryable(err) {
@@ -128,8 +129,10 @@ func TestListProductsFiltersAndPaging(t *testing.T) {
 			}
 		})
 	}
-	page, pg, err := c.ListProductsPage(ctx(t), bc.ProductFilter{Limit: 5}, 2)
-	if err != nil || len(page) != 2 || pg.TotalPages != 2 || pg.Total != 7 || pg.CurrentPage != 2 {
+	w := c.WalkProducts(bc.ProductFilter{Limit: 5}, bc.Cursor{Page: 1})
+	page, err := w.Next(ctx(t))
+	pg := w.Pagination()
+	if err != nil || len(page) != 2 || pg.TotalPages != 2 || pg.Total != 7 || pg.CurrentPage != 2 || !w.Done() {
 		t.Fatalf("page 2 = %d items, %+v, %v", len(page), pg, err)
 	}
 }
@@ -137,8 +140,8 @@ func TestListProductsFiltersAndPaging(t *testing.T) {
 func TestGetProductNotFound(t *testing.T) {
 	_, c := newFake(t)
 	_, err := c.GetProduct(ctx(t), 99999)
-	var nf *bc.NotFoundError
-	if !errors.As(err, &nf) || nf.Status != 404 || !strings.Contains(err.Error(), "GET /v3/catalog/products/99999") {
+	var nf *bc.APIError
+	if !errors.As(err, &nf) || nf.Kind != apierror.KindNotFound || nf.Status != 404 || !strings.Contains(err.Error(), "GET /v3/catalog/products/99999") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -2,12 +2,18 @@
 // (Catalog v3, Inventory v3, Orders v2/v3, Webhooks v3) as hrbc uses it.
 //
 // It knows nothing of Temporal. It paces itself from the X-Rate-Limit-*
-// headers, returns typed errors (see errors.go) that carry what a retry
-// policy needs (IsRetryable, RetryDelay), decodes v2 money exactly
+// headers, fails with one error type, *APIError (see errors.go and package
+// apierror), that carries what a retry policy needs (IsRetryable,
+// RetryDelay), decodes v2 money exactly
 // (Money, never float64) and both date dialects (V2Time, Time).
 //
 // One method is one HTTP call or one paginated walk; batch writes are split
 // into the API's documented chunk sizes and sent one after another.
+//
+// What it may import: the standard library, apierror and secret (and small
+// third-party helpers such as decimal); never Temporal, the heartland client
+// or anything of the process. Paged reads: ListX walks a whole collection,
+// WalkX returns a resumable Walker that reads one page per Next.
 package bigcommerce
 
 import (
@@ -24,6 +30,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hrbc/hrbc/activities/apierror"
+	"github.com/hrbc/hrbc/activities/secret"
 )
 
 // DefaultBaseURL is the API gateway; the store hash is appended to it.
@@ -36,30 +45,17 @@ const DefaultUserAgent = "hrbc-bigcommerce/1.0 (+https://github.com/hrbc/hrbc)"
 // exhaust memory.
 const maxBody = 64 << 20
 
-// Secret holds a credential. It prints, logs and marshals as "REDACTED" so
-// the token cannot leak through fmt, slog or JSON; call Reveal to use it.
-type Secret string
+// Secret is the credential type the client takes; it is the shared
+// secret.Secret, named here so callers need not import that package.
+type Secret = secret.Secret
 
-// String redacts.
-func (s Secret) String() string { return redact(s) }
-
-// GoString redacts.
-func (s Secret) GoString() string { return redact(s) }
-
-// LogValue redacts.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redact(s)) }
-
-// MarshalJSON redacts.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redact(s)) }
-
-// Reveal returns the credential itself; only the transport calls it.
-func (s Secret) Reveal() string { return string(s) }
-
-func redact(s Secret) string {
+// tokenText is how Config.String shows the token: empty when unset, so an
+// unconfigured token is visible as such, and the mask otherwise.
+func tokenText(s Secret) string {
 	if s == "" {
 		return ""
 	}
-	return "REDACTED"
+	return s.String()
 }
 
 // Config configures a Client. Only StoreHash and AccessToken are required.
@@ -78,7 +74,7 @@ type Config struct {
 	// Logger receives one debug line per call (never the token). Default: discard.
 	Logger *slog.Logger
 	// RateLimitRetries is how many 429s one call absorbs by waiting and
-	// resending before it returns a *RateLimitError. 0 (the default, for
+	// resending before it returns a *APIError of KindRateLimited. 0 (the default, for
 	// Temporal activities) surfaces the first 429 so the retry policy
 	// decides; tests and the CLI set a small bound.
 	RateLimitRetries int
@@ -95,7 +91,7 @@ type Config struct {
 	// busy on the same store.
 	PaceReserve int
 	// MaxPaceWait bounds how long one call sleeps for pacing before it is
-	// sent. A longer wait returns a *RateLimitError carrying the delay
+	// sent. A longer wait returns a *APIError of KindRateLimited carrying the delay
 	// without sending anything, so a Temporal activity can free its slot and
 	// retry later. 0 (default) waits as long as the quota requires.
 	MaxPaceWait time.Duration
@@ -107,7 +103,7 @@ type Config struct {
 
 // String describes the config without the token.
 func (c Config) String() string {
-	return fmt.Sprintf("bigcommerce.Config{StoreHash:%q, BaseURL:%q, AccessToken:%s}", c.StoreHash, c.BaseURL, c.AccessToken)
+	return fmt.Sprintf("bigcommerce.Config{StoreHash:%q, BaseURL:%q, AccessToken:%s}", c.StoreHash, c.BaseURL, tokenText(c.AccessToken))
 }
 
 // GoString is String: %#v must not reveal the token either.
@@ -217,12 +213,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if err := c.pace.wait(ctx, c.maxPaceWait); err != nil {
 			var long errPaceTooLong
 			if errors.As(err, &long) {
-				return nil, &RateLimitError{
-					APIError:   APIError{Method: method, Path: path, Status: http.StatusTooManyRequests, Title: "quota exhausted (client-side pacing, not sent)"},
-					RetryAfter: long.delay,
-				}
+				return nil, &APIError{Kind: apierror.KindRateLimited, Method: method, Path: path, Status: http.StatusTooManyRequests,
+					Message: "quota exhausted (client-side pacing, not sent)", RetryAfter: long.delay}
 			}
-			return nil, &TransportError{Method: method, Path: path, Err: errors.Join(errContextDone, err)}
+			return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: errors.Join(errContextDone, err)}
 		}
 		resp, err := c.send(ctx, method, path, query, payload)
 		if err != nil {
@@ -249,9 +243,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 }
 
 // rateLimitError builds the 429 error with the delay the server asked for.
-func (c *Client) rateLimitError(method, path string, resp *response, shed int) *RateLimitError {
+func (c *Client) rateLimitError(method, path string, resp *response, shed int) *APIError {
 	title, fields := parseErrorBody(resp.body)
-	e := &RateLimitError{APIError: APIError{Method: method, Path: path, Status: http.StatusTooManyRequests, Title: title, Fields: fields}}
+	e := &APIError{Kind: apierror.KindRateLimited, Method: method, Path: path, Status: http.StatusTooManyRequests, Message: title, Fields: fields}
 	reset, okReset := headerMillis(resp.header, hdrResetMs)
 	retry, okRetry := headerSeconds(resp.header, hdrRetryAfter)
 	switch {
@@ -282,7 +276,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
-		return nil, &TransportError{Method: method, Path: path, Err: err}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: err}
 	}
 	req.Header.Set("X-Auth-Token", c.token.Reveal())
 	req.Header.Set("Accept", "application/json")
@@ -299,7 +293,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		if ctx.Err() != nil {
 			err = errors.Join(errContextDone, ctx.Err())
 		}
-		return nil, &TransportError{Method: method, Path: path, Err: stripURL(err)}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: stripURL(err)}
 	}
 	defer hresp.Body.Close()
 	c.pace.observe(hresp.Header)
@@ -308,7 +302,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		slog.String("method", method), slog.String("path", path), slog.Int("status", hresp.StatusCode),
 		slog.Duration("elapsed", time.Since(start)))
 	if err != nil {
-		return nil, &TransportError{Method: method, Path: path, Err: err}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: err}
 	}
 	return &response{status: hresp.StatusCode, header: hresp.Header, body: raw}, nil
 }
@@ -346,14 +340,14 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return b, nil
 }
 
-// decodeJSON decodes a successful body; a mismatch is a *DecodeError
+// decodeJSON decodes a successful body; a mismatch is an *APIError of KindProtocol
 // (permanent: the exchange happened, but what came back is unusable).
 func decodeJSON(method, path string, resp *response, out any) error {
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return &DecodeError{Method: method, Path: path, Status: resp.status, Err: err}
+		return &APIError{Kind: apierror.KindProtocol, Method: method, Path: path, Status: resp.status, Err: err}
 	}
 	return nil
 }
@@ -383,11 +377,8 @@ type Envelope[T any] struct {
 	Meta Meta `json:"meta"`
 }
 
-// maxPages stops a walk if a server keeps claiming more pages.
-const maxPages = 100000
-
-// getV3 fetches one v3 object into out (unwrapping data). A 207 yields the
-// decoded data and a *PartialSuccessError.
+// v3Call performs a v3 call and unwraps data (unwrapping data). A 207 yields the
+// decoded data and an *APIError of KindPartialSuccess.
 func v3Call[T any](ctx context.Context, c *Client, method, path string, q url.Values, in any) (T, error) {
 	var zero T
 	resp, err := c.do(ctx, method, path, q, in)
@@ -402,84 +393,6 @@ func v3Call[T any](ctx context.Context, c *Client, method, path string, q url.Va
 		return env.Data, newPartialError(method, path, resp.body)
 	}
 	return env.Data, nil
-}
-
-// v3Page fetches one page of a v3 collection. 204 is an empty page.
-func v3Page[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, Pagination, error) {
-	resp, err := c.do(ctx, http.MethodGet, path, q, nil)
-	if err != nil {
-		return nil, Pagination{}, err
-	}
-	var env Envelope[[]T]
-	if resp.status == http.StatusNoContent {
-		return nil, Pagination{}, nil
-	}
-	if err := decodeJSON(http.MethodGet, path, resp, &env); err != nil {
-		return nil, Pagination{}, err
-	}
-	var p Pagination
-	if env.Meta.Pagination != nil {
-		p = *env.Meta.Pagination
-	}
-	return env.Data, p, nil
-}
-
-// v3Walk pages through a v3 collection until the last page.
-func v3Walk[T any](ctx context.Context, c *Client, path string, q url.Values, limit int) ([]T, error) {
-	q = cloneValues(q)
-	q.Set("limit", fmt.Sprint(limit))
-	var all []T
-	for page := 1; page <= maxPages; page++ {
-		q.Set("page", fmt.Sprint(page))
-		items, p, err := v3Page[T](ctx, c, path, q)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, items...)
-		if p.TotalPages > 0 {
-			if page >= p.TotalPages {
-				break
-			}
-		} else if len(items) < limit {
-			break
-		}
-	}
-	return all, nil
-}
-
-// v2Page fetches one page of a v2 list (bare array; 204 means empty).
-func v2Page[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
-	resp, err := c.do(ctx, http.MethodGet, path, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	if resp.status == http.StatusNoContent {
-		return nil, nil
-	}
-	var out []T
-	if err := decodeJSON(http.MethodGet, path, resp, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// v2Walk pages a v2 list until a short page or a 204.
-func v2Walk[T any](ctx context.Context, c *Client, path string, q url.Values, limit int) ([]T, error) {
-	q = cloneValues(q)
-	q.Set("limit", fmt.Sprint(limit))
-	var all []T
-	for page := 1; page <= maxPages; page++ {
-		q.Set("page", fmt.Sprint(page))
-		items, err := v2Page[T](ctx, c, path, q)
-		if err != nil {
-			return all, err
-		}
-		all = append(all, items...)
-		if len(items) < limit {
-			break
-		}
-	}
-	return all, nil
 }
 
 // v2Call performs a v2 call that returns one object.

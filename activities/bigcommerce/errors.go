@@ -9,10 +9,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hrbc/hrbc/activities/apierror"
 )
 
-// Sentinels for errors.Is. Every typed error below matches exactly one of
-// them, so callers can branch without a type switch.
+// Sentinels for errors.Is. Every *APIError but a KindRejected one matches
+// exactly the one of its Kind, so callers can branch without reading Kind.
 var (
 	ErrNotFound       = errors.New("bigcommerce: not found")
 	ErrConflict       = errors.New("bigcommerce: conflict")
@@ -25,27 +27,50 @@ var (
 	ErrDecode         = errors.New("bigcommerce: undecodable response")
 )
 
-// APIError is an HTTP response BigCommerce answered with an error status. It
-// is returned as is for statuses without a dedicated type (400, 403, 405,
-// 413, 423, ...) and embedded in every dedicated type.
+// APIError is every failure returned by Client methods for an HTTP call
+// (encoding a request body aside). Kind says what happened; use errors.As
+// to read its fields or errors.Is with the Err* sentinels to branch on it.
 type APIError struct {
+	// Kind classifies the failure; a status without a dedicated kind (400,
+	// 403, 405, 413, 423, ...) is KindRejected.
+	Kind   apierror.Kind
 	Method string // HTTP method of the failed call
 	Path   string // request path relative to the store base, without query
-	Status int    // HTTP status code
-	// Title is the API's own message: v3 "title", or the v2 "message"(s).
-	Title string
-	// Fields holds per-field messages (v3 "errors" object), when any.
+	Status int    // HTTP status code; 0 for a transport error
+	// Message is the API's own message: v3 "title", or the v2 "message"(s).
+	// For a 207 it describes the failed part.
+	Message string
+	// Fields holds per-field messages (v3 "errors" object), when any. A
+	// batch 422 does not say which item failed: split the batch to find it.
 	Fields map[string]string
+	// RetryAfter is how long to wait after a 429 before the next call: the
+	// longer of X-Rate-Limit-Time-Reset-Ms and X-Retry-After, or a back-off
+	// when the 429 came without rate-limit headers (LoadShedding).
+	RetryAfter time.Duration
+	// LoadShedding is true when a 429 carried no rate-limit headers: the
+	// platform is shedding load for the store, not counting our quota.
+	LoadShedding bool
+	// Data is the raw "data" member of a 207 body: what was saved (the
+	// method also returns it decoded).
+	Data json.RawMessage
+	// Err is the cause of a transport or protocol (undecodable 2xx) error.
+	Err error
 }
 
 // Error names the method, path, status and the API's message. It never
 // contains credentials: only the path (not the host or headers) is kept.
 func (e *APIError) Error() string {
+	switch e.Kind {
+	case apierror.KindTransport:
+		return fmt.Sprintf("bigcommerce: %s %s: transport: %v", e.Method, e.Path, e.Err)
+	case apierror.KindProtocol:
+		return fmt.Sprintf("bigcommerce: %s %s: %d response not decodable: %v", e.Method, e.Path, e.Status, e.Err)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "bigcommerce: %s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	if e.Title != "" {
+	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Title)
+		b.WriteString(e.Message)
 	}
 	if len(e.Fields) > 0 {
 		keys := make([]string, 0, len(e.Fields))
@@ -62,158 +87,90 @@ func (e *APIError) Error() string {
 		}
 		b.WriteString(")")
 	}
+	if e.Kind == apierror.KindRateLimited {
+		if e.LoadShedding {
+			b.WriteString(" (load shedding)")
+		}
+		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	}
 	return b.String()
 }
 
-func (e *APIError) apiError() *APIError { return e }
+// Unwrap returns the cause (context.DeadlineExceeded, net.Error, a JSON
+// error, ...).
+func (e *APIError) Unwrap() error { return e.Err }
 
-// NotFoundError is a 404: the resource (or the order/product in the path) does not exist.
-type NotFoundError struct{ APIError }
-
-// Is matches ErrNotFound.
-func (e *NotFoundError) Is(t error) bool { return t == ErrNotFound }
-
-// ConflictError is a 409: a unique value (product name, SKU, custom URL) is
-// taken or a referenced id is invalid.
-type ConflictError struct{ APIError }
-
-// Is matches ErrConflict.
-func (e *ConflictError) Is(t error) bool { return t == ErrConflict }
-
-// ValidationError is a 422; Fields carries the per-field messages. A batch
-// 422 does not say which item failed: split the batch to find it.
-type ValidationError struct{ APIError }
-
-// Is matches ErrValidation.
-func (e *ValidationError) Is(t error) bool { return t == ErrValidation }
-
-// UnauthorizedError is a 401: the token is wrong, revoked, or its API account deleted.
-type UnauthorizedError struct{ APIError }
-
-// Is matches ErrUnauthorized.
-func (e *UnauthorizedError) Is(t error) bool { return t == ErrUnauthorized }
-
-// ServerError is a 5xx. 501 and 505 are permanent; the rest are transient.
-type ServerError struct{ APIError }
-
-// Is matches ErrServer.
-func (e *ServerError) Is(t error) bool { return t == ErrServer }
-
-// PartialSuccessError reports a 207: the main data was saved (Data holds the
-// saved objects as JSON, and the method also returns them decoded) but a
-// sub-part failed, typically the inventory part or the custom URL. Status is
-// 207; Title and Fields describe the failed part.
-type PartialSuccessError struct {
-	APIError
-	// Data is the raw "data" member of the 207 body: what was saved.
-	Data json.RawMessage
+// Is matches the sentinel of the error's Kind.
+func (e *APIError) Is(target error) bool {
+	s, ok := sentinels[e.Kind]
+	return ok && target == s
 }
 
-// Is matches ErrPartialSuccess.
-func (e *PartialSuccessError) Is(t error) bool { return t == ErrPartialSuccess }
-
-// RateLimitError is a 429. RetryAfter is how long to wait before the next
-// call: the longer of X-Rate-Limit-Time-Reset-Ms and X-Retry-After, or a
-// back-off when the 429 came without rate-limit headers (LoadShedding).
-type RateLimitError struct {
-	APIError
-	RetryAfter time.Duration
-	// LoadShedding is true when the 429 carried no rate-limit headers: the
-	// platform is shedding load for the store, not counting our quota.
-	LoadShedding bool
+// sentinels are the errors.Is targets of the kinds this client produces.
+var sentinels = map[apierror.Kind]error{
+	apierror.KindNotFound:       ErrNotFound,
+	apierror.KindConflict:       ErrConflict,
+	apierror.KindValidation:     ErrValidation,
+	apierror.KindPartialSuccess: ErrPartialSuccess,
+	apierror.KindRateLimited:    ErrRateLimited,
+	apierror.KindServer:         ErrServer,
+	apierror.KindTransport:      ErrTransport,
+	apierror.KindUnauthorized:   ErrUnauthorized,
+	apierror.KindProtocol:       ErrDecode,
 }
 
-// Error adds the delay to the API message.
-func (e *RateLimitError) Error() string {
-	s := e.APIError.Error()
-	if e.LoadShedding {
-		s += " (load shedding)"
-	}
-	return fmt.Sprintf("%s; retry after %s", s, e.RetryAfter)
-}
+// APIKind is the error's Kind (apierror.Error).
+func (e *APIError) APIKind() apierror.Kind { return e.Kind }
 
-// Is matches ErrRateLimited.
-func (e *RateLimitError) Is(t error) bool { return t == ErrRateLimited }
-
-// TransportError is a failure below HTTP: DNS, connect, reset, timeout, a
-// truncated or undecodable body. Whether the server applied a write is unknown.
-type TransportError struct {
-	Method string
-	Path   string
-	Err    error
-}
-
-// Error names the call and the cause.
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("bigcommerce: %s %s: transport: %v", e.Method, e.Path, e.Err)
-}
-
-// Unwrap returns the cause (for context.DeadlineExceeded, net.Error, ...).
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// Is matches ErrTransport.
-func (e *TransportError) Is(t error) bool { return t == ErrTransport }
-
-// DecodeError is a 2xx answer whose body does not match the expected
-// shape. Repeating the call will not help, so it is not retryable; for a
-// write, the change was applied.
-type DecodeError struct {
-	Method string
-	Path   string
-	Status int
-	Err    error
-}
-
-// Error names the call and the cause.
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("bigcommerce: %s %s: %d response not decodable: %v", e.Method, e.Path, e.Status, e.Err)
-}
-
-// Unwrap returns the JSON error.
-func (e *DecodeError) Unwrap() error { return e.Err }
-
-// Is matches ErrDecode.
-func (e *DecodeError) Is(t error) bool { return t == ErrDecode }
-
-// AsAPIError returns the HTTP-level details of any error this package
-// returns for an HTTP status (all typed errors except TransportError).
-func AsAPIError(err error) (*APIError, bool) {
-	var x interface{ apiError() *APIError }
-	if errors.As(err, &x) {
-		return x.apiError(), true
-	}
-	return nil, false
-}
-
-// IsRetryable reports whether repeating the same call later may succeed:
+// Retryable reports whether repeating the same call later may succeed:
 // 429s, transient 5xx (not 501/505) and transport failures. 4xx answers are
-// permanent until the input or the store changes. Context cancellation is
-// not retryable.
-func IsRetryable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
+// permanent until the input or the store changes; an undecodable 2xx will
+// not change either. Context cancellation is not retryable.
+func (e *APIError) Retryable() bool {
+	switch e.Kind {
+	case apierror.KindRateLimited:
 		return true
-	}
-	var se *ServerError
-	if errors.As(err, &se) {
-		return se.Status != http.StatusNotImplemented && se.Status != http.StatusHTTPVersionNotSupported
-	}
-	var te *TransportError
-	if errors.As(err, &te) {
-		return !errors.Is(te.Err, errContextDone)
+	case apierror.KindServer:
+		return e.Status != http.StatusNotImplemented && e.Status != http.StatusHTTPVersionNotSupported
+	case apierror.KindTransport:
+		return !errors.Is(e.Err, errContextDone)
 	}
 	return false
 }
 
-// RetryDelay returns the server-mandated delay before retrying, when err is
-// a 429. The activity layer maps it to Temporal's NextRetryDelay.
+// RetryDelay returns the server-mandated delay before retrying, when the
+// error is a 429. The activity layer maps it to Temporal's NextRetryDelay.
+func (e *APIError) RetryDelay() (time.Duration, bool) {
+	if e.Kind == apierror.KindRateLimited {
+		return e.RetryAfter, true
+	}
+	return 0, false
+}
+
+// AsAPIError returns the details of any error this package returns for an
+// HTTP error status (207 included): every *APIError but a transport failure
+// or an undecodable 2xx.
+func AsAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	if errors.As(err, &e) && e.Kind != apierror.KindTransport && e.Kind != apierror.KindProtocol {
+		return e, true
+	}
+	return nil, false
+}
+
+// IsRetryable reports whether err is a BigCommerce error that repeating the
+// same call later may fix (see APIError.Retryable).
+func IsRetryable(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Retryable()
+}
+
+// RetryDelay returns the delay a BigCommerce 429 asked for (see
+// APIError.RetryDelay).
 func RetryDelay(err error) (time.Duration, bool) {
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return rl.RetryAfter, true
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.RetryDelay()
 	}
 	return 0, false
 }
@@ -318,47 +275,47 @@ func parseFieldErrors(raw json.RawMessage) map[string]string {
 	return out
 }
 
-// newStatusError maps a non-2xx response to its typed error.
-func newStatusError(method, path string, status int, body []byte) error {
+// newStatusError maps a non-2xx response to its error.
+func newStatusError(method, path string, status int, body []byte) *APIError {
 	title, fields := parseErrorBody(body)
-	base := APIError{Method: method, Path: path, Status: status, Title: title, Fields: fields}
+	e := &APIError{Kind: apierror.KindRejected, Method: method, Path: path, Status: status, Message: title, Fields: fields}
 	switch {
 	case status == http.StatusUnauthorized:
-		return &UnauthorizedError{base}
+		e.Kind = apierror.KindUnauthorized
 	case status == http.StatusNotFound:
-		return &NotFoundError{base}
+		e.Kind = apierror.KindNotFound
 	case status == http.StatusConflict:
-		return &ConflictError{base}
+		e.Kind = apierror.KindConflict
 	case status == http.StatusUnprocessableEntity:
-		return &ValidationError{base}
+		e.Kind = apierror.KindValidation
 	case status >= 500:
-		return &ServerError{base}
+		e.Kind = apierror.KindServer
 	}
-	return &base
+	return e
 }
 
 // newPartialError builds the 207 error from a body {data, errors{status,title,errors}}.
-func newPartialError(method, path string, body []byte) *PartialSuccessError {
+func newPartialError(method, path string, body []byte) *APIError {
 	var env struct {
 		Data   json.RawMessage `json:"data"`
 		Errors json.RawMessage `json:"errors"`
 	}
 	_ = json.Unmarshal(body, &env)
-	e := &PartialSuccessError{APIError: APIError{Method: method, Path: path, Status: http.StatusMultiStatus}, Data: env.Data}
+	e := &APIError{Kind: apierror.KindPartialSuccess, Method: method, Path: path, Status: http.StatusMultiStatus, Data: env.Data}
 	if len(env.Errors) > 0 {
 		var inner apiErrorBody
 		if env.Errors[0] == '{' && json.Unmarshal(env.Errors, &inner) == nil {
-			e.Title = inner.Title
+			e.Message = inner.Title
 			e.Fields = parseFieldErrors(inner.Errors)
-			if e.Title == "" && len(e.Fields) == 0 {
+			if e.Message == "" && len(e.Fields) == 0 {
 				e.Fields = parseFieldErrors(env.Errors)
 			}
 		} else {
-			e.Title, _ = parseErrorBody(env.Errors)
+			e.Message, _ = parseErrorBody(env.Errors)
 		}
 	}
-	if e.Title == "" {
-		e.Title = "saved with errors"
+	if e.Message == "" {
+		e.Message = "saved with errors"
 	}
 	return e
 }

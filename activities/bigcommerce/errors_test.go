@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -69,8 +70,8 @@ func TestRateLimitDelayIsTheLonger(t *testing.T) {
 	// Reset-Ms 2500 vs X-Retry-After "3" (ceil): the longer one, 3 s, wins.
 	srv.InjectFault(bigcommercetest.Fault{Kind: bigcommercetest.FaultRateLimit, RetryAfter: 2500 * time.Millisecond})
 	_, err := c.ListLocations(ctx(t))
-	var rl *bc.RateLimitError
-	if !errors.As(err, &rl) || rl.RetryAfter != 3*time.Second || rl.LoadShedding {
+	var rl *bc.APIError
+	if !errors.As(err, &rl) || rl.Kind != apierror.KindRateLimited || rl.RetryAfter != 3*time.Second || rl.LoadShedding {
 		t.Fatalf("err = %#v", err)
 	}
 }
@@ -85,7 +86,7 @@ func TestUnauthorized(t *testing.T) {
 	}
 	for name, call := range calls {
 		err := call()
-		var ue *bc.UnauthorizedError
+		var ue *bc.APIError
 		if !errors.As(err, &ue) || !errors.Is(err, bc.ErrUnauthorized) || bc.IsRetryable(err) {
 			t.Fatalf("%s: err = %v", name, err)
 		}
@@ -100,7 +101,7 @@ func TestOtherStatusIsAPIError(t *testing.T) {
 	srv.InjectFault(bigcommercetest.Fault{Kind: bigcommercetest.FaultError, Status: http.StatusForbidden, Title: "Missing scope"})
 	_, err := c.ListHooks(ctx(t))
 	var ae *bc.APIError
-	if !errors.As(err, &ae) || ae.Status != 403 || bc.IsRetryable(err) || !strings.Contains(err.Error(), "Missing scope") {
+	if !errors.As(err, &ae) || ae.Kind != apierror.KindRejected || ae.Status != 403 || bc.IsRetryable(err) || !strings.Contains(err.Error(), "Missing scope") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -153,7 +154,7 @@ func TestDecodeErrorIsPermanent(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ListLocations(ctx(t))
-	var de *bc.DecodeError
+	var de *bc.APIError
 	if !errors.As(err, &de) || !errors.Is(err, bc.ErrDecode) || bc.IsRetryable(err) || de.Status != 200 {
 		t.Fatalf("err = %v", err)
 	}
@@ -197,10 +198,7 @@ func allMethods(t *testing.T) []methodCase {
 	e := func(_ any, err error) error { return err }
 	return []methodCase{
 		{"ListProducts", func(c *bc.Client) error { return e(c.ListProducts(ctx(t), bc.ProductFilter{})) }, "GET /v3/catalog/products"},
-		{"ListProductsPage", func(c *bc.Client) error {
-			_, _, err := c.ListProductsPage(ctx(t), bc.ProductFilter{}, 1)
-			return err
-		}, "GET /v3/catalog/products"},
+		{"WalkProducts", func(c *bc.Client) error { return e(c.WalkProducts(bc.ProductFilter{}, bc.Cursor{}).Next(ctx(t))) }, "GET /v3/catalog/products"},
 		{"GetProduct", func(c *bc.Client) error { return e(c.GetProduct(ctx(t), 5)) }, "GET /v3/catalog/products/5"},
 		{"CreateProduct", func(c *bc.Client) error {
 			return e(c.CreateProduct(ctx(t), bc.ProductCreate{Name: "x", Type: "physical"}))
@@ -220,7 +218,7 @@ func allMethods(t *testing.T) []methodCase {
 			return e(c.ListInventoryItems(ctx(t), bc.InventoryFilter{SKUs: []string{"A"}}))
 		}, "GET /v3/inventory/items"},
 		{"ListOrders", func(c *bc.Client) error { return e(c.ListOrders(ctx(t), bc.OrderFilter{})) }, "GET /v2/orders"},
-		{"ListOrdersPage", func(c *bc.Client) error { return e(c.ListOrdersPage(ctx(t), bc.OrderFilter{}, 1)) }, "GET /v2/orders"},
+		{"WalkOrders", func(c *bc.Client) error { return e(c.WalkOrders(bc.OrderFilter{}, bc.Cursor{}).Next(ctx(t))) }, "GET /v2/orders"},
 		{"GetOrder", func(c *bc.Client) error { return e(c.GetOrder(ctx(t), 7)) }, "GET /v2/orders/7"},
 		{"ListOrderProducts", func(c *bc.Client) error { return e(c.ListOrderProducts(ctx(t), 7)) }, "GET /v2/orders/7/products"},
 		{"ListShippingAddresses", func(c *bc.Client) error { return e(c.ListShippingAddresses(ctx(t), 7)) }, "GET /v2/orders/7/shipping_addresses"},

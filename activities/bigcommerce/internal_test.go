@@ -42,7 +42,7 @@ func TestParseErrorShapes(t *testing.T) {
 		})
 	}
 	pe := newPartialError("PUT", "/v3/catalog/products", p207)
-	if pe.Title != "Inventory could not be updated" || pe.Fields["inventory_level"] == "" || !strings.Contains(string(pe.Data), "SM-LPJ") {
+	if pe.Message != "Inventory could not be updated" || pe.Fields["inventory_level"] == "" || !strings.Contains(string(pe.Data), "SM-LPJ") {
 		t.Fatalf("207 = %+v", pe)
 	}
 	err := newStatusError("PUT", "/v2/orders/1", 400, v2)

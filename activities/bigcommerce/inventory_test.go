@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -87,8 +88,8 @@ func TestAdjustErrors(t *testing.T) {
 			} else {
 				_, err = c.AdjustAbsolute(ctx(t), "", tc.items)
 			}
-			var ve *bc.ValidationError
-			if !errors.As(err, &ve) || !strings.Contains(ve.Title, tc.title) {
+			var ve *bc.APIError
+			if !errors.As(err, &ve) || ve.Kind != apierror.KindValidation || !strings.Contains(ve.Message, tc.title) {
 				t.Fatalf("err = %v, want 422 containing %q", err, tc.title)
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+
+	"github.com/hrbc/hrbc/activities/apierror"
 )
 
 // Location is an inventory location. The object carries no "is default"
@@ -37,7 +39,7 @@ func (c *Client) DefaultLocation(ctx context.Context) (Location, error) {
 		return Location{}, err
 	}
 	if len(locs) == 0 {
-		return Location{}, &NotFoundError{APIError{Method: http.MethodGet, Path: path, Status: http.StatusNotFound, Title: "no default location"}}
+		return Location{}, &APIError{Kind: apierror.KindNotFound, Method: http.MethodGet, Path: path, Status: http.StatusNotFound, Message: "no default location"}
 	}
 	return locs[0], nil
 }

@@ -233,15 +233,13 @@ const ordersPath = "/v2/orders"
 
 // ListOrders walks orders matching f until a short page or a 204.
 func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	return v2Walk[Order](ctx, c, ordersPath, f.query(), clampLimit(f.Limit, MaxPageLimit, MaxPageLimit))
+	return c.WalkOrders(f, Cursor{}).All(ctx)
 }
 
-// ListOrdersPage fetches one page (1-based); a short or empty page is the last.
-func (c *Client) ListOrdersPage(ctx context.Context, f OrderFilter, page int) ([]Order, error) {
-	q := f.query()
-	q.Set("limit", strconv.Itoa(clampLimit(f.Limit, MaxPageLimit, MaxPageLimit)))
-	q.Set("page", strconv.Itoa(max(page, 1)))
-	return v2Page[Order](ctx, c, ordersPath, q)
+// WalkOrders reads orders matching f a page per Next, from the page after
+// from; a short or empty page is the last.
+func (c *Client) WalkOrders(f OrderFilter, from Cursor) *Walker[Order] {
+	return newWalker[Order](c, ordersPath, f.query(), clampLimit(f.Limit, MaxPageLimit, MaxPageLimit), true, from)
 }
 
 // GetOrder reads one order.

@@ -55,8 +55,9 @@ func TestListOrdersByModifiedAndStatus(t *testing.T) {
 	if err != nil || len(none) != 0 {
 		t.Fatalf("empty: %v %v", none, err)
 	}
-	page, err := c.ListOrdersPage(ctx(t), bc.OrderFilter{Limit: 5}, 2)
-	if err != nil || len(page) != 2 {
+	w := c.WalkOrders(bc.OrderFilter{Limit: 5}, bc.Cursor{Page: 1})
+	page, err := w.Next(ctx(t))
+	if err != nil || len(page) != 2 || !w.Done() || w.Cursor().Page != 2 {
 		t.Fatalf("page 2: %d %v", len(page), err)
 	}
 }
@@ -145,7 +146,7 @@ func TestUpdateOrderStatus(t *testing.T) {
 	}
 	_, err := c.UpdateOrderStatus(ctx(t), o.ID, 99)
 	ae, ok := bc.AsAPIError(err)
-	if !ok || ae.Status != 400 || !strings.Contains(ae.Title, "status_id") {
+	if !ok || ae.Status != 400 || !strings.Contains(ae.Message, "status_id") {
 		t.Fatalf("invalid status: %v", err)
 	}
 	if bc.IsRetryable(err) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -86,8 +87,8 @@ func TestLoadSheddingBackoffAndBound(t *testing.T) {
 	}
 	srv.InjectFault(bigcommercetest.Fault{Path: "/v3/hooks", Kind: bigcommercetest.FaultLoadShed, Times: 3})
 	_, err := c.ListHooks(ctx(t))
-	var rl *bc.RateLimitError
-	if !errors.As(err, &rl) || !rl.LoadShedding {
+	var rl *bc.APIError
+	if !errors.As(err, &rl) || rl.Kind != apierror.KindRateLimited || !rl.LoadShedding {
 		t.Fatalf("3 shed 429s exceed the bound: %v", err)
 	}
 }
@@ -98,13 +99,13 @@ func TestLimiterWithoutPacingHits429(t *testing.T) {
 	srv := bigcommercetest.NewServer(bigcommercetest.WithRateLimit(5, time.Minute))
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv, func(cfg *bc.Config) { cfg.PaceFraction = -1 })
-	var rl *bc.RateLimitError
+	var rl *bc.APIError
 	for i := range 6 {
 		_, err := c.ListLocations(ctx(t))
 		if i < 5 && err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
-		if i == 5 && !errors.As(err, &rl) {
+		if i == 5 && (!errors.As(err, &rl) || rl.Kind != apierror.KindRateLimited) {
 			t.Fatalf("call 6: %v", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hrbc/hrbc/activities/apierror"
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 )
@@ -19,8 +20,8 @@ func TestCaptureOnce(t *testing.T) {
 		t.Fatalf("payment status = %q", ps)
 	}
 	err := c.CapturePayment(ctx(t), o.ID)
-	var ve *bc.ValidationError
-	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "already been captured") || !strings.Contains(err.Error(), "payment_actions/capture") {
+	var ve *bc.APIError
+	if !errors.As(err, &ve) || ve.Kind != apierror.KindValidation || !strings.Contains(err.Error(), "already been captured") || !strings.Contains(err.Error(), "payment_actions/capture") {
 		t.Fatalf("second capture: %v", err)
 	}
 	txns := must(c.ListTransactions(ctx(t), o.ID))

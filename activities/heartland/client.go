@@ -1,11 +1,17 @@
 // Package heartland is hrbc's typed HTTP client for the Heartland Retail
 // (ex-Springboard Retail) REST API. It knows nothing of Temporal: every
 // method is one HTTP call or one paginated walk, returns typed values, and
-// fails with *Error so activities can decide between retrying and reporting.
+// fails with *APIError so activities can decide between retrying and reporting.
 //
 // Heartland's public reference is thin; behaviour the research could not
 // confirm is behind Config fields (see Config) so a real account can be
 // served by a setting rather than a code change.
+//
+// What it may import: the standard library, apierror and secret (and small
+// third-party helpers such as decimal and x/time/rate); never Temporal, the
+// bigcommerce client or anything of the process. Paged reads: ListX walks a
+// whole collection, WalkX returns a resumable Walker that reads one page per
+// Next.
 package heartland
 
 import (
@@ -24,26 +30,14 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/hrbc/hrbc/activities/apierror"
+	"github.com/hrbc/hrbc/activities/secret"
 )
 
-// Secret holds a credential. Its String, GoString, MarshalJSON and LogValue
-// all redact, so printing or logging a Config never reveals the token.
-type Secret string
-
-// String redacts.
-func (Secret) String() string { return "[redacted]" }
-
-// GoString redacts.
-func (Secret) GoString() string { return `"[redacted]"` }
-
-// MarshalJSON redacts.
-func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), nil }
-
-// LogValue redacts.
-func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
-
-// Reveal returns the raw credential; only the request builder calls it.
-func (s Secret) Reveal() string { return string(s) }
+// Secret is the credential type the client takes; it is the shared
+// secret.Secret, named here so callers need not import that package.
+type Secret = secret.Secret
 
 // InventoryChangesMode selects how InventoryChangesSince learns what moved.
 type InventoryChangesMode string
@@ -126,7 +120,7 @@ func (c Config) String() string {
 	}
 	tok := "unset"
 	if c.Token != "" {
-		tok = "[redacted]"
+		tok = secret.Mask
 	}
 	return fmt.Sprintf("heartland.Config{base=%s token=%s rps=%v}", base, tok, c.RequestsPerSecond)
 }
@@ -239,7 +233,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 		var err error
 		payload, err = c.encodeBody(body)
 		if err != nil {
-			return nil, &Error{Kind: KindProtocol, Method: method, Path: p, Message: "encoding request body", Err: err}
+			return nil, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Message: "encoding request body", Err: err}
 		}
 	}
 	full := c.base + strings.TrimPrefix(p, "/")
@@ -249,8 +243,8 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 	for attempt := 0; ; attempt++ {
 		resp, err := c.once(ctx, method, p, full, payload)
 		if err != nil {
-			var he *Error
-			if errors.As(err, &he) && he.Kind == KindRateLimited && attempt < c.cfg.RateLimitRetries && he.RetryAfter <= c.cfg.MaxRateLimitWait {
+			var he *APIError
+			if errors.As(err, &he) && he.Kind == apierror.KindRateLimited && attempt < c.cfg.RateLimitRetries && he.RetryAfter <= c.cfg.MaxRateLimitWait {
 				t := time.NewTimer(he.RetryAfter)
 				select {
 				case <-ctx.Done():
@@ -264,7 +258,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 		}
 		if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
 			if err := json.Unmarshal(resp.body, out); err != nil {
-				return resp, &Error{Kind: KindProtocol, Method: method, Path: p, Status: resp.status, Message: "decoding response body", Err: err}
+				return resp, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Status: resp.status, Message: "decoding response body", Err: err}
 			}
 		}
 		return resp, nil
@@ -273,7 +267,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 
 func (c *Client) once(ctx context.Context, method, p, full string, payload []byte) (*response, error) {
 	if err := c.lim.Wait(ctx); err != nil {
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
 	}
 	var rd io.Reader
 	if payload != nil {
@@ -281,7 +275,7 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	}
 	req, err := http.NewRequestWithContext(ctx, method, full, rd)
 	if err != nil {
-		return nil, &Error{Kind: KindProtocol, Method: method, Path: p, Message: "building request", Err: err}
+		return nil, &APIError{Kind: apierror.KindProtocol, Method: method, Path: p, Message: "building request", Err: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token.Reveal())
 	req.Header.Set("Accept", "application/json")
@@ -291,12 +285,12 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	res, err := c.hc.Do(req)
 	if err != nil {
 		c.log.DebugContext(ctx, "heartland call failed", "method", method, "path", p, "duration", time.Since(start), "error", err.Error())
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Message: "request failed", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "request failed", Err: err, callerDone: ctx.Err() != nil}
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if err != nil {
-		return nil, &Error{Kind: KindTransport, Method: method, Path: p, Status: res.StatusCode, Message: "reading response", Err: err, callerDone: ctx.Err() != nil}
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Status: res.StatusCode, Message: "reading response", Err: err, callerDone: ctx.Err() != nil}
 	}
 	c.log.DebugContext(ctx, "heartland call", "method", method, "path", p, "status", res.StatusCode, "duration", time.Since(start))
 	if res.StatusCode >= 400 {
@@ -305,15 +299,15 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	return &response{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
-func (c *Client) httpError(method, p string, res *http.Response, body []byte) *Error {
+func (c *Client) httpError(method, p string, res *http.Response, body []byte) *APIError {
 	code, msg, details := parseErrorBody(body)
 	if tok := c.cfg.Token.Reveal(); tok != "" {
-		msg = strings.ReplaceAll(msg, tok, "[redacted]")
+		msg = strings.ReplaceAll(msg, tok, secret.Mask)
 	}
 	if msg == "" {
 		msg = http.StatusText(res.StatusCode)
 	}
-	e := &Error{
+	e := &APIError{
 		Kind:    classify(res.StatusCode, code, msg, details),
 		Method:  method,
 		Path:    p,
@@ -322,7 +316,7 @@ func (c *Client) httpError(method, p string, res *http.Response, body []byte) *E
 		Message: msg,
 		Details: details,
 	}
-	if e.Kind == KindRateLimited {
+	if e.Kind == apierror.KindRateLimited {
 		d, ok := parseRetryAfter(res.Header.Get("Retry-After"), c.now())
 		if !ok {
 			d = c.cfg.DefaultRetryAfter
@@ -384,7 +378,7 @@ func (c *Client) create(ctx context.Context, p string, body any) (int64, error) 
 	if id, ok := idFromBody(resp.body); ok {
 		return id, nil
 	}
-	return 0, &Error{Kind: KindProtocol, Method: http.MethodPost, Path: "/" + strings.TrimPrefix(p, "/"), Status: resp.status,
+	return 0, &APIError{Kind: apierror.KindProtocol, Method: http.MethodPost, Path: "/" + strings.TrimPrefix(p, "/"), Status: resp.status,
 		Message: "created resource has neither a Location header nor an id in the body"}
 }
 
@@ -427,13 +421,13 @@ func list[T any](ctx context.Context, c *Client, p string, q Query) (Page[T], er
 	var pg Page[T]
 	v, err := q.values(c.cfg.FilterStyle, c.cfg.PerPage)
 	if err != nil {
-		return pg, &Error{Kind: KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
+		return pg, &APIError{Kind: apierror.KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
 	}
 	err = c.get(ctx, p, v, &pg)
 	return pg, err
 }
 
-// first returns the first match of q or a KindNotFound error naming what was sought.
+// first returns the first match of q or a apierror.KindNotFound error naming what was sought.
 func first[T any](ctx context.Context, c *Client, p string, q Query, what string) (T, error) {
 	var zero T
 	q.Page, q.PerPage = 1, 1
@@ -442,7 +436,7 @@ func first[T any](ctx context.Context, c *Client, p string, q Query, what string
 		return zero, err
 	}
 	if len(pg.Results) == 0 {
-		return zero, &Error{Kind: KindNotFound, Method: http.MethodGet, Path: p, Message: "no " + what}
+		return zero, &APIError{Kind: apierror.KindNotFound, Method: http.MethodGet, Path: p, Message: "no " + what}
 	}
 	return pg.Results[0], nil
 }
@@ -458,7 +452,9 @@ type Cursor struct {
 	Done bool `json:"done,omitempty"`
 }
 
-// Walker reads a collection one page (one HTTP call) per Next. Walks over
+// Walker reads a collection one page (one HTTP call) per Next, as
+// bigcommerce.Walker does: WalkX methods return one for callers that
+// checkpoint between pages, ListX methods drain one with All. Walks over
 // records with ids use keyset paging (sort[]=id plus id $gt last id), so rows
 // created or deleted meanwhile cannot shift pages and skip records; grouped
 // rows without ids fall back to page numbers.

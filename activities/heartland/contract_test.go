@@ -285,7 +285,7 @@ func FuzzErrorBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte, status int) {
 		code, msg, details := parseErrorBody(b)
 		k := classify(status, code, msg, details)
-		e := &Error{Kind: k, Status: status, Code: code, Message: msg, Details: details}
+		e := &APIError{Kind: k, Status: status, Code: code, Message: msg, Details: details}
 		_ = e.Error()
 	})
 }

@@ -69,7 +69,7 @@ func (c *Client) GetCustomer(ctx context.Context, id int64) (Customer, error) {
 }
 
 // FindCustomerByEmail returns the oldest customer with this email or a
-// KindNotFound error. Whether the server compares case-insensitively is
+// apierror.KindNotFound error. Whether the server compares case-insensitively is
 // UNCONFIRMED, so the filter matches the address as given or lower-cased.
 func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (Customer, error) {
 	f := Filter{"email": email}

@@ -10,93 +10,57 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hrbc/hrbc/activities/apierror"
 )
 
-// Kind classifies a failed call so callers can branch on what to do next
-// (retry, report, look up instead of create) without parsing messages.
-type Kind int
-
-// The error kinds. Heartland documents neither its status codes for
-// validation (400 vs 422) nor its throttling answer, so classification looks
-// at the status class and the error body together.
-const (
-	// KindUnknown is never produced by the client; it is the zero value.
-	KindUnknown Kind = iota
-	// KindNotFound is a 404, or a find-by-key that matched nothing.
-	KindNotFound
-	// KindValidation is a 400/422 (or other 4xx) rejection of the request body;
-	// Details names the offending fields.
-	KindValidation
-	// KindConflict is a 409, or a validation error saying a unique value
-	// (public_id, a unique custom field) is already taken.
-	KindConflict
-	// KindUnauthorized is a 401/403: bad, revoked or under-privileged token.
-	KindUnauthorized
-	// KindRateLimited is a 429; RetryAfter says how long the server asked to wait.
-	KindRateLimited
-	// KindServer is a 5xx.
-	KindServer
-	// KindTransport is a network failure or timeout before a response arrived.
-	KindTransport
-	// KindProtocol is a response the client could not understand (bad JSON,
-	// a 201 without Location or id).
-	KindProtocol
-)
-
-// Sentinels for errors.Is; every *Error matches exactly the sentinel of its Kind.
+// Sentinels for errors.Is; every *APIError matches exactly the sentinel of its Kind.
 var (
-	// ErrNotFound matches KindNotFound.
+	// ErrNotFound matches apierror.KindNotFound.
 	ErrNotFound = errors.New("heartland: not found")
-	// ErrValidation matches KindValidation.
+	// ErrValidation matches apierror.KindValidation.
 	ErrValidation = errors.New("heartland: validation failed")
-	// ErrConflict matches KindConflict.
+	// ErrConflict matches apierror.KindConflict.
 	ErrConflict = errors.New("heartland: conflict")
-	// ErrUnauthorized matches KindUnauthorized.
+	// ErrUnauthorized matches apierror.KindUnauthorized.
 	ErrUnauthorized = errors.New("heartland: unauthorized")
-	// ErrRateLimited matches KindRateLimited.
+	// ErrRateLimited matches apierror.KindRateLimited.
 	ErrRateLimited = errors.New("heartland: rate limited")
-	// ErrServer matches KindServer.
+	// ErrServer matches apierror.KindServer.
 	ErrServer = errors.New("heartland: server error")
-	// ErrTransport matches KindTransport.
+	// ErrTransport matches apierror.KindTransport.
 	ErrTransport = errors.New("heartland: transport error")
-	// ErrProtocol matches KindProtocol.
+	// ErrProtocol matches apierror.KindProtocol.
 	ErrProtocol = errors.New("heartland: unexpected response")
 )
 
-func (k Kind) sentinel() error {
+// sentinel is the errors.Is target of a kind.
+func sentinel(k apierror.Kind) error {
 	switch k {
-	case KindNotFound:
+	case apierror.KindNotFound:
 		return ErrNotFound
-	case KindValidation:
+	case apierror.KindValidation:
 		return ErrValidation
-	case KindConflict:
+	case apierror.KindConflict:
 		return ErrConflict
-	case KindUnauthorized:
+	case apierror.KindUnauthorized:
 		return ErrUnauthorized
-	case KindRateLimited:
+	case apierror.KindRateLimited:
 		return ErrRateLimited
-	case KindServer:
+	case apierror.KindServer:
 		return ErrServer
-	case KindTransport:
+	case apierror.KindTransport:
 		return ErrTransport
-	case KindProtocol:
+	case apierror.KindProtocol:
 		return ErrProtocol
 	}
 	return nil
 }
 
-// String names the kind.
-func (k Kind) String() string {
-	if s := k.sentinel(); s != nil {
-		return strings.TrimPrefix(s.Error(), "heartland: ")
-	}
-	return "unknown"
-}
-
-// Error is every failure returned by Client methods. Use errors.As to read
-// its fields or errors.Is with the Err* sentinels to branch on its Kind.
-type Error struct {
-	Kind   Kind
+// APIError is every failure returned by Client methods. Use errors.As to
+// read its fields or errors.Is with the Err* sentinels to branch on its Kind.
+type APIError struct {
+	Kind   apierror.Kind
 	Method string // HTTP method of the failed call
 	Path   string // path relative to the API base, without query string
 	Status int    // HTTP status, 0 for transport errors
@@ -106,7 +70,7 @@ type Error struct {
 	Message string
 	// Details maps a field name ("qty", "public_id", "custom@color") to its problems.
 	Details map[string][]string
-	// RetryAfter is the server's requested delay for KindRateLimited.
+	// RetryAfter is the server's requested delay for apierror.KindRateLimited.
 	RetryAfter time.Duration
 	// Err is the underlying cause for transport and protocol errors.
 	Err error
@@ -116,7 +80,7 @@ type Error struct {
 
 // Error names method, path, status, code, message and field details; the
 // token never appears because it only ever travels in a header.
-func (e *Error) Error() string {
+func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "heartland: %s %s: %s", e.Method, e.Path, e.Kind)
 	if e.Status != 0 || e.Code != "" {
@@ -148,10 +112,10 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(" [" + strings.Join(parts, "; ") + "]")
 	}
-	if e.Kind == KindRateLimited && e.RetryAfter > 0 {
+	if e.Kind == apierror.KindRateLimited && e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
-	if e.Err != nil && (e.Kind == KindTransport || e.Kind == KindProtocol) {
+	if e.Err != nil && (e.Kind == apierror.KindTransport || e.Kind == apierror.KindProtocol) {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
@@ -159,32 +123,28 @@ func (e *Error) Error() string {
 }
 
 // Unwrap exposes the underlying cause (e.g. context.Canceled).
-func (e *Error) Unwrap() error { return e.Err }
+func (e *APIError) Unwrap() error { return e.Err }
 
 // Is matches the sentinel of the error's Kind.
-func (e *Error) Is(target error) bool {
-	s := e.Kind.sentinel()
+func (e *APIError) Is(target error) bool {
+	s := sentinel(e.Kind)
 	return s != nil && target == s
 }
 
-// IsRetryable reports whether repeating the same call later may succeed:
+// APIKind is the error's Kind (apierror.Error).
+func (e *APIError) APIKind() apierror.Kind { return e.Kind }
+
+// Retryable reports whether repeating the same call later may succeed:
 // throttling, 5xx and transport failures are; everything else (validation,
 // not found, auth) needs a change first. A cancelled caller context is not.
-func IsRetryable(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.Canceled) {
-		return false
-	}
-	var e *Error
-	if !errors.As(err, &e) {
+func (e *APIError) Retryable() bool {
+	if errors.Is(e, context.Canceled) {
 		return false
 	}
 	switch e.Kind {
-	case KindRateLimited, KindServer:
+	case apierror.KindRateLimited, apierror.KindServer:
 		return true
-	case KindTransport:
+	case apierror.KindTransport:
 		// An http.Client timeout is worth retrying; the caller's own context
 		// ending is not, since the caller has given up.
 		return !e.callerDone
@@ -195,10 +155,26 @@ func IsRetryable(err error) bool {
 // RetryDelay returns the delay the server asked for on a 429 (Retry-After,
 // or Config.DefaultRetryAfter when the header is missing). The boolean is
 // false for every other error, leaving the delay to the caller's backoff.
-func RetryDelay(err error) (time.Duration, bool) {
-	var e *Error
-	if errors.As(err, &e) && e.Kind == KindRateLimited {
+func (e *APIError) RetryDelay() (time.Duration, bool) {
+	if e.Kind == apierror.KindRateLimited {
 		return e.RetryAfter, true
+	}
+	return 0, false
+}
+
+// IsRetryable reports whether err is a Heartland error that repeating the
+// same call later may fix (see APIError.Retryable).
+func IsRetryable(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Retryable()
+}
+
+// RetryDelay returns the delay a Heartland 429 asked for (see
+// APIError.RetryDelay).
+func RetryDelay(err error) (time.Duration, bool) {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.RetryDelay()
 	}
 	return 0, false
 }
@@ -273,25 +249,25 @@ func looksLikeConflict(code, msg string, details map[string][]string) bool {
 }
 
 // classify maps an HTTP failure to a Kind.
-func classify(status int, code, msg string, details map[string][]string) Kind {
+func classify(status int, code, msg string, details map[string][]string) apierror.Kind {
 	switch {
 	case status == http.StatusNotFound:
-		return KindNotFound
+		return apierror.KindNotFound
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return KindUnauthorized
+		return apierror.KindUnauthorized
 	case status == http.StatusTooManyRequests:
-		return KindRateLimited
+		return apierror.KindRateLimited
 	case status == http.StatusConflict:
-		return KindConflict
+		return apierror.KindConflict
 	case status >= 500:
-		return KindServer
+		return apierror.KindServer
 	case status >= 400:
 		if looksLikeConflict(code, msg, details) {
-			return KindConflict
+			return apierror.KindConflict
 		}
-		return KindValidation
+		return apierror.KindValidation
 	}
-	return KindProtocol
+	return apierror.KindProtocol
 }
 
 // parseRetryAfter reads a Retry-After header in seconds or HTTP-date form.

@@ -204,7 +204,7 @@ func TestEveryMethodErrorClasses(t *testing.T) {
 				if heartland.IsRetryable(err) != cl.retryable {
 					t.Errorf("%s: IsRetryable=%v", m.name, !cl.retryable)
 				}
-				var he *heartland.Error
+				var he *heartland.APIError
 				if !errors.As(err, &he) || he.Method == "" || !strings.HasPrefix(he.Path, "/") || he.Message == "" {
 					t.Errorf("%s: error lacks method/path/message: %+v", m.name, he)
 				}

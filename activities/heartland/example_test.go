@@ -14,7 +14,7 @@ import (
 func ExampleWalker() {
 	srv := heartlandtest.NewServer(heartlandtest.WithDemoSeed())
 	defer srv.Close()
-	c, _ := heartland.New(heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token), RequestsPerSecond: -1})
+	c, _ := heartland.New(srv.ClientConfig())
 	ctx := context.Background()
 
 	var heartbeat []byte // what activity.RecordHeartbeat would store

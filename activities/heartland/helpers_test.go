@@ -19,7 +19,8 @@ func newFake(t *testing.T, opts ...heartlandtest.Option) (*heartlandtest.Server,
 
 func newClient(t *testing.T, srv *heartlandtest.Server, mutate func(*heartland.Config)) *heartland.Client {
 	t.Helper()
-	cfg := heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token), RequestsPerSecond: -1, PerPage: 4}
+	cfg := srv.ClientConfig()
+	cfg.PerPage = 4
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -48,14 +49,14 @@ func mustItem(t *testing.T, srv *heartlandtest.Server, sku string) heartland.Ite
 	return it
 }
 
-func wantKind(t *testing.T, err error, sentinel error) *heartland.Error {
+func wantKind(t *testing.T, err error, sentinel error) *heartland.APIError {
 	t.Helper()
 	if !errors.Is(err, sentinel) {
 		t.Fatalf("want %v, got %v", sentinel, err)
 	}
-	var he *heartland.Error
+	var he *heartland.APIError
 	if !errors.As(err, &he) {
-		t.Fatalf("want *heartland.Error, got %T", err)
+		t.Fatalf("want *heartland.APIError, got %T", err)
 	}
 	return he
 }

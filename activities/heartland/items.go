@@ -74,7 +74,7 @@ func (c *Client) GetItem(ctx context.Context, id int64) (Item, error) {
 }
 
 // FindItemByPublicID returns the item whose Item # is publicID, or a
-// KindNotFound error.
+// apierror.KindNotFound error.
 func (c *Client) FindItemByPublicID(ctx context.Context, publicID string) (Item, error) {
 	return first[Item](ctx, c, "items", Query{Filters: []Filter{{"public_id": publicID}}}, "item with public_id "+publicID)
 }
@@ -101,8 +101,8 @@ func (c *Client) WalkItems(q Query, from Cursor) *Walker[Item] {
 }
 
 // CreateItem creates an item and returns its id. Heartland rejects a
-// duplicate public_id (KindConflict) and missing required custom fields
-// (KindValidation).
+// duplicate public_id (apierror.KindConflict) and missing required custom fields
+// (apierror.KindValidation).
 func (c *Client) CreateItem(ctx context.Context, f ItemFields) (int64, error) {
 	return c.create(ctx, "items", f)
 }

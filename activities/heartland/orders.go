@@ -106,7 +106,7 @@ func (c *Client) GetSalesOrder(ctx context.Context, id int64) (SalesOrder, error
 }
 
 // FindSalesOrderByPublicID returns the order with this public_id or a
-// KindNotFound error; it is the lookup-before-create of order intake.
+// apierror.KindNotFound error; it is the lookup-before-create of order intake.
 func (c *Client) FindSalesOrderByPublicID(ctx context.Context, publicID string) (SalesOrder, error) {
 	return first[SalesOrder](ctx, c, "sales/orders", Query{Filters: []Filter{{"public_id": publicID}}}, "sales order with public_id "+publicID)
 }

@@ -23,7 +23,7 @@ func (p *PaymentType) UnmarshalJSON(b []byte) error {
 }
 
 // FindPaymentTypeByName returns the payment type called name or a
-// KindNotFound error; pair it with CreatePaymentType to find-or-create.
+// apierror.KindNotFound error; pair it with CreatePaymentType to find-or-create.
 func (c *Client) FindPaymentTypeByName(ctx context.Context, name string) (PaymentType, error) {
 	return first[PaymentType](ctx, c, "payment_types", Query{Filters: []Filter{{"name": name}}, Sort: []string{"id"}}, "payment type named "+name)
 }

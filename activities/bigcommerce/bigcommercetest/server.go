@@ -37,6 +37,11 @@
 //
 //	srv, err := bigcommercetest.Start("127.0.0.1:8901", bigcommercetest.WithDemoSeed())
 //	// client: BaseURL = srv.URL + "/stores/" + srv.StoreHash, AccessToken = srv.Token
+//
+// # Imports
+//
+// It imports the bigcommerce client for its payload types and nothing else
+// of hrbc: no Temporal, no activities, no heartland.
 package bigcommercetest
 
 import (

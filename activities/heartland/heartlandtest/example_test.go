@@ -13,7 +13,7 @@ import (
 func ExampleNewServer() {
 	srv := heartlandtest.NewServer(heartlandtest.WithDemoSeed())
 	defer srv.Close()
-	client, _ := heartland.New(heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token)})
+	client, _ := heartland.New(srv.ClientConfig())
 
 	mug, _ := client.FindItemByPublicID(context.Background(), "HR-MUG-01")
 	main, _ := srv.LocationByName("Main Street")

@@ -3,7 +3,7 @@
 //
 //	srv := heartlandtest.NewServer(heartlandtest.WithDemoSeed())
 //	defer srv.Close()
-//	client, _ := heartland.New(heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token)})
+//	client, _ := heartland.New(srv.ClientConfig())
 //
 // It speaks the real representation: "?"-suffixed booleans, 201 + Location
 // with an empty body on create, {total, pages, results} collections, _filter
@@ -58,6 +58,11 @@
 // Serve on a fixed loopback address for the sandbox with Listen:
 //
 //	srv, err := heartlandtest.Listen("127.0.0.1:7081", heartlandtest.WithDemoSeed(), heartlandtest.WithToken("dev-token"))
+//
+// # Imports
+//
+// It imports the heartland client for its payload types and nothing else of
+// hrbc: no Temporal, no activities, no bigcommerce.
 package heartlandtest
 
 import (

@@ -18,7 +18,7 @@ func setup(t *testing.T, opts ...heartlandtest.Option) (*heartlandtest.Server, *
 	t.Helper()
 	srv := heartlandtest.NewServer(append([]heartlandtest.Option{heartlandtest.WithDemoSeed()}, opts...)...)
 	t.Cleanup(srv.Close)
-	c, err := heartland.New(heartland.Config{BaseURL: srv.URL, Token: heartland.Secret(srv.Token), RequestsPerSecond: -1})
+	c, err := heartland.New(srv.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestListenOnLoopback(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") || !strings.HasSuffix(srv.URL, "/api/") || srv.Token != "dev-token" {
 		t.Fatalf("url %s token %s", srv.URL, srv.Token)
 	}
-	c, _ := heartland.New(heartland.Config{BaseURL: srv.URL, Token: "dev-token", RequestsPerSecond: -1})
+	c, _ := heartland.New(srv.ClientConfig())
 	items, err := c.WalkItems(heartland.Query{}, heartland.Cursor{}).All(ctx)
 	if err != nil || len(items) != len(heartlandtest.DemoSKUs) {
 		t.Fatalf("%d %v", len(items), err)

@@ -20,7 +20,7 @@ import (
 
 func stateClient(t *testing.T, s *Server) *heartland.Client {
 	t.Helper()
-	c, err := heartland.New(heartland.Config{BaseURL: s.URL, Token: heartland.Secret(s.Token), RequestsPerSecond: -1})
+	c, err := heartland.New(s.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

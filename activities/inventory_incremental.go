@@ -77,95 +77,94 @@ type InventoryChangesResult struct {
 // their absolute levels to BigCommerce: idempotent, so a retry after a crash
 // simply writes the same values again.
 func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChangesInput) (InventoryChangesResult, error) {
-	cl, err := a.Connections.Get(in.ConnectionID)
-	if err != nil {
-		return InventoryChangesResult{}, err
-	}
-	m := a.memory(in.ConnectionID)
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	return withClients(a.Connections, in.ConnectionID, func(cl Clients) (InventoryChangesResult, error) {
+		m := a.memory(in.ConnectionID)
+		m.mu.Lock()
+		defer m.mu.Unlock()
 
-	out := InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs, AfterID: in.AfterID}
-	touched := map[int64]bool{}
-	for _, id := range in.ItemIDs {
-		touched[id] = true
-	}
-	var snapshotSums map[int64]decimal.Decimal
-	if !in.Since.IsZero() {
-		err := a.readMovements(ctx, cl.Heartland, in, &out, touched)
-		if errors.Is(err, heartland.ErrNotFound) {
-			snapshotSums, err = a.readSnapshot(ctx, cl.Heartland, in, &out, touched)
+		out := InventoryChangesResult{Since: in.Since, SeenIDs: in.SeenIDs, AfterID: in.AfterID}
+		touched := map[int64]bool{}
+		for _, id := range in.ItemIDs {
+			touched[id] = true
 		}
+		var snapshotSums map[int64]decimal.Decimal
+		if !in.Since.IsZero() {
+			err := a.readMovements(ctx, cl.Heartland, in, &out, touched)
+			if errors.Is(err, heartland.ErrNotFound) {
+				snapshotSums, err = a.readSnapshot(ctx, cl.Heartland, in, &out, touched)
+			}
+			if err != nil {
+				return InventoryChangesResult{}, err
+			}
+		}
+		if len(touched) == 0 {
+			return out, nil
+		}
+		ids := make([]int64, 0, len(touched))
+		for id := range touched {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		out.Touched = len(ids)
+		sums := snapshotSums
+		if sums == nil {
+			var err error
+			if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids, func() { activity.RecordHeartbeat(ctx) }); err != nil {
+				return InventoryChangesResult{}, err
+			}
+		}
+		if err := a.resolveItems(ctx, m, cl.Heartland, ids); err != nil {
+			return InventoryChangesResult{}, err
+		}
+		beat := func() { activity.RecordHeartbeat(ctx) }
+		snap, err := a.snapshot(ctx, m, cl, in.Scope, "", 0, beat)
 		if err != nil {
 			return InventoryChangesResult{}, err
 		}
-	}
-	if len(touched) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, 0, len(touched))
-	for id := range touched {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	out.Touched = len(ids)
-	sums := snapshotSums
-	if sums == nil {
-		if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids, func() { activity.RecordHeartbeat(ctx) }); err != nil {
-			return InventoryChangesResult{}, err
-		}
-	}
-	if err := a.resolveItems(ctx, m, cl.Heartland, ids); err != nil {
-		return InventoryChangesResult{}, err
-	}
-	beat := func() { activity.RecordHeartbeat(ctx) }
-	snap, err := a.snapshot(ctx, m, cl, in.Scope, "", 0, beat)
-	if err != nil {
-		return InventoryChangesResult{}, err
-	}
-	// An unknown SKU may be a product created since the index was read:
-	// rebuild once, if the index is old enough to be suspected.
-	for _, id := range ids {
-		if sku := m.items[id].sku; sku != "" && time.Since(snap.builtAt) > a.indexMaxAge() && snap.targets[sku] == (bcTarget{}) {
-			if snap, err = a.snapshot(ctx, m, cl, in.Scope, "", a.indexMaxAge(), beat); err != nil {
-				return InventoryChangesResult{}, err
+		// An unknown SKU may be a product created since the index was read:
+		// rebuild once, if the index is old enough to be suspected.
+		for _, id := range ids {
+			if sku := m.items[id].sku; sku != "" && time.Since(snap.builtAt) > a.indexMaxAge() && snap.targets[sku] == (bcTarget{}) {
+				if snap, err = a.snapshot(ctx, m, cl, in.Scope, "", a.indexMaxAge(), beat); err != nil {
+					return InventoryChangesResult{}, err
+				}
+				break
 			}
-			break
 		}
-	}
-	var pending pendingWrite
-	for _, id := range ids {
-		h := m.items[id]
-		t, ok := snap.targets[h.sku]
-		switch {
-		case !ok:
-			out.Unmatched++
-			continue
-		case h.stockless:
-			out.NotStocked++
-			continue
-		case t.Tracking == bigcommerce.TrackingNone:
-			out.Untracked++
-			continue
-		}
-		want := in.Scope.Quantity(sums[id])
-		// A movement feed names what changed: write it even if the index
-		// remembers the same level (another worker may have written since).
-		// A full snapshot touches everything: write only differences.
-		if snapshotSums != nil {
-			if have, ok := snap.levels[t.key()]; ok && have == want {
+		var pending pendingWrite
+		for _, id := range ids {
+			h := m.items[id]
+			t, ok := snap.targets[h.sku]
+			switch {
+			case !ok:
+				out.Unmatched++
+				continue
+			case h.stockless:
+				out.NotStocked++
+				continue
+			case t.Tracking == bigcommerce.TrackingNone:
+				out.Untracked++
 				continue
 			}
+			want := in.Scope.Quantity(sums[id])
+			// A movement feed names what changed: write it even if the index
+			// remembers the same level (another worker may have written since).
+			// A full snapshot touches everything: write only differences.
+			if snapshotSums != nil {
+				if have, ok := snap.levels[t.key()]; ok && have == want {
+					continue
+				}
+			}
+			pending.add(h.sku, t, snap.location, want)
 		}
-		pending.add(h.sku, t, snap.location, want)
-	}
-	var wo writeOutcome
-	if err := a.write(ctx, m, cl.BigCommerce, "Heartland stock change", &pending, &wo); err != nil {
-		return InventoryChangesResult{}, err
-	}
-	out.Written = wo.Written
-	out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
-	return out, nil
+		var wo writeOutcome
+		if err := a.write(ctx, m, cl.BigCommerce, "Heartland stock change", &pending, &wo); err != nil {
+			return InventoryChangesResult{}, err
+		}
+		out.Written = wo.Written
+		out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
+		return out, nil
+	})
 }
 
 // readMovements walks the movements after AfterID created since the

@@ -31,44 +31,42 @@ type InventoryFinishResult struct {
 // matched during the pass. When the pass's chunks all ran in this worker the
 // matches are in memory; otherwise Heartland's Item #s are read again.
 func (a *Inventory) FinishInventoryPass(ctx context.Context, in InventoryFinishInput) (InventoryFinishResult, error) {
-	cl, err := a.Connections.Get(in.ConnectionID)
-	if err != nil {
-		return InventoryFinishResult{}, err
-	}
-	m := a.memory(in.ConnectionID)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	beat := func() { activity.RecordHeartbeat(ctx) }
-	snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
-	if err != nil {
-		return InventoryFinishResult{}, err
-	}
-	seen := snap.seen
-	if !snap.contiguous {
-		seen = map[string]bool{}
-		walk := cl.Heartland.WalkItems(heartland.Query{}, heartland.Cursor{})
-		for !walk.Done() {
-			items, err := walk.Next(ctx)
-			if err != nil {
-				return InventoryFinishResult{}, heartlandError("list items", err)
-			}
-			for _, it := range items {
-				m.remember(it)
-				if _, ok := snap.targets[it.PublicID]; ok {
-					seen[it.PublicID] = true
+	return withClients(a.Connections, in.ConnectionID, func(cl Clients) (InventoryFinishResult, error) {
+		m := a.memory(in.ConnectionID)
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		beat := func() { activity.RecordHeartbeat(ctx) }
+		snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
+		if err != nil {
+			return InventoryFinishResult{}, err
+		}
+		seen := snap.seen
+		if !snap.contiguous {
+			seen = map[string]bool{}
+			walk := cl.Heartland.WalkItems(heartland.Query{}, heartland.Cursor{})
+			for !walk.Done() {
+				items, err := walk.Next(ctx)
+				if err != nil {
+					return InventoryFinishResult{}, heartlandError("list items", err)
 				}
+				for _, it := range items {
+					m.remember(it)
+					if _, ok := snap.targets[it.PublicID]; ok {
+						seen[it.PublicID] = true
+					}
+				}
+				beat()
 			}
-			beat()
 		}
-	}
-	var only []string
-	for sku := range snap.targets {
-		if !seen[sku] {
-			only = append(only, sku)
+		var only []string
+		for sku := range snap.targets {
+			if !seen[sku] {
+				only = append(only, sku)
+			}
 		}
-	}
-	slices.Sort(only)
-	out := InventoryFinishResult{BigCommerceOnly: len(only)}
-	out.BigCommerceOnlySample = only[:min(len(only), sampleLimit)]
-	return out, nil
+		slices.Sort(only)
+		out := InventoryFinishResult{BigCommerceOnly: len(only)}
+		out.BigCommerceOnlySample = only[:min(len(only), sampleLimit)]
+		return out, nil
+	})
 }

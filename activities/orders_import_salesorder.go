@@ -9,20 +9,6 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 )
 
-// EnsureSalesOrder finds the sales order by its public_id or creates it,
-// adds the lines it still lacks and opens it so that it commits stock.
-func (a *Orders) EnsureSalesOrder(ctx context.Context, req EnsureSalesOrderRequest) (SalesOrderRef, error) {
-	cl, err := a.Connections.Get(req.ConnectionID)
-	if err != nil {
-		return SalesOrderRef{}, err
-	}
-	existing, err := findSalesOrder(ctx, cl.Heartland, req.PublicID)
-	if err != nil {
-		return SalesOrderRef{}, err
-	}
-	return a.ensureSalesOrder(ctx, cl.Heartland, existing, req)
-}
-
 // ensureSalesOrder creates the order unless existing is it, then completes
 // what a crash may have left undone: missing lines, the pending status.
 // Lines are matched to BigCommerce lines by position: hrbc is the only

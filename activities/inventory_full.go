@@ -118,140 +118,138 @@ type passHeartbeat struct {
 // adjustments in requests of up to 2000 rows. It heartbeats the cursor of
 // what is written, and a retry resumes from there.
 func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInput) (InventoryPassResult, error) {
-	cl, err := a.Connections.Get(in.ConnectionID)
-	if err != nil {
-		return InventoryPassResult{}, err
-	}
-	maxItems := in.MaxItems
-	if maxItems <= 0 {
-		maxItems = DefaultPassChunkItems
-	}
-	var hb passHeartbeat
-	hb.Result.Cursor = in.Cursor
-	if activity.HasHeartbeatDetails(ctx) {
-		if err := activity.GetHeartbeatDetails(ctx, &hb); err != nil {
-			hb = passHeartbeat{Result: InventoryPassResult{Cursor: in.Cursor}}
+	return withClients(a.Connections, in.ConnectionID, func(cl Clients) (InventoryPassResult, error) {
+		maxItems := in.MaxItems
+		if maxItems <= 0 {
+			maxItems = DefaultPassChunkItems
 		}
-	}
-	beat := func() { activity.RecordHeartbeat(ctx, hb) }
+		var hb passHeartbeat
+		hb.Result.Cursor = in.Cursor
+		if activity.HasHeartbeatDetails(ctx) {
+			if err := activity.GetHeartbeatDetails(ctx, &hb); err != nil {
+				hb = passHeartbeat{Result: InventoryPassResult{Cursor: in.Cursor}}
+			}
+		}
+		beat := func() { activity.RecordHeartbeat(ctx, hb) }
 
-	m := a.memory(in.ConnectionID)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
-	if err != nil {
-		return InventoryPassResult{}, err
-	}
-	if snap.nextCursor != hb.Result.Cursor {
-		snap.contiguous = false
-	}
-	first := in.Cursor == 0 && hb.Result.Cursor == 0
-	if first {
-		snap.contiguous = true
-	}
-
-	committed := hb.Result
-	work := committed
-	var pending pendingWrite
-	flush := func() error {
-		var wo writeOutcome
-		if err := a.write(ctx, m, cl.BigCommerce, in.Reason, &pending, &wo); err != nil {
-			return err
-		}
-		work.Writes += wo.Requests
-		work.Counts.Written += wo.Written
-		work.Counts.Rejected += len(wo.Rejected)
-		for _, r := range wo.Rejected {
-			work.RejectedSample = addSample(work.RejectedSample, r)
-		}
-		pending.reset()
-		committed = work
-		snap.nextCursor = committed.Cursor
-		hb.Result = committed
-		beat()
-		return nil
-	}
-
-	start := time.Now()
-	// Whole items are read, a page of the client's size at a time (the
-	// chunk's bound permitting): _only[] with "?"-named booleans is
-	// UNCONFIRMED, and track_inventory? decides whether an item is synced.
-	q := heartland.Query{}
-	if maxItems < cl.Heartland.PerPage() {
-		q.PerPage = maxItems
-	}
-	walk := cl.Heartland.WalkItems(q, heartland.Cursor{AfterID: committed.Cursor})
-	for work.Counts.Read < maxItems && time.Since(start) < passChunkTime {
-		items, err := walk.Next(ctx)
-		if err != nil {
-			return InventoryPassResult{}, heartlandError("list items", err)
-		}
-		if first && work.Total == 0 {
-			work.Total = max(walk.Total(), 0)
-		}
-		if len(items) == 0 {
-			work.Done = true
-			break
-		}
-		// The walk is keyset-ordered by id, so this page holds every item
-		// with an id in [from, to]: its stock is read by that range, which
-		// costs only the pages of values it fills.
-		from, to := items[0].ID, items[len(items)-1].ID
-		sums, err := availableSumsInRange(ctx, cl.Heartland, in.Scope, from, to)
+		m := a.memory(in.ConnectionID)
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
 		if err != nil {
 			return InventoryPassResult{}, err
 		}
-		// The page is tallied apart from work: if the pending rows must be
-		// written first, that write commits the cursor before this page.
-		var page InventoryPassResult
-		var rows pendingWrite
-		for _, it := range items {
-			h := m.remember(it)
-			page.Counts.Read++
-			page.Cursor = max(page.Cursor, it.ID)
-			t, ok := snap.targets[it.PublicID]
-			if !ok {
-				page.Counts.Unmatched++
-				page.UnmatchedSample = addSample(page.UnmatchedSample, it.PublicID)
-				continue
-			}
-			snap.seen[it.PublicID] = true
-			if h.stockless {
-				page.Counts.NotStocked++
-				continue
-			}
-			if t.Tracking == bigcommerce.TrackingNone {
-				page.Counts.Untracked++
-				page.UntrackedSample = addSample(page.UntrackedSample, it.PublicID)
-				continue
-			}
-			want := in.Scope.Quantity(sums[it.ID])
-			if have, ok := snap.levels[t.key()]; ok && have == want {
-				page.Counts.Skipped++
-				continue
-			}
-			rows.add(it.PublicID, t, snap.location, want)
+		if snap.nextCursor != hb.Result.Cursor {
+			snap.contiguous = false
 		}
-		if len(pending.rows) > 0 && len(pending.rows)+len(rows.rows) > bigcommerce.MaxInventoryBatch {
-			if err := flush(); err != nil {
+		first := in.Cursor == 0 && hb.Result.Cursor == 0
+		if first {
+			snap.contiguous = true
+		}
+
+		committed := hb.Result
+		work := committed
+		var pending pendingWrite
+		flush := func() error {
+			var wo writeOutcome
+			if err := a.write(ctx, m, cl.BigCommerce, in.Reason, &pending, &wo); err != nil {
+				return err
+			}
+			work.Writes += wo.Requests
+			work.Counts.Written += wo.Written
+			work.Counts.Rejected += len(wo.Rejected)
+			for _, r := range wo.Rejected {
+				work.RejectedSample = addSample(work.RejectedSample, r)
+			}
+			pending.reset()
+			committed = work
+			snap.nextCursor = committed.Cursor
+			hb.Result = committed
+			beat()
+			return nil
+		}
+
+		start := time.Now()
+		// Whole items are read, a page of the client's size at a time (the
+		// chunk's bound permitting): _only[] with "?"-named booleans is
+		// UNCONFIRMED, and track_inventory? decides whether an item is synced.
+		q := heartland.Query{}
+		if maxItems < cl.Heartland.PerPage() {
+			q.PerPage = maxItems
+		}
+		walk := cl.Heartland.WalkItems(q, heartland.Cursor{AfterID: committed.Cursor})
+		for work.Counts.Read < maxItems && time.Since(start) < passChunkTime {
+			items, err := walk.Next(ctx)
+			if err != nil {
+				return InventoryPassResult{}, heartlandError("list items", err)
+			}
+			if first && work.Total == 0 {
+				work.Total = max(walk.Total(), 0)
+			}
+			if len(items) == 0 {
+				work.Done = true
+				break
+			}
+			// The walk is keyset-ordered by id, so this page holds every item
+			// with an id in [from, to]: its stock is read by that range, which
+			// costs only the pages of values it fills.
+			from, to := items[0].ID, items[len(items)-1].ID
+			sums, err := availableSumsInRange(ctx, cl.Heartland, in.Scope, from, to)
+			if err != nil {
 				return InventoryPassResult{}, err
 			}
+			// The page is tallied apart from work: if the pending rows must be
+			// written first, that write commits the cursor before this page.
+			var page InventoryPassResult
+			var rows pendingWrite
+			for _, it := range items {
+				h := m.remember(it)
+				page.Counts.Read++
+				page.Cursor = max(page.Cursor, it.ID)
+				t, ok := snap.targets[it.PublicID]
+				if !ok {
+					page.Counts.Unmatched++
+					page.UnmatchedSample = addSample(page.UnmatchedSample, it.PublicID)
+					continue
+				}
+				snap.seen[it.PublicID] = true
+				if h.stockless {
+					page.Counts.NotStocked++
+					continue
+				}
+				if t.Tracking == bigcommerce.TrackingNone {
+					page.Counts.Untracked++
+					page.UntrackedSample = addSample(page.UntrackedSample, it.PublicID)
+					continue
+				}
+				want := in.Scope.Quantity(sums[it.ID])
+				if have, ok := snap.levels[t.key()]; ok && have == want {
+					page.Counts.Skipped++
+					continue
+				}
+				rows.add(it.PublicID, t, snap.location, want)
+			}
+			if len(pending.rows) > 0 && len(pending.rows)+len(rows.rows) > bigcommerce.MaxInventoryBatch {
+				if err := flush(); err != nil {
+					return InventoryPassResult{}, err
+				}
+			}
+			work.absorb(page)
+			pending.append(rows)
+			if walk.Done() {
+				work.Done = true
+				break
+			}
+			beat()
 		}
-		work.absorb(page)
-		pending.append(rows)
-		if walk.Done() {
-			work.Done = true
-			break
+		if err := flush(); err != nil {
+			return InventoryPassResult{}, err
 		}
-		beat()
-	}
-	if err := flush(); err != nil {
-		return InventoryPassResult{}, err
-	}
-	out := committed
-	a.logger().Info("inventory pass chunk", "connection", in.ConnectionID, "pass", in.PassID,
-		"cursor", out.Cursor, "done", out.Done, "read", out.Counts.Read, "written", out.Counts.Written)
-	return out, nil
+		out := committed
+		a.logger().Info("inventory pass chunk", "connection", in.ConnectionID, "pass", in.PassID,
+			"cursor", out.Cursor, "done", out.Done, "read", out.Counts.Read, "written", out.Counts.Written)
+		return out, nil
+	})
 }
 
 // availableSumsInRange returns, per item with an id in [from, to],
