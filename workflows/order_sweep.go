@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -14,15 +15,26 @@ import (
 // once by the next.
 const sweepPageSize = 50
 
+// sweepSurvivesErrorsChange versions the sweep that outlives a failed
+// round: runs begun before it ended (failed) on the first error that
+// Temporal's retries could not clear, such as a 401.
+const sweepSurvivesErrorsChange = "order-sweep-survives-errors"
+
+// sweepMaxBackoff caps the wait between failed rounds.
+const sweepMaxBackoff = 15 * time.Minute
+
 // OrderSweep lists BigCommerce orders modified since its watermark every
 // sweep interval and hands each to its Order workflow, so that a missed
-// webhook delays an order and never loses it.
+// webhook delays an order and never loses it. A round that fails for good
+// (a revoked token, say) does not end it: it shows HrbcAttention with the
+// reason, tries again after a growing pause from the same watermark, and
+// clears the attention by itself once a round succeeds.
 func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 	s := in
 	settingsCh := workflow.GetSignalChannel(ctx, SweepSettingsSignal)
 	nowCh := workflow.GetSignalChannel(ctx, SweepNowSignal)
 	if err := workflow.SetQueryHandler(ctx, SweepStatusQuery, func() (SweepStatus, error) {
-		return SweepStatus{Watermark: s.Watermark, Swept: s.Swept}, nil
+		return SweepStatus{Watermark: s.Watermark, Swept: s.Swept, Attention: s.Attention, Failures: s.Failures}, nil
 	}); err != nil {
 		return err
 	}
@@ -34,28 +46,28 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	for {
-		var page activities.ModifiedOrdersResult
-		if err := workflow.ExecuteActivity(actx, orderActivities.ListModifiedOrders, activities.ModifiedOrdersRequest{
-			ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize}).Get(ctx, &page); err != nil {
-			return err
-		}
-		for _, o := range page.Orders {
-			if o.StatusID == 0 {
-				// Incomplete checkouts are not orders yet.
-				continue
-			}
-			if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
-				return err
-			}
-			s.Swept++
-		}
-		moved := page.Watermark != s.Watermark
-		s.Watermark = page.Watermark
-		if len(page.Orders) == sweepPageSize && moved {
+		full, err := sweepPage(ctx, actx, &s)
+		if err == nil && full {
 			continue
 		}
-
 		interval := s.Settings.orderSweepInterval()
+		if err != nil {
+			if temporal.IsCanceledError(err) || workflow.GetVersion(ctx, sweepSurvivesErrorsChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+				return err
+			}
+			s.Failures++
+			interval = sweepBackoff(interval, s.Failures)
+			reason := fmt.Sprintf("order sweep failed %d time(s) in a row, next try in %s: %s", s.Failures, interval, failureReason(err))
+			if err := s.showAttention(ctx, reason); err != nil {
+				return err
+			}
+		} else if s.Failures > 0 || s.Attention != "" {
+			s.Failures = 0
+			if err := s.showAttention(ctx, ""); err != nil {
+				return err
+			}
+		}
+
 		stop := false
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(settingsCh, func(c workflow.ReceiveChannel, _ bool) {
@@ -78,6 +90,58 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 			return workflow.NewContinueAsNewError(ctx, OrderSweep, s)
 		}
 	}
+}
+
+// sweepPage reads one page of orders modified since the watermark and
+// hands each over, then moves the watermark. It reports whether the page
+// was full and moved the watermark, so the next should follow at once. On
+// an error the watermark stays, so the next round reads the page again
+// (orders handed over already are not woken twice: they know the state).
+func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput) (full bool, err error) {
+	var page activities.ModifiedOrdersResult
+	if err := workflow.ExecuteActivity(actx, orderActivities.ListModifiedOrders, activities.ModifiedOrdersRequest{
+		ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize}).Get(ctx, &page); err != nil {
+		return false, err
+	}
+	for _, o := range page.Orders {
+		if o.StatusID == 0 {
+			// Incomplete checkouts are not orders yet.
+			continue
+		}
+		if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
+			return false, fmt.Errorf("hand order %d to its workflow: %w", o.OrderID, err)
+		}
+		s.Swept++
+	}
+	moved := page.Watermark != s.Watermark
+	s.Watermark = page.Watermark
+	return len(page.Orders) == sweepPageSize && moved, nil
+}
+
+// sweepBackoff is the pause after the n-th failed round in a row: the
+// sweep interval doubled per failure, at most sweepMaxBackoff (or the
+// interval, when that is longer).
+func sweepBackoff(interval time.Duration, failures int) time.Duration {
+	wait := interval
+	for i := 1; i < failures && wait < sweepMaxBackoff; i++ {
+		wait *= 2
+	}
+	return min(wait, max(sweepMaxBackoff, interval))
+}
+
+// showAttention records why the sweep needs a person (empty: it does not)
+// in its status and in HrbcAttention, where `starter errors` looks.
+func (s *OrderSweepInput) showAttention(ctx workflow.Context, reason string) error {
+	if s.Attention == reason {
+		return nil
+	}
+	s.Attention = reason
+	if reason != "" {
+		workflow.GetLogger(ctx).Warn("Order sweep needs attention", "ConnectionID", s.ConnectionID, "Reason", reason)
+	} else {
+		workflow.GetLogger(ctx).Info("Order sweep recovered", "ConnectionID", s.ConnectionID)
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, AttentionAttr.ValueSet(reason))
 }
 
 // handOver starts the order's workflow, or tells the running one that the

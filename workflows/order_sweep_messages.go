@@ -25,10 +25,18 @@ type OrderSweepInput struct {
 	Watermark string `json:"watermark,omitempty"`
 	// Swept counts orders handed to Order workflows over all runs.
 	Swept int `json:"swept"`
+	// Attention is why the last round failed, empty when it did not.
+	Attention string `json:"attention,omitempty"`
+	// Failures counts failed rounds in a row; the pause grows with it.
+	Failures int `json:"failures,omitempty"`
 }
 
 // SweepStatus is what the sweep's status query returns.
 type SweepStatus struct {
 	Watermark string `json:"watermark,omitempty"`
 	Swept     int    `json:"swept"`
+	// Attention is why the sweep needs a person; empty when it does not.
+	Attention string `json:"attention,omitempty"`
+	// Failures counts failed rounds in a row.
+	Failures int `json:"failures,omitempty"`
 }
