@@ -11,15 +11,17 @@ import (
 	"syscall"
 
 	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/logging"
 )
 
 func main() {
-	cfg, err := worker.LoadConfig(os.Environ())
+	cfg, err := config.LoadConfig(os.Environ())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hrbc worker: invalid configuration: %v\n", err)
 		os.Exit(2)
 	}
-	logger, zl, err := worker.NewLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+	logger, zl, err := logging.NewLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hrbc worker: %v\n", err)
 		os.Exit(2)
