@@ -1,4 +1,4 @@
-package worker
+package sandbox
 
 import (
 	"bytes"
@@ -52,7 +52,7 @@ func sandboxOrder(t *testing.T, sb *Sandbox, sku string, qty int) int {
 
 func startTestSandbox(t *testing.T, dir string, logs io.Writer) *Sandbox {
 	t.Helper()
-	sb, err := StartSandbox("127.0.0.1", 0, 0, dir, slog.New(slog.NewTextHandler(logs, nil)))
+	sb, err := Start("127.0.0.1", 0, 0, dir, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +63,8 @@ func TestSandboxStateDir(t *testing.T) {
 	for in, want := range map[string]string{
 		".hrbc/temporal.db": ".hrbc", "/var/lib/hrbc/t.db": "/var/lib/hrbc", "temporal.db": ".", "": "", ":memory:": "",
 	} {
-		if got := SandboxStateDir(in); got != want {
-			t.Errorf("SandboxStateDir(%q) = %q, want %q", in, got, want)
+		if got := StateDir(in); got != want {
+			t.Errorf("StateDir(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -100,9 +100,9 @@ func TestSandboxUnusableStateStartsBothFakesAfresh(t *testing.T) {
 	// The store's file is read first: a bad Heartland file means rolling
 	// back a store already loaded.
 	for _, tc := range []struct{ name, file, bad string }{
-		{"damaged store", SandboxBigCommerceStateFile, `{"version":1,"products":[`},
-		{"store of an unknown version", SandboxBigCommerceStateFile, `{"version":99}`},
-		{"damaged account after a loaded store", SandboxHeartlandStateFile, `{"version":1,"collections":{"items":{"next":1,"docs":[{"id":7}]}}}`},
+		{"damaged store", BigCommerceStateFile, `{"version":1,"products":[`},
+		{"store of an unknown version", BigCommerceStateFile, `{"version":99}`},
+		{"damaged account after a loaded store", HeartlandStateFile, `{"version":1,"collections":{"items":{"next":1,"docs":[{"id":7}]}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
