@@ -1,6 +1,7 @@
 // Command worker runs hrbc: the Temporal worker, its HTTP intake and, when no
 // TEMPORAL_ADDRESS is set, an embedded Temporal server with its Web UI.
-// Configuration is read from environment variables; see README.md.
+// Configuration is read from environment variables; see README.md. It is
+// only the wiring: it imports worker, worker/config and worker/logging.
 package main
 
 import (
