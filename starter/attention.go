@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/api/workflowservice/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
+
+	"github.com/hrbc/hrbc/workflows"
 )
 
 // AttentionQuery is the visibility query of everything that needs a person:
@@ -25,24 +27,17 @@ type AttentionItem struct {
 // orders, syncs, anything that cannot proceed on its own.
 func (c *Client) NeedsAttention(ctx context.Context) ([]AttentionItem, error) {
 	var out []AttentionItem
-	var token []byte
-	for {
-		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: AttentionQuery, NextPageToken: token})
-		if err != nil {
-			return nil, fmt.Errorf("list workflows needing attention: %w", err)
-		}
-		for _, e := range resp.GetExecutions() {
-			attrs := e.GetSearchAttributes().GetIndexedFields()
-			out = append(out, AttentionItem{
-				WorkflowID:   e.GetExecution().GetWorkflowId(),
-				WorkflowType: e.GetType().GetName(),
-				ConnectionID: keyword(attrs["HrbcConnection"]),
-				Stage:        keyword(attrs["HrbcStage"]),
-				Reason:       keyword(attrs["HrbcAttention"]),
-			})
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return out, nil
-		}
+	err := c.listAll(ctx, AttentionQuery, func(e *workflowpb.WorkflowExecutionInfo) {
+		out = append(out, AttentionItem{
+			WorkflowID:   e.GetExecution().GetWorkflowId(),
+			WorkflowType: e.GetType().GetName(),
+			ConnectionID: keyword(e, workflows.ConnectionAttr),
+			Stage:        keyword(e, workflows.StageAttr),
+			Reason:       keyword(e, workflows.AttentionAttr),
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list workflows needing attention: %w", err)
 	}
+	return out, nil
 }

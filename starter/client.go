@@ -14,6 +14,3 @@ type Client struct {
 func New(c client.Client, taskQueue string) *Client {
 	return &Client{temporal: c, taskQueue: taskQueue}
 }
-
-// Temporal returns the underlying Temporal client.
-func (c *Client) Temporal() client.Client { return c.temporal }

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/workflowservice/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -77,23 +77,13 @@ func (c *Client) ConnectionStatus(ctx context.Context, connectionID string) (wor
 // visibility store (which may lag a moment behind a create).
 func (c *Client) ListConnections(ctx context.Context) ([]string, error) {
 	var ids []string
-	var token []byte
-	for {
-		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query:         "WorkflowType = 'Connection' AND ExecutionStatus = 'Running'",
-			NextPageToken: token,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("list connections: %w", err)
+	err := c.listAll(ctx, "WorkflowType = 'Connection' AND ExecutionStatus = 'Running'", func(e *workflowpb.WorkflowExecutionInfo) {
+		if id := workflows.ConnectionIDFromWorkflowID(e.GetExecution().GetWorkflowId()); id != "" {
+			ids = append(ids, id)
 		}
-		for _, e := range resp.GetExecutions() {
-			if id := workflows.ConnectionIDFromWorkflowID(e.GetExecution().GetWorkflowId()); id != "" {
-				ids = append(ids, id)
-			}
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			break
-		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list connections: %w", err)
 	}
 	slices.SortFunc(ids, strings.Compare)
 	return slices.Compact(ids), nil

@@ -9,6 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -135,13 +136,13 @@ type OrderFilter struct {
 func (f OrderFilter) Query() string {
 	parts := []string{"WorkflowType = 'Order'"}
 	if f.ConnectionID != "" {
-		parts = append(parts, fmt.Sprintf("HrbcConnection = %s", quote(f.ConnectionID)))
+		parts = append(parts, workflows.ConnectionAttr.GetName()+" = "+quote(f.ConnectionID))
 	}
 	if f.Stage != "" {
-		parts = append(parts, fmt.Sprintf("HrbcStage = %s", quote(f.Stage)))
+		parts = append(parts, workflows.StageAttr.GetName()+" = "+quote(f.Stage))
 	}
 	if f.Attention {
-		parts = append(parts, "HrbcAttention != ''")
+		parts = append(parts, workflows.AttentionAttr.GetName()+" != ''")
 	}
 	return strings.Join(parts, " AND ")
 }
@@ -152,31 +153,24 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "
 // ListOrders lists orders from the visibility store, newest first.
 func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, error) {
 	var out []OrderSummary
-	var token []byte
-	for {
-		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: f.Query(), NextPageToken: token})
-		if err != nil {
-			return nil, fmt.Errorf("list orders (%s): %w", f.Query(), err)
+	err := c.listAll(ctx, f.Query(), func(e *workflowpb.WorkflowExecutionInfo) {
+		conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
+		if !ok {
+			return
 		}
-		for _, e := range resp.GetExecutions() {
-			conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
-			if !ok {
-				continue
-			}
-			attrs := e.GetSearchAttributes().GetIndexedFields()
-			out = append(out, OrderSummary{
-				ConnectionID:     conn,
-				OrderID:          id,
-				Stage:            keyword(attrs["HrbcStage"]),
-				Attention:        keyword(attrs["HrbcAttention"]),
-				HeartlandOrderID: keyword(attrs["HrbcHeartlandOrderID"]),
-				Running:          e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
-			})
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return out, nil
-		}
+		out = append(out, OrderSummary{
+			ConnectionID:     conn,
+			OrderID:          id,
+			Stage:            keyword(e, workflows.StageAttr),
+			Attention:        keyword(e, workflows.AttentionAttr),
+			HeartlandOrderID: keyword(e, workflows.HeartlandOrderIDAttr),
+			Running:          e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list orders (%s): %w", f.Query(), err)
 	}
+	return out, nil
 }
 
 // HeartlandOrderChanged finds the running order workflow that carries a
@@ -184,8 +178,9 @@ func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary,
 // tells it to look for new invoices now. Heartland's webhooks name its own
 // order id, not BigCommerce's, so the visibility store translates.
 func (c *Client) HeartlandOrderChanged(ctx context.Context, connectionID string, heartlandOrderID int64) error {
-	query := fmt.Sprintf("WorkflowType = 'Order' AND ExecutionStatus = 'Running' AND HrbcConnection = %s AND HrbcHeartlandOrderID = %s",
-		quote(connectionID), quote(strconv.FormatInt(heartlandOrderID, 10)))
+	query := fmt.Sprintf("WorkflowType = 'Order' AND ExecutionStatus = 'Running' AND %s = %s AND %s = %s",
+		workflows.ConnectionAttr.GetName(), quote(connectionID),
+		workflows.HeartlandOrderIDAttr.GetName(), quote(strconv.FormatInt(heartlandOrderID, 10)))
 	resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
 	if err != nil {
 		return fmt.Errorf("find the order of Heartland order %d: %w", heartlandOrderID, err)

@@ -1,12 +1,36 @@
 package starter
 
 import (
-	commonpb "go.temporal.io/api/common/v1"
+	"context"
+
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 )
 
-// keyword decodes a Keyword search attribute value; absent is "".
-func keyword(p *commonpb.Payload) string {
+// listAll walks every page of a visibility query and hands each execution
+// to visit. The server pages at its own size, so a caller that stopped
+// after the first page would silently miss workflows on a busy namespace.
+func (c *Client) listAll(ctx context.Context, query string, visit func(*workflowpb.WorkflowExecutionInfo)) error {
+	var token []byte
+	for {
+		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+		if err != nil {
+			return err
+		}
+		for _, e := range resp.GetExecutions() {
+			visit(e)
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return nil
+		}
+	}
+}
+
+// keyword decodes a Keyword search attribute of an execution; absent is "".
+func keyword(e *workflowpb.WorkflowExecutionInfo, key temporal.SearchAttributeKeyKeyword) string {
+	p := e.GetSearchAttributes().GetIndexedFields()[key.GetName()]
 	if p == nil {
 		return ""
 	}

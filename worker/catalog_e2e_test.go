@@ -1,4 +1,4 @@
-package worker
+package worker_test
 
 import (
 	"errors"
@@ -16,6 +16,7 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -24,7 +25,7 @@ func newCatalogStack(t *testing.T, mode workflows.CatalogMode) *stack {
 	t.Helper()
 	settings := workflows.DefaultSettings()
 	settings.CatalogMode = mode
-	return newStack(t, stackOptions{Settings: &settings})
+	return newStack(t, workertest.Options{Settings: &settings})
 }
 
 // runCatalog starts a run and waits for its result.

@@ -8,10 +8,11 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // NewClients builds the API clients of one configured connection.
-func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
+func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
 	bc, err := bigcommerce.New(bigcommerce.Config{
 		StoreHash:   conn.BigCommerceStoreHash,
 		AccessToken: bigcommerce.Secret(conn.BigCommerceToken.Reveal()),
@@ -24,7 +25,7 @@ func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients,
 	hl, err := heartland.New(heartland.Config{
 		BaseURL:           conn.HeartlandBaseURL(),
 		Token:             heartland.Secret(conn.HeartlandToken.Reveal()),
-		PerPage:           cmp.Or(conn.HeartlandPageSize, DefaultHeartlandPageSize),
+		PerPage:           cmp.Or(conn.HeartlandPageSize, config.DefaultHeartlandPageSize),
 		RequestsPerSecond: conn.HeartlandRPS,
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
@@ -36,7 +37,7 @@ func NewClients(conn ConnectionConfig, logger *slog.Logger) (activities.Clients,
 }
 
 // NewConnections builds the registry of every configured connection.
-func NewConnections(conns []ConnectionConfig, logger *slog.Logger) (*activities.Connections, error) {
+func NewConnections(conns []config.ConnectionConfig, logger *slog.Logger) (*activities.Connections, error) {
 	reg := activities.NewConnections()
 	for _, conn := range conns {
 		clients, err := NewClients(conn, logger)
@@ -50,7 +51,7 @@ func NewConnections(conns []ConnectionConfig, logger *slog.Logger) (*activities.
 
 // webhookSecrets answers the intake's question "which secret must a webhook
 // of this connection carry" from the configured connections.
-func webhookSecrets(conns []ConnectionConfig) func(string) (string, bool) {
+func webhookSecrets(conns []config.ConnectionConfig) func(string) (string, bool) {
 	secrets := make(map[string]string, len(conns))
 	for _, c := range conns {
 		secrets[c.ID] = c.WebhookSecret.Reveal()

@@ -1,47 +1,33 @@
-package worker
+package worker_test
 
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/server/temporaltest"
 
-	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// startTestStack runs the real worker against a temporaltest server and
-// returns the starter client that drives it.
+// startTestStack runs the real worker, with no connection, against a
+// Temporal test server and returns the starter client that drives it.
 func startTestStack(t *testing.T) (*starter.Client, client.Client, string) {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	c := ts.GetDefaultClient()
+	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "e2e"})
+	// A second registration finds them all present and changes nothing.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := EnsureSearchAttributes(ctx, c, ts.GetDefaultNamespace()); err != nil {
+	if err := worker.EnsureSearchAttributes(ctx, s.Temporal, s.Namespace); err != nil {
 		t.Fatal(err)
 	}
-	// A second call finds them all present and changes nothing.
-	if err := EnsureSearchAttributes(ctx, c, ts.GetDefaultNamespace()); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig([]string{"HRBC_TASK_QUEUE=e2e"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := New(c, cfg, Dependencies{Connections: activities.NewConnections(), Logger: slog.New(slog.DiscardHandler)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	return starter.New(c, cfg.TaskQueue), c, ts.GetDefaultNamespace()
+	return s.Starter, s.Temporal, s.Namespace
 }
 
 func TestEndToEndConnectionLifecycle(t *testing.T) {
@@ -132,17 +118,4 @@ func TestEndToEndConnectionLifecycle(t *testing.T) {
 		ids, err := st.ListConnections(ctx)
 		return err == nil && len(ids) == 1 && ids[0] == "acme"
 	})
-}
-
-// waitFor polls cond until it holds; visibility is eventually consistent.
-// The generous bound only matters when something is broken.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -1,4 +1,4 @@
-package worker
+package worker_test
 
 import (
 	"os"
@@ -9,6 +9,8 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/hrbc/hrbc/worker"
 )
 
 // updateHistoriesEnv, when set to 1, makes e2e scenarios write the
@@ -38,7 +40,7 @@ func (s *stack) keepHistory(name, workflowID string) {
 	s.t.Helper()
 	hist := s.history(workflowID, "")
 	replayer := sdkworker.NewWorkflowReplayer()
-	RegisterWorkflows(replayer)
+	worker.RegisterWorkflows(replayer)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replay of %s (%d events): %v", workflowID, len(hist.Events), err)
 	}
@@ -70,7 +72,7 @@ func TestReplayHistories(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			replayer := sdkworker.NewWorkflowReplayer()
-			RegisterWorkflows(replayer)
+			worker.RegisterWorkflows(replayer)
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay: %v", err)
 			}

@@ -1,4 +1,4 @@
-package worker
+package worker_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -124,7 +125,7 @@ func (s *stack) waitFullSyncs(n int) workflows.InventoryProgress {
 }
 
 func TestInventoryEndToEnd(t *testing.T) {
-	s := newStack(t, stackOptions{})
+	s := newStack(t, workertest.Options{})
 	cat := seedInventoryCatalog(t, s)
 	settings := createInventoryConnection(t, s, false, cat.main, cat.warehouse)
 	ctx := s.ctx()
@@ -239,7 +240,7 @@ func TestInventoryEndToEnd(t *testing.T) {
 }
 
 func TestInventoryEndToEndDriftAndRateLimitStorm(t *testing.T) {
-	s := newStack(t, stackOptions{})
+	s := newStack(t, workertest.Options{})
 	cat := seedInventoryCatalog(t, s)
 	createInventoryConnection(t, s, true, cat.main, cat.warehouse)
 	ctx := s.ctx()
@@ -289,7 +290,7 @@ func TestInventoryEndToEndDriftAndRateLimitStorm(t *testing.T) {
 }
 
 func TestInventoryWebhookIntake(t *testing.T) {
-	s := newStack(t, stackOptions{})
+	s := newStack(t, workertest.Options{})
 	body := `{"id":9,"type":"Ticket","public_id":"T-9","status":"complete","completed?":true,"source_location_id":1}`
 	post := func(url string) int {
 		t.Helper()

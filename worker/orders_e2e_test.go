@@ -1,4 +1,4 @@
-package worker
+package worker_test
 
 import (
 	"errors"
@@ -14,6 +14,8 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -26,7 +28,7 @@ type orderShop struct {
 
 func newOrderShop(t *testing.T, edit func(*workflows.Settings, *orderShop)) *orderShop {
 	t.Helper()
-	s := newStack(t, stackOptions{})
+	s := newStack(t, workertest.Options{})
 	sh := &orderShop{stack: s}
 	sh.main = s.HL.AddLocation("01", "Main Street", "Register 1")
 	sh.warehouse = s.HL.AddLocation("02", "Warehouse", "Receiving")
@@ -411,7 +413,7 @@ func TestEndToEndBigCommerceWebhookIntake(t *testing.T) {
 			t.Fatal(err)
 		}
 		if secret != "" {
-			req.Header.Set(starter.BigCommerceSecretHeader, secret)
+			req.Header.Set(intake.BigCommerceSecretHeader, secret)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -1,17 +1,14 @@
-package worker
+package worker_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,80 +17,29 @@ import (
 
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/devserver"
+	"github.com/hrbc/hrbc/worker/sandbox"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
-func freeTestPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// syncBuffer is a bytes.Buffer safe to write from the process goroutine
-// while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // runProcess starts the embedded default the way cmd/worker does and
 // returns a stop function that waits for a clean shutdown.
-func runProcess(t *testing.T, environ []string) (stop func(), banner *syncBuffer) {
+func runProcess(t *testing.T, environ []string) (stop func(), banner *workertest.SyncBuffer) {
 	t.Helper()
-	cfg, err := LoadConfig(environ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger, zl, err := NewLogger(io.Discard, "info", "json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	banner = &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- NewProcess(cfg, logger, zl, banner).Run(ctx) }()
-	waitFor(t, "banner", func() bool {
-		select {
-		case err := <-done:
-			t.Fatalf("process ended early: %v", err)
-		default:
-		}
-		return strings.Contains(banner.String(), "Press Ctrl-C")
-	})
-	return func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("process stopped with %v", err)
-		}
-	}, banner
+	p := workertest.RunProcess(t, environ)
+	return p.Stop, p.Banner
 }
 
 func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded server twice")
 	}
-	frontend, ui := freeTestPort(t), freeTestPort(t)
+	frontend, ui := workertest.FreePort(t), workertest.FreePort(t)
 	environ := []string{
 		"HRBC_DEV_DB=" + filepath.Join(t.TempDir(), "temporal.db"),
 		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
 		"HRBC_DEV_UI_PORT=" + strconv.Itoa(ui),
-		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(freeTestPort(t)),
+		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(workertest.FreePort(t)),
 		"HRBC_SANDBOX_BIGCOMMERCE_PORT=0",
 		"HRBC_SANDBOX_HEARTLAND_PORT=0",
 	}
@@ -117,13 +63,13 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st := starter.New(c, "hrbc")
-	first, err := st.ConnectionStatus(ctx, DemoConnectionID)
+	first, err := st.ConnectionStatus(ctx, sandbox.DemoConnectionID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	changed := *first.Settings
 	changed.CatalogMode = workflows.CatalogPush
-	if _, err := st.ConfigureConnection(ctx, DemoConnectionID, changed, first.Version); err != nil {
+	if _, err := st.ConfigureConnection(ctx, sandbox.DemoConnectionID, changed, first.Version); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "demo connection visible by HrbcConnection", func() bool {
@@ -142,7 +88,7 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	again, err := starter.New(c, "hrbc").ConnectionStatus(ctx, DemoConnectionID)
+	again, err := starter.New(c, "hrbc").ConnectionStatus(ctx, sandbox.DemoConnectionID)
 	if err != nil {
 		t.Fatal(err)
 	}

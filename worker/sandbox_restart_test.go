@@ -1,4 +1,4 @@
-package worker
+package worker_test
 
 import (
 	"context"
@@ -18,6 +18,8 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/sandbox"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -30,12 +32,12 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 		t.Skip("starts the embedded server twice")
 	}
 	dir := t.TempDir()
-	frontend, bcPort, hlPort := freeTestPort(t), freeTestPort(t), freeTestPort(t)
+	frontend, bcPort, hlPort := workertest.FreePort(t), workertest.FreePort(t), workertest.FreePort(t)
 	environ := []string{
 		"HRBC_DEV_DB=" + filepath.Join(dir, "temporal.db"),
 		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
 		"HRBC_DEV_UI_PORT=-1",
-		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(freeTestPort(t)),
+		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(workertest.FreePort(t)),
 		"HRBC_SANDBOX_BIGCOMMERCE_PORT=" + strconv.Itoa(bcPort),
 		"HRBC_SANDBOX_HEARTLAND_PORT=" + strconv.Itoa(hlPort),
 	}
@@ -55,7 +57,7 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 		var s workflows.OrderState
 		waitFor(t, fmt.Sprintf("order %d in stage %s", order, stage), func() bool {
 			var err error
-			s, err = st.OrderStatus(ctx, DemoConnectionID, order)
+			s, err = st.OrderStatus(ctx, sandbox.DemoConnectionID, order)
 			return err == nil && s.Stage == stage
 		})
 		return s
@@ -66,12 +68,12 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 		t.Errorf("banner does not say where the sandbox state is (%s):\n%s", want, banner)
 	}
 	var placed struct{ ID int }
-	sandboxControl(t, "POST", bcURL+"/__fake/orders", `{"customer_email":"shopper@example.com","lines":[{"sku":"HR-MUG-01","quantity":2}]}`, &placed)
+	workertest.FakeControl(t, "POST", bcURL+"/__fake/orders", `{"customer_email":"shopper@example.com","lines":[{"sku":"HR-MUG-01","quantity":2}]}`, &placed)
 	st, closeClient := dial()
 	waitStage(st, placed.ID, workflows.OrderStageAwaitingDistribution)
 	closeClient()
 	stop()
-	for _, f := range []string{SandboxBigCommerceStateFile, SandboxHeartlandStateFile} {
+	for _, f := range []string{sandbox.BigCommerceStateFile, sandbox.HeartlandStateFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("no state file after a clean stop: %v", err)
 		}
@@ -103,18 +105,18 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 			mainStreet = l.ID
 		}
 	}
-	if _, err := st.DistributeOrder(ctx, DemoConnectionID, placed.ID, workflows.DistributeOrderRequest{LocationID: mainStreet}); err != nil {
+	if _, err := st.DistributeOrder(ctx, sandbox.DemoConnectionID, placed.ID, workflows.DistributeOrderRequest{LocationID: mainStreet}); err != nil {
 		t.Fatal(err)
 	}
 	waitStage(st, placed.ID, workflows.OrderStageFulfilling)
-	sandboxControl(t, "POST", hlURL+"/__fake/invoice", `{"order":"`+workflows.HeartlandOrderPublicID(placed.ID)+`","location":"Main Street"}`, nil)
+	workertest.FakeControl(t, "POST", hlURL+"/__fake/invoice", `{"order":"`+workflows.HeartlandOrderPublicID(placed.ID)+`","location":"Main Street"}`, nil)
 	waitStage(st, placed.ID, workflows.OrderStageClosed)
 	if o := storeOrder(t, bcURL, placed.ID); o.StatusID != bigcommerce.StatusShipped || o.PaymentStatus != bigcommerce.PaymentCaptured {
 		t.Errorf("store order after fulfilment: status %d, payment %q; want shipped and captured", o.StatusID, o.PaymentStatus)
 	}
 
 	var next struct{ ID int }
-	sandboxControl(t, "POST", bcURL+"/__fake/orders", `{"customer_email":"shopper@example.com","lines":[{"sku":"HR-CAP-01","quantity":1}]}`, &next)
+	workertest.FakeControl(t, "POST", bcURL+"/__fake/orders", `{"customer_email":"shopper@example.com","lines":[{"sku":"HR-CAP-01","quantity":1}]}`, &next)
 	if next.ID != placed.ID+1 {
 		t.Errorf("the order after the restart is %d, want %d", next.ID, placed.ID+1)
 	}
@@ -143,7 +145,7 @@ func heartlandGet(t *testing.T, hlURL, path string, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+sandboxHeartlandToken)
+	req.Header.Set("Authorization", "Bearer "+sandbox.HeartlandToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

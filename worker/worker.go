@@ -1,20 +1,34 @@
-// Package worker assembles hrbc's Temporal worker: registration of every
-// workflow and activity, worker options from configuration, the embedded
-// development stack and the process lifecycle that cmd/worker runs.
+// Package worker is hrbc's process: the embedded Temporal server (or a
+// client of a real cluster), the Temporal worker with every workflow and
+// activity registered, the HTTP intake and the sandbox fakes, run under
+// one errgroup and stopped in order. Its parts live in subpackages:
+// config (environment), logging, intake (HTTP), sandbox (fakes),
+// devserver (embedded server and UI) and workertest (the full stack for
+// tests and the bench). It may import every hrbc package; only cmd/*
+// and workertest import it.
 package worker
 
 import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // New returns a worker polling cfg.TaskQueue with every hrbc workflow and
 // activity registered. The caller starts and stops it.
-func New(c client.Client, cfg Config, deps Dependencies) sdkworker.Worker {
+func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker {
+	return newWorker(c, cfg, deps, nil)
+}
+
+// newWorker is New with a hook for errors that stop the worker for good
+// (the process ends on them rather than idling with a dead worker).
+func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal func(error)) sdkworker.Worker {
 	w := sdkworker.New(c, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities,
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
+		OnFatalError:      onFatal,
 	})
 	Register(w, deps)
 	return w

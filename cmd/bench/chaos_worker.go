@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // buildWorker compiles ./cmd/worker of the module at root into dir.
@@ -233,7 +233,7 @@ func (w *WorkerProcess) Starts() int {
 
 // workerEnv is the environment of a cmd/worker child: the bench's server,
 // a task queue, its intake address and one connection to the fakes.
-func workerEnv(frontend, taskQueue, intake string, conn worker.ConnectionConfig) []string {
+func workerEnv(frontend, taskQueue, intake string, conn config.ConnectionConfig) []string {
 	env := []string{
 		"TEMPORAL_ADDRESS=" + frontend,
 		"TEMPORAL_NAMESPACE=default",

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
-	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // benchWebhookSecret authenticates the fakes' webhooks to the intake.
@@ -88,15 +88,15 @@ func serveLoopback(h http.Handler) (*http.Server, string, error) {
 }
 
 // Connection is the worker configuration of a connection between the fakes.
-func (f *Fakes) Connection(id string) worker.ConnectionConfig {
-	return worker.ConnectionConfig{
+func (f *Fakes) Connection(id string) config.ConnectionConfig {
+	return config.ConnectionConfig{
 		ID:                   id,
 		HeartlandURL:         f.HLURL + "/api/",
-		HeartlandToken:       worker.Secret(f.HL.Token),
+		HeartlandToken:       config.Secret(f.HL.Token),
 		BigCommerceStoreHash: f.BC.StoreHash,
 		BigCommerceURL:       f.BCURL + "/stores/" + f.BC.StoreHash,
-		BigCommerceToken:     worker.Secret(f.BC.Token),
-		WebhookSecret:        worker.Secret(benchWebhookSecret),
+		BigCommerceToken:     config.Secret(f.BC.Token),
+		WebhookSecret:        config.Secret(benchWebhookSecret),
 		HeartlandRPS:         f.heartlandRPS,
 	}
 }

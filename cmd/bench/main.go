@@ -8,7 +8,9 @@
 //	go run ./cmd/bench chaos [--orders 200 --kills 10 --seed 1]
 //
 // Figures are printed, never asserted; only chaos exits non-zero, when a
-// consistency check fails.
+// consistency check fails. It assembles the stack with worker/workertest
+// and worker/devserver and reads the fakes directly; it may import
+// anything but another command.
 package main
 
 import (

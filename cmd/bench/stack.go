@@ -5,18 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/devserver"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -70,14 +70,13 @@ func (s *Server) Close() {
 	_ = os.RemoveAll(s.dir)
 }
 
-// Stack is the whole of hrbc in this process: server, fakes, the real
-// worker with its activities pointing at the fakes, and the HTTP intake
-// the fakes' webhooks reach.
+// Stack is the whole of hrbc in this process: server, fakes, and
+// workertest's real worker with its activities pointing at the fakes and
+// the HTTP intake the fakes' webhooks reach.
 type Stack struct {
 	*Server
 	Fakes  *Fakes
-	Worker sdkworker.Worker
-	Intake *httptest.Server
+	Worker *workertest.Worker
 }
 
 // StartStack assembles a stack with the fakes shaped by opts.
@@ -91,37 +90,26 @@ func StartStack(opts FakeOptions, logger *slog.Logger) (*Stack, error) {
 		srv.Close()
 		return nil, err
 	}
-	conn := fakes.Connection(benchConnection)
-	conns, err := worker.NewConnections([]worker.ConnectionConfig{conn}, logger)
+	// The connection goes through worker's configuration path, so the
+	// bench measures the Heartland pacing and page size a deployment gets.
+	conns, err := worker.NewConnections([]config.ConnectionConfig{fakes.Connection(benchConnection)}, logger)
 	if err != nil {
 		fakes.Close()
 		srv.Close()
 		return nil, fmt.Errorf("connection clients: %w", err)
 	}
-	intake := httptest.NewServer(starter.NewIntake(srv.Starter, logger, func(id string) (string, bool) {
-		return benchWebhookSecret, id == benchConnection
-	}))
-	cfg, err := worker.LoadConfig([]string{"HRBC_TASK_QUEUE=" + benchTaskQueue})
+	w, err := workertest.StartWorker(workertest.WorkerOptions{Client: srv.Client, TaskQueue: benchTaskQueue, Connections: conns, Logger: logger})
 	if err != nil {
-		intake.Close()
 		fakes.Close()
 		srv.Close()
-		return nil, fmt.Errorf("worker config: %w", err)
+		return nil, err
 	}
-	w := worker.New(srv.Client, cfg, worker.Dependencies{Connections: conns, Logger: logger, WebhookBaseURL: intake.URL})
-	if err := w.Start(); err != nil {
-		intake.Close()
-		fakes.Close()
-		srv.Close()
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	return &Stack{Server: srv, Fakes: fakes, Worker: w, Intake: intake}, nil
+	return &Stack{Server: srv, Fakes: fakes, Worker: w}, nil
 }
 
 // Close stops everything, intake first and server last.
 func (s *Stack) Close() {
-	s.Intake.Close()
-	s.Worker.Stop()
+	s.Worker.Close()
 	s.Fakes.Close()
 	s.Server.Close()
 }

@@ -3,33 +3,18 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"strings"
 	"testing"
 
-	"go.temporal.io/server/temporaltest"
-
-	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
 func TestCLIConnectionCommands(t *testing.T) {
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	if err := worker.EnsureSearchAttributes(t.Context(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := worker.LoadConfig(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := worker.New(ts.GetDefaultClient(), cfg, worker.Dependencies{Connections: activities.NewConnections(), Logger: slog.New(slog.DiscardHandler)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer w.Stop()
-	global := []string{"--address", ts.GetFrontendHostPort(), "--namespace", ts.GetDefaultNamespace()}
+	// The CLI's default task queue, since this test passes none.
+	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "hrbc"})
+	global := []string{"--address", s.FrontendAddress, "--namespace", s.Namespace}
 	cli := func(args ...string) (string, error) {
 		out, _, err := runCLI(append(append([]string{}, global...), args...)...)
 		return out, err

@@ -1,7 +1,8 @@
 // Command starter is hrbc's operator CLI: it creates and configures
 // connections and, as later commands arrive, launches syncs and drives
 // orders. It talks only to Temporal; by default to the embedded server that
-// `go run ./cmd/worker` starts.
+// `go run ./cmd/worker` starts. It imports starter and workflows (and, in
+// its tests, worker/workertest and the fakes), never worker or the API clients.
 package main
 
 import (

@@ -1,6 +1,7 @@
 // Command worker runs hrbc: the Temporal worker, its HTTP intake and, when no
 // TEMPORAL_ADDRESS is set, an embedded Temporal server with its Web UI.
-// Configuration is read from environment variables; see README.md.
+// Configuration is read from environment variables; see README.md. It is
+// only the wiring: it imports worker, worker/config and worker/logging.
 package main
 
 import (
@@ -11,15 +12,17 @@ import (
 	"syscall"
 
 	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/logging"
 )
 
 func main() {
-	cfg, err := worker.LoadConfig(os.Environ())
+	cfg, err := config.LoadConfig(os.Environ())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hrbc worker: invalid configuration: %v\n", err)
 		os.Exit(2)
 	}
-	logger, zl, err := worker.NewLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+	logger, zl, err := logging.NewLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "hrbc worker: %v\n", err)
 		os.Exit(2)

@@ -1,6 +1,7 @@
 // Package devserver runs a real Temporal server and its Web UI inside the
 // current process, backed by a SQLite file, for the embedded default of
-// cmd/worker and for end-to-end tests.
+// cmd/worker and for end-to-end tests. It imports the Temporal server and
+// UI server only, no hrbc package.
 package devserver
 
 import (

@@ -1,4 +1,4 @@
-package worker
+package config
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hrbc/hrbc/worker/logging"
 )
 
 // validConnection is a complete static connection definition at index 0.
@@ -152,7 +154,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	buf.Write(b)
 	for _, format := range []string{"json", "console"} {
-		logger, zl, err := NewLogger(&buf, "debug", format)
+		logger, zl, err := logging.NewLogger(&buf, "debug", format)
 		if err != nil {
 			t.Fatal(err)
 		}

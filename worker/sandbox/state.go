@@ -1,4 +1,4 @@
-package worker
+package sandbox
 
 import (
 	"bytes"
@@ -17,19 +17,19 @@ import (
 // database: Temporal's workflows name orders and ids in the fakes, so the
 // two must survive a restart together and be deleted together.
 const (
-	SandboxBigCommerceStateFile = "sandbox-bigcommerce.json"
-	SandboxHeartlandStateFile   = "sandbox-heartland.json"
+	BigCommerceStateFile = "sandbox-bigcommerce.json"
+	HeartlandStateFile   = "sandbox-heartland.json"
 )
 
-// sandboxSaveInterval bounds what a crash (SIGKILL, power loss) can lose;
+// saveInterval bounds what a crash (SIGKILL, power loss) can lose;
 // a clean stop always saves.
-const sandboxSaveInterval = 5 * time.Second
+const saveInterval = 5 * time.Second
 
-// SandboxStateDir is where the sandbox fakes keep their state for the
+// StateDir is where the sandbox fakes keep their state for the
 // embedded server's database file, or "" when that database lives in
 // memory: fakes that outlive a forgotten Temporal state would point at
 // workflows that no longer exist.
-func SandboxStateDir(devDatabase string) string {
+func StateDir(devDatabase string) string {
 	if devDatabase == "" || devDatabase == ":memory:" {
 		return ""
 	}
@@ -47,9 +47,9 @@ func restoreSandbox(stateDir string, bc *bigcommercetest.Server, hl *heartlandte
 		seedHL()
 		return nil, false
 	}
-	ss := &sandboxStates{logger: logger, interval: sandboxSaveInterval, fakes: []*fakeState{
-		{path: filepath.Join(stateDir, SandboxBigCommerceStateFile), save: bc.SaveState, load: bc.LoadState, seed: seedBC},
-		{path: filepath.Join(stateDir, SandboxHeartlandStateFile), save: hl.SaveState, load: hl.LoadState, seed: seedHL},
+	ss := &sandboxStates{logger: logger, interval: saveInterval, fakes: []*fakeState{
+		{path: filepath.Join(stateDir, BigCommerceStateFile), save: bc.SaveState, load: bc.LoadState, seed: seedBC},
+		{path: filepath.Join(stateDir, HeartlandStateFile), save: hl.SaveState, load: hl.LoadState, seed: seedHL},
 	}}
 	return ss, ss.restore()
 }
@@ -67,7 +67,7 @@ type fakeState struct {
 type sandboxStates struct {
 	fakes    []*fakeState
 	logger   *slog.Logger
-	interval time.Duration // between saves; sandboxSaveInterval
+	interval time.Duration // between saves; saveInterval
 	stop     chan struct{}
 	done     chan struct{}
 }

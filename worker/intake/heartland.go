@@ -1,4 +1,4 @@
-package starter
+package intake
 
 import (
 	"context"
@@ -7,22 +7,11 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/workflows"
 )
-
-// maxWebhookBody bounds what the intake reads of a webhook.
-const maxWebhookBody = 1 << 20
-
-// signalTimeout bounds the workflow call made for one webhook.
-const signalTimeout = 10 * time.Second
-
-// registerHeartlandRoutes adds the Heartland webhook routes to the intake.
-func (in *Intake) registerHeartlandRoutes() {
-	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.heartlandWebhook)
-}
 
 // heartlandWebhook receives Heartland's bare resource JSON. Heartland signs
 // nothing, so the registered URL carries ?secret=, checked in constant
@@ -39,7 +28,7 @@ func (in *Intake) heartlandWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
@@ -58,22 +47,22 @@ func (in *Intake) heartlandWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	refs := transactionRefs(body)
 	changed := workflows.InventoryChanged{Source: heartland.EventSalesTransactionCompleted, ItemIDs: refs.itemIDs()}
-	go in.nudge(connectionID, changed, refs.OrderID)
+	in.goNudge(func(ctx context.Context) { in.nudge(ctx, connectionID, changed, refs.OrderID) })
 }
 
 // nudge signals the workflows a completed transaction concerns.
-func (in *Intake) nudge(connectionID string, changed workflows.InventoryChanged, heartlandOrderID int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), signalTimeout)
+func (in *Intake) nudge(ctx context.Context, connectionID string, changed workflows.InventoryChanged, heartlandOrderID int64) {
+	ctx, cancel := context.WithTimeout(ctx, signalTimeout)
 	defer cancel()
-	err := in.starter.SignalInventoryChanged(ctx, connectionID, changed)
+	err := in.workflows.SignalInventoryChanged(ctx, connectionID, changed)
 	switch {
-	case errors.Is(err, ErrInventoryNotRunning):
+	case errors.Is(err, starter.ErrInventoryNotRunning):
 		in.logger.Debug("Heartland sale ignored: inventory sync not running", "connection", connectionID)
 	case err != nil:
 		in.logger.Warn("Heartland sale not signalled", "connection", connectionID, "error", err)
 	}
 	if heartlandOrderID > 0 {
-		if err := in.starter.HeartlandOrderChanged(ctx, connectionID, heartlandOrderID); err != nil {
+		if err := in.workflows.HeartlandOrderChanged(ctx, connectionID, heartlandOrderID); err != nil {
 			in.logger.Warn("Heartland invoice not signalled", "connection", connectionID, "order", heartlandOrderID, "error", err)
 		}
 	}

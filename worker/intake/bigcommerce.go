@@ -1,13 +1,11 @@
-package starter
+package intake
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/hrbc/hrbc/activities"
 )
@@ -16,10 +14,6 @@ import (
 // it as a custom header when it registers hooks, and BigCommerce sends it
 // with every delivery.
 const BigCommerceSecretHeader = activities.BigCommerceSecretHeader
-
-// maxBigCommerceBody bounds what the intake reads of one delivery; BigCommerce
-// payloads are "light" (ids only) and far smaller.
-const maxBigCommerceBody = 1 << 20
 
 // bigCommerceEnvelope is the body of every BigCommerce webhook delivery.
 type bigCommerceEnvelope struct {
@@ -35,18 +29,6 @@ type bigCommerceEnvelope struct {
 	} `json:"data"`
 }
 
-// registerBigCommerceRoutes adds the BigCommerce webhook route.
-func (in *Intake) registerBigCommerceRoutes() {
-	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.bigCommerceWebhook)
-}
-
-// checkSecret compares in constant time, so response timing tells an
-// attacker nothing about the secret.
-func (in *Intake) checkSecret(connectionID, got string) bool {
-	want, ok := in.secrets(connectionID)
-	return ok && got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
-}
-
 // bigCommerceWebhook authenticates a delivery and hands the order it names
 // to its workflow. A 2xx means hrbc has the event durably (the signal is
 // in Temporal); anything else makes BigCommerce deliver it again.
@@ -58,7 +40,7 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var env bigCommerceEnvelope
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxBigCommerceBody)).Decode(&env); err != nil {
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&env); err != nil {
 		in.logger.Warn("BigCommerce webhook refused: unreadable body", "connection", conn, "error", err)
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
@@ -83,9 +65,9 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no order id in data", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
 	defer cancel()
-	status, err := in.starter.ConnectionStatus(ctx, conn)
+	status, err := in.workflows.ConnectionStatus(ctx, conn)
 	if err != nil {
 		in.logger.Error("BigCommerce webhook: connection unavailable", "connection", conn, "error", err)
 		http.Error(w, "connection unavailable", http.StatusServiceUnavailable)
@@ -95,7 +77,7 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if err := in.starter.OrderChanged(ctx, conn, int(id), *status.Settings); err != nil {
+	if err := in.workflows.OrderChanged(ctx, conn, int(id), *status.Settings); err != nil {
 		in.logger.Error("BigCommerce webhook: order not handed over", "connection", conn, "order", id, "error", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
@@ -112,9 +94,9 @@ func (in *Intake) productCreated(w http.ResponseWriter, r *http.Request, conn st
 		http.Error(w, "no product id in data", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
 	defer cancel()
-	if err := in.starter.ProductCreated(ctx, conn, int(id)); err != nil {
+	if err := in.workflows.ProductCreated(ctx, conn, int(id)); err != nil {
 		in.logger.Error("BigCommerce webhook: product not handed over", "connection", conn, "product", id, "error", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return

@@ -1,58 +1,32 @@
-package worker
+package sandbox_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/worker/sandbox"
+	"github.com/hrbc/hrbc/worker/workertest"
 )
 
-// sandboxControl calls a fake's control API (/__fake/...) the way `starter
-// sandbox` does and decodes the answer into out.
-func sandboxControl(t *testing.T, method, url, body string, out any) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, url, err, b)
-		}
-	}
-}
-
 // sandboxOrder checks out like `starter sandbox order` and returns the order number.
-func sandboxOrder(t *testing.T, sb *Sandbox, sku string, qty int) int {
+func sandboxOrder(t *testing.T, sb *sandbox.Sandbox, sku string, qty int) int {
 	t.Helper()
 	var out struct{ ID int }
-	sandboxControl(t, "POST", sb.BigCommerce.URL+"/__fake/orders",
+	workertest.FakeControl(t, "POST", sb.BigCommerce.URL+"/__fake/orders",
 		`{"customer_email":"shopper@example.com","lines":[{"sku":"`+sku+`","quantity":`+strconv.Itoa(qty)+`}]}`, &out)
 	return out.ID
 }
 
-func startTestSandbox(t *testing.T, dir string, logs io.Writer) *Sandbox {
+func startTestSandbox(t *testing.T, dir string, logs io.Writer) *sandbox.Sandbox {
 	t.Helper()
-	sb, err := StartSandbox("127.0.0.1", 0, 0, dir, slog.New(slog.NewTextHandler(logs, nil)))
+	sb, err := sandbox.Start("127.0.0.1", 0, 0, dir, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +37,8 @@ func TestSandboxStateDir(t *testing.T) {
 	for in, want := range map[string]string{
 		".hrbc/temporal.db": ".hrbc", "/var/lib/hrbc/t.db": "/var/lib/hrbc", "temporal.db": ".", "": "", ":memory:": "",
 	} {
-		if got := SandboxStateDir(in); got != want {
-			t.Errorf("SandboxStateDir(%q) = %q, want %q", in, got, want)
+		if got := sandbox.StateDir(in); got != want {
+			t.Errorf("sandbox.StateDir(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -76,7 +50,7 @@ func TestSandboxContinuesAfterARestart(t *testing.T) {
 		t.Fatal("a first start claims to have restored state")
 	}
 	order := sandboxOrder(t, sb, "HR-MUG-01", 2)
-	sandboxControl(t, "POST", sb.Heartland.RootURL+"/__fake/sale", `{"sku":"HR-TOTE-01","qty":3,"location":"Warehouse"}`, nil)
+	workertest.FakeControl(t, "POST", sb.Heartland.RootURL+"/__fake/sale", `{"sku":"HR-TOTE-01","qty":3,"location":"Warehouse"}`, nil)
 	sb.Close()
 
 	sb = startTestSandbox(t, dir, io.Discard)
@@ -100,22 +74,22 @@ func TestSandboxUnusableStateStartsBothFakesAfresh(t *testing.T) {
 	// The store's file is read first: a bad Heartland file means rolling
 	// back a store already loaded.
 	for _, tc := range []struct{ name, file, bad string }{
-		{"damaged store", SandboxBigCommerceStateFile, `{"version":1,"products":[`},
-		{"store of an unknown version", SandboxBigCommerceStateFile, `{"version":99}`},
-		{"damaged account after a loaded store", SandboxHeartlandStateFile, `{"version":1,"collections":{"items":{"next":1,"docs":[{"id":7}]}}}`},
+		{"damaged store", sandbox.BigCommerceStateFile, `{"version":1,"products":[`},
+		{"store of an unknown version", sandbox.BigCommerceStateFile, `{"version":99}`},
+		{"damaged account after a loaded store", sandbox.HeartlandStateFile, `{"version":1,"collections":{"items":{"next":1,"docs":[{"id":7}]}}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			sb := startTestSandbox(t, dir, io.Discard)
 			sandboxOrder(t, sb, "HR-MUG-01", 1)
-			sandboxControl(t, "POST", sb.Heartland.RootURL+"/__fake/sale", `{"sku":"HR-TOTE-01","qty":3,"location":"Warehouse"}`, nil)
+			workertest.FakeControl(t, "POST", sb.Heartland.RootURL+"/__fake/sale", `{"sku":"HR-TOTE-01","qty":3,"location":"Warehouse"}`, nil)
 			sb.Close()
 			badFile := filepath.Join(dir, tc.file)
 			if err := os.WriteFile(badFile, []byte(tc.bad), 0o644); err != nil {
 				t.Fatal(err)
 			}
 
-			var logs syncBuffer
+			var logs workertest.SyncBuffer
 			sb = startTestSandbox(t, dir, &logs)
 			defer sb.Close()
 			if sb.Restored {
@@ -158,44 +132,5 @@ func TestSandboxInMemoryWritesNoFiles(t *testing.T) {
 	defer sb.Close()
 	if n := len(sb.BigCommerce.Orders()); n != 2 {
 		t.Errorf("in-memory sandbox restarted with %d orders, want the seed's 2", n)
-	}
-}
-
-// TestSandboxStatesSaveChangesPeriodically stands for a SIGKILL: what
-// changed is on disk within an interval without any Close, and an
-// unchanged state is not rewritten.
-func TestSandboxStatesSaveChangesPeriodically(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fake.json")
-	var mu sync.Mutex
-	content := "one"
-	f := &fakeState{path: path, save: func(w io.Writer) error {
-		mu.Lock()
-		defer mu.Unlock()
-		_, err := io.WriteString(w, content)
-		return err
-	}}
-	ss := &sandboxStates{fakes: []*fakeState{f}, logger: slog.New(slog.DiscardHandler), interval: 10 * time.Millisecond}
-	ss.start()
-	defer ss.stopSaving()
-	if b, _ := os.ReadFile(path); string(b) != "one" {
-		t.Fatalf("not saved at start: %q", b)
-	}
-	// Unchanged state is not written again: a removed file stays removed.
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(50 * time.Millisecond)
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("unchanged state rewritten: %v", err)
-	}
-	mu.Lock()
-	content = "two"
-	mu.Unlock()
-	waitFor(t, "the change on disk", func() bool {
-		b, _ := os.ReadFile(path)
-		return string(b) == "two"
-	})
-	if tmps, _ := filepath.Glob(path + ".tmp-*"); len(tmps) != 0 {
-		t.Errorf("temporary files left: %v", tmps)
 	}
 }

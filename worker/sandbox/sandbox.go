@@ -1,4 +1,9 @@
-package worker
+// Package sandbox is the embedded default's pair of fake APIs: a fake
+// BigCommerce store and a fake Heartland account on loopback, seeded with a
+// demo catalog and kept on disk next to the Temporal database, plus the
+// demo connection between them. It imports the activities' fakes and
+// worker/config, never the process or Temporal.
+package sandbox
 
 import (
 	"context"
@@ -10,17 +15,23 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/workflows"
 )
+
+// DemoConnectionID is the connection the embedded default creates.
+const DemoConnectionID = "demo"
 
 // Sandbox credentials of the embedded default. They only open the fakes on
 // loopback, so they are constants rather than secrets.
 const (
-	sandboxHeartlandToken = "sandbox-heartland-token"
-	sandboxWebhookSecret  = "sandbox-webhook-secret"
-	// SandboxWebsiteLocation is the Heartland location demo web orders
+	// HeartlandToken opens the fake Heartland account; the banner shows it
+	// so a person can call the fake by hand.
+	HeartlandToken = "sandbox-heartland-token"
+	webhookSecret  = "sandbox-webhook-secret"
+	// WebsiteLocation is the Heartland location demo web orders
 	// are created at.
-	SandboxWebsiteLocation = "Website"
+	WebsiteLocation = "Website"
 )
 
 // Sandbox is the pair of fake APIs the embedded default serves on loopback
@@ -29,7 +40,7 @@ type Sandbox struct {
 	BigCommerce *bigcommercetest.Server
 	Heartland   *heartlandtest.Server
 	// Connection is the demo connection's configuration, pointing at them.
-	Connection ConnectionConfig
+	Connection config.ConnectionConfig
 	// WebsiteLocationID is the Heartland "Website" location.
 	WebsiteLocationID int64
 	// Restored reports that the fakes continued from their state files
@@ -39,28 +50,28 @@ type Sandbox struct {
 	states *sandboxStates // nil: the fakes live in memory only
 }
 
-// StartSandbox serves both fakes. With a stateDir (see SandboxStateDir)
+// Start serves both fakes. With a stateDir (see StateDir)
 // they continue from their state files there and keep saving to them;
 // without one, or when there is nothing usable to continue from, they
 // start from their demo seeds.
-func StartSandbox(ip string, bigCommercePort, heartlandPort int, stateDir string, logger *slog.Logger) (*Sandbox, error) {
+func Start(ip string, bigCommercePort, heartlandPort int, stateDir string, logger *slog.Logger) (*Sandbox, error) {
 	bc, err := bigcommercetest.Start(net.JoinHostPort(ip, strconv.Itoa(bigCommercePort)),
 		bigcommercetest.WithLogger(logger.With("fake", "bigcommerce")))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox BigCommerce store (HRBC_SANDBOX_BIGCOMMERCE_PORT): %w", err)
 	}
 	hl, err := heartlandtest.Listen(net.JoinHostPort(ip, strconv.Itoa(heartlandPort)),
-		heartlandtest.WithToken(sandboxHeartlandToken))
+		heartlandtest.WithToken(HeartlandToken))
 	if err != nil {
 		bc.Close()
 		return nil, fmt.Errorf("sandbox Heartland account (HRBC_SANDBOX_HEARTLAND_PORT): %w", err)
 	}
 	states, restored := restoreSandbox(stateDir, bc, hl, logger)
-	website, ok := hl.LocationByName(SandboxWebsiteLocation)
+	website, ok := hl.LocationByName(WebsiteLocation)
 	if !ok {
 		bc.Close()
 		hl.Close()
-		return nil, fmt.Errorf("sandbox Heartland account has no %q location", SandboxWebsiteLocation)
+		return nil, fmt.Errorf("sandbox Heartland account has no %q location", WebsiteLocation)
 	}
 	if states != nil {
 		states.start()
@@ -69,14 +80,14 @@ func StartSandbox(ip string, bigCommercePort, heartlandPort int, stateDir string
 	return &Sandbox{
 		BigCommerce: bc,
 		Heartland:   hl,
-		Connection: ConnectionConfig{
+		Connection: config.ConnectionConfig{
 			ID:                   DemoConnectionID,
 			HeartlandURL:         hl.URL,
-			HeartlandToken:       Secret(sandboxHeartlandToken),
+			HeartlandToken:       config.Secret(HeartlandToken),
 			BigCommerceStoreHash: bc.StoreHash,
 			BigCommerceURL:       bc.BaseURL(),
-			BigCommerceToken:     Secret(bc.Token),
-			WebhookSecret:        Secret(sandboxWebhookSecret),
+			BigCommerceToken:     config.Secret(bc.Token),
+			WebhookSecret:        config.Secret(webhookSecret),
 		},
 		WebsiteLocationID: website.ID,
 		Restored:          restored,

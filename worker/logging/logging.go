@@ -1,4 +1,7 @@
-package worker
+// Package logging builds hrbc's process logger: log/slog as the API, zap
+// underneath so the embedded Temporal server shares its output. It imports
+// no hrbc package, so config can validate levels against it.
+package logging
 
 import (
 	"fmt"
@@ -15,7 +18,7 @@ import (
 // log/slog is the API every package uses. It returns the zap logger too so
 // the embedded Temporal server can log through the same core.
 func NewLogger(w io.Writer, level, format string) (*slog.Logger, *zap.Logger, error) {
-	lvl, err := parseLevel(level)
+	lvl, err := ParseLevel(level)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,7 +40,8 @@ func NewLogger(w io.Writer, level, format string) (*slog.Logger, *zap.Logger, er
 	return sl, zl, nil
 }
 
-func parseLevel(s string) (slog.Level, error) {
+// ParseLevel reads a level name as HRBC_LOG_LEVEL spells it, in any case.
+func ParseLevel(s string) (slog.Level, error) {
 	switch strings.ToLower(s) {
 	case "debug":
 		return slog.LevelDebug, nil

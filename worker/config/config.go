@@ -1,0 +1,124 @@
+// Package config reads and validates cmd/worker's configuration from
+// environment variables: the process settings, each connection's
+// credentials, and the Secret type that keeps those credentials out of
+// logs. It knows nothing of Temporal, the APIs or the process; it imports
+// only the standard library, the env parser and worker/logging (to accept
+// exactly the log levels the logger accepts).
+package config
+
+import (
+	"time"
+)
+
+// Config is the configuration of cmd/worker, read from environment
+// variables. Every field names its variable in the env tag.
+type Config struct {
+	// TemporalAddress is the host:port of a Temporal frontend; empty starts
+	// the embedded development server.
+	TemporalAddress string `env:"TEMPORAL_ADDRESS"`
+	// Namespace is the Temporal namespace workflows run in.
+	Namespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	// TaskQueue is the queue this worker polls.
+	TaskQueue string `env:"HRBC_TASK_QUEUE" envDefault:"hrbc"`
+	// HTTPAddr is where the webhook and app-callback intake listens.
+	HTTPAddr string `env:"HRBC_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	// PublicURL is where BigCommerce and Heartland reach the intake (the
+	// base of the webhook URLs hrbc registers). Empty registers no
+	// webhooks, except in the embedded default, which uses HTTPAddr.
+	PublicURL string `env:"HRBC_PUBLIC_URL"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `env:"HRBC_LOG_LEVEL" envDefault:"info"`
+	// LogFormat is console (human) or json.
+	LogFormat string `env:"HRBC_LOG_FORMAT" envDefault:"console"`
+	// MaxConcurrentActivities bounds activities running at once in this worker.
+	MaxConcurrentActivities int `env:"HRBC_MAX_CONCURRENT_ACTIVITIES" envDefault:"50"`
+	// ShutdownTimeout is how long running activities get to finish on stop.
+	ShutdownTimeout time.Duration `env:"HRBC_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+
+	// DevDatabase is the embedded server's SQLite file.
+	DevDatabase string `env:"HRBC_DEV_DB" envDefault:".hrbc/temporal.db"`
+	// DevIP is the address the embedded server, its UI and the sandbox fakes bind to.
+	DevIP string `env:"HRBC_DEV_IP" envDefault:"127.0.0.1"`
+	// DevFrontendPort is the embedded server's gRPC port.
+	DevFrontendPort int `env:"HRBC_DEV_FRONTEND_PORT" envDefault:"7233"`
+	// DevUIPort is the embedded Web UI's port; -1 turns the UI off.
+	DevUIPort int `env:"HRBC_DEV_UI_PORT" envDefault:"8233"`
+	// SandboxBigCommercePort is where the fake BigCommerce store listens in
+	// dev mode when no connection is configured.
+	SandboxBigCommercePort int `env:"HRBC_SANDBOX_BIGCOMMERCE_PORT" envDefault:"8234"`
+	// SandboxHeartlandPort is where the fake Heartland account listens.
+	SandboxHeartlandPort int `env:"HRBC_SANDBOX_HEARTLAND_PORT" envDefault:"8235"`
+
+	// Connections are the statically configured connections, read from
+	// HRBC_CONNECTION_0_*, HRBC_CONNECTION_1_* and so on.
+	Connections []ConnectionConfig `envPrefix:"HRBC_CONNECTION_"`
+}
+
+// ConnectionConfig holds one connection's credentials. Settings live in the
+// connection's workflow; only what must stay out of workflow history is here.
+type ConnectionConfig struct {
+	// ID names the connection (letters, digits, '-' and '_').
+	ID string `env:"ID"`
+	// HeartlandSubdomain gives https://{subdomain}.retail.heartland.us/api/.
+	HeartlandSubdomain string `env:"HEARTLAND_SUBDOMAIN"`
+	// HeartlandURL overrides the base URL built from the subdomain.
+	HeartlandURL string `env:"HEARTLAND_URL"`
+	// HeartlandToken is the Heartland API token.
+	HeartlandToken Secret `env:"HEARTLAND_TOKEN"`
+	// BigCommerceStoreHash gives https://api.bigcommerce.com/stores/{hash}.
+	BigCommerceStoreHash string `env:"BIGCOMMERCE_STORE_HASH"`
+	// BigCommerceURL overrides the base URL built from the store hash.
+	BigCommerceURL string `env:"BIGCOMMERCE_URL"`
+	// BigCommerceToken is the store-level API account's access token.
+	BigCommerceToken Secret `env:"BIGCOMMERCE_TOKEN"`
+	// WebhookSecret authenticates webhooks from both platforms to the HTTP
+	// intake: BigCommerce sends it in a header, Heartland in the URL query.
+	WebhookSecret Secret `env:"WEBHOOK_SECRET"`
+	// HeartlandRPS paces calls to the Heartland account (requests per
+	// second). Heartland publishes no limit and parallel writes have been
+	// seen throttled, so the default is conservative; 0 keeps it, a negative
+	// value turns pacing off.
+	HeartlandRPS float64 `env:"HEARTLAND_RPS" envDefault:"5"`
+	// HeartlandPageSize is how many rows one Heartland list call asks for.
+	// Heartland's maximum is unpublished; integrators read 500 to 5000 rows
+	// a page, and a server that answers fewer is still walked correctly.
+	// 0 means DefaultHeartlandPageSize.
+	HeartlandPageSize int `env:"HEARTLAND_PAGE_SIZE" envDefault:"1000"`
+	// HeartlandCreateOrdersOpen creates sales orders open in one call
+	// instead of creating and then releasing them (UNCONFIRMED that
+	// Heartland honours a status on create, so off by default).
+	HeartlandCreateOrdersOpen bool `env:"HEARTLAND_CREATE_ORDERS_OPEN"`
+}
+
+// DefaultHeartlandPageSize is the Heartland page size of a connection that
+// sets none: analyzer integrations read 1000 rows a page.
+const DefaultHeartlandPageSize = 1000
+
+// HeartlandBaseURL is the Heartland API root of this connection.
+func (c ConnectionConfig) HeartlandBaseURL() string {
+	if c.HeartlandURL != "" {
+		return c.HeartlandURL
+	}
+	return "https://" + c.HeartlandSubdomain + ".retail.heartland.us/api/"
+}
+
+// BigCommerceBaseURL is the BigCommerce API root of this connection.
+func (c ConnectionConfig) BigCommerceBaseURL() string {
+	if c.BigCommerceURL != "" {
+		return c.BigCommerceURL
+	}
+	return "https://api.bigcommerce.com/stores/" + c.BigCommerceStoreHash
+}
+
+// Embedded reports whether the worker starts its own Temporal server.
+func (c Config) Embedded() bool { return c.TemporalAddress == "" }
+
+// WebhookBaseURL is the base of the webhook URLs hrbc registers: the public
+// URL, or in the embedded default the local intake (the sandbox fakes post
+// to it on loopback).
+func (c Config) WebhookBaseURL() string {
+	if c.PublicURL != "" || !c.Embedded() {
+		return c.PublicURL
+	}
+	return "http://" + c.HTTPAddr
+}

@@ -1,0 +1,126 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hrbc/hrbc/worker/logging"
+)
+
+var connectionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
+// Validate reports the first unusable setting, naming its variable.
+func (c Config) Validate() error {
+	if c.TemporalAddress != "" {
+		if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+			return &ConfigError{"TEMPORAL_ADDRESS", "must be host:port"}
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return &ConfigError{"HRBC_HTTP_ADDR", "must be host:port"}
+	}
+	if c.PublicURL != "" {
+		if err := checkURL(c.PublicURL); err != nil {
+			return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}
+		}
+	}
+	for _, v := range []struct{ name, value string }{
+		{"TEMPORAL_NAMESPACE", c.Namespace}, {"HRBC_TASK_QUEUE", c.TaskQueue}, {"HRBC_DEV_DB", c.DevDatabase},
+	} {
+		if strings.TrimSpace(v.value) == "" {
+			return &ConfigError{v.name, "must not be empty"}
+		}
+	}
+	if _, err := logging.ParseLevel(c.LogLevel); err != nil {
+		return &ConfigError{"HRBC_LOG_LEVEL", err.Error()}
+	}
+	if c.LogFormat != "console" && c.LogFormat != "json" {
+		return &ConfigError{"HRBC_LOG_FORMAT", fmt.Sprintf("%q is not console or json", c.LogFormat)}
+	}
+	if c.MaxConcurrentActivities < 1 {
+		return &ConfigError{"HRBC_MAX_CONCURRENT_ACTIVITIES", "must be at least 1"}
+	}
+	if c.ShutdownTimeout < 0 {
+		return &ConfigError{"HRBC_SHUTDOWN_TIMEOUT", "must not be negative"}
+	}
+	if net.ParseIP(c.DevIP) == nil {
+		return &ConfigError{"HRBC_DEV_IP", "must be an IP address"}
+	}
+	for _, p := range []struct {
+		name string
+		port int
+		min  int // 0 asks for any free port; -1 turns the UI off
+	}{
+		{"HRBC_DEV_FRONTEND_PORT", c.DevFrontendPort, 0},
+		{"HRBC_DEV_UI_PORT", c.DevUIPort, -1},
+		{"HRBC_SANDBOX_BIGCOMMERCE_PORT", c.SandboxBigCommercePort, 0},
+		{"HRBC_SANDBOX_HEARTLAND_PORT", c.SandboxHeartlandPort, 0},
+	} {
+		if p.port < p.min || p.port > 65535 {
+			return &ConfigError{p.name, fmt.Sprintf("must be a port from %d to 65535", p.min)}
+		}
+	}
+	seen := map[string]bool{}
+	for i, conn := range c.Connections {
+		if err := conn.validate(i); err != nil {
+			return err
+		}
+		if seen[conn.ID] {
+			return &ConfigError{connVar(i, "ID"), fmt.Sprintf("connection %q is defined twice", conn.ID)}
+		}
+		seen[conn.ID] = true
+	}
+	return nil
+}
+
+func connVar(i int, name string) string {
+	return "HRBC_CONNECTION_" + strconv.Itoa(i) + "_" + name
+}
+
+func (c ConnectionConfig) validate(i int) error {
+	if !connectionIDPattern.MatchString(c.ID) {
+		return &ConfigError{connVar(i, "ID"), "must be 1-63 letters, digits, '-' or '_'"}
+	}
+	if c.HeartlandURL == "" && c.HeartlandSubdomain == "" {
+		return &ConfigError{connVar(i, "HEARTLAND_SUBDOMAIN"), "set it or HEARTLAND_URL"}
+	}
+	if c.HeartlandURL != "" {
+		if err := checkURL(c.HeartlandURL); err != nil {
+			return &ConfigError{connVar(i, "HEARTLAND_URL"), err.Error()}
+		}
+	}
+	if c.HeartlandToken == "" {
+		return &ConfigError{connVar(i, "HEARTLAND_TOKEN"), "must not be empty"}
+	}
+	if c.BigCommerceURL == "" && c.BigCommerceStoreHash == "" {
+		return &ConfigError{connVar(i, "BIGCOMMERCE_STORE_HASH"), "set it or BIGCOMMERCE_URL"}
+	}
+	if c.BigCommerceURL != "" {
+		if err := checkURL(c.BigCommerceURL); err != nil {
+			return &ConfigError{connVar(i, "BIGCOMMERCE_URL"), err.Error()}
+		}
+	}
+	if c.BigCommerceToken == "" {
+		return &ConfigError{connVar(i, "BIGCOMMERCE_TOKEN"), "must not be empty"}
+	}
+	if len(c.WebhookSecret) < 16 {
+		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
+	}
+	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
+		return &ConfigError{connVar(i, "HEARTLAND_PAGE_SIZE"), "must be from 1 to 10000 (0: the default)"}
+	}
+	return nil
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
+}

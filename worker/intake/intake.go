@@ -1,0 +1,123 @@
+// Package intake is cmd/worker's HTTP front door: webhooks from BigCommerce
+// and Heartland (and /healthz) arrive here, are authenticated by each
+// connection's shared secret and become workflow calls through starter.
+// It may import starter, workflows and the activities' webhook constants
+// and decoders; it never calls the BigCommerce or Heartland APIs.
+package intake
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hrbc/hrbc/workflows"
+)
+
+// Workflows is what the intake asks of hrbc's workflows; *starter.Client
+// is the real one, and tests pass a fake.
+type Workflows interface {
+	// ConnectionStatus reads a connection's settings (is order sync on?).
+	ConnectionStatus(ctx context.Context, connectionID string) (workflows.ConnectionStatus, error)
+	// OrderChanged hands a BigCommerce order to its workflow.
+	OrderChanged(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error
+	// ProductCreated hands a new BigCommerce product to the catalog follower.
+	ProductCreated(ctx context.Context, connectionID string, productID int) error
+	// SignalInventoryChanged nudges the connection's inventory sync.
+	SignalInventoryChanged(ctx context.Context, connectionID string, changed workflows.InventoryChanged) error
+	// HeartlandOrderChanged nudges the order carrying a Heartland sales order.
+	HeartlandOrderChanged(ctx context.Context, connectionID string, heartlandOrderID int64) error
+}
+
+// maxBody bounds what the intake reads of one delivery; both platforms
+// send small bodies (BigCommerce ids only, Heartland one resource), so a
+// larger one is refused rather than buffered.
+const maxBody = 1 << 20
+
+// signalTimeout bounds the workflow call made for one webhook.
+const signalTimeout = 10 * time.Second
+
+// WebhookSecrets returns the shared secret that webhooks of a connection
+// must carry, and false for an unknown connection.
+type WebhookSecrets func(connectionID string) (secret string, ok bool)
+
+// Intake is the intake's handler. Besides answering requests it runs the
+// Heartland nudges it has acknowledged; Shutdown waits for those.
+type Intake struct {
+	workflows Workflows
+	logger    *slog.Logger
+	secrets   WebhookSecrets
+	mux       *http.ServeMux
+
+	// background bounds the nudges; Shutdown cancels it when its own
+	// deadline passes, so a stop never hangs on an unreachable server.
+	background context.Context
+	cancel     context.CancelFunc
+	mu         sync.Mutex // guards closed and the Add side of nudges
+	closed     bool
+	nudges     sync.WaitGroup
+}
+
+// New returns the intake handler.
+func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
+	in := &Intake{workflows: wf, logger: logger, secrets: secrets, mux: http.NewServeMux()}
+	in.background, in.cancel = context.WithCancel(context.Background())
+	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.bigCommerceWebhook)
+	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.heartlandWebhook)
+	in.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return in
+}
+
+// ServeHTTP routes a request to its handler.
+func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) { in.mux.ServeHTTP(w, r) }
+
+// checkSecret compares in constant time, so response timing tells an
+// attacker nothing about the secret.
+func (in *Intake) checkSecret(connectionID, got string) bool {
+	want, ok := in.secrets(connectionID)
+	return ok && got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// goNudge runs f in the background unless the intake is shutting down;
+// the delivery it serves is already acknowledged, and the workflows poll
+// on their own, so a nudge dropped at shutdown only delays.
+func (in *Intake) goNudge(f func(ctx context.Context)) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.closed {
+		return
+	}
+	in.nudges.Add(1)
+	go func() {
+		defer in.nudges.Done()
+		f(in.background)
+	}()
+}
+
+// Shutdown waits for the nudges in flight and starts no more. When ctx
+// ends first it cancels them, waits for them to return and reports
+// ctx's error. Call it after the HTTP server has stopped taking requests.
+func (in *Intake) Shutdown(ctx context.Context) error {
+	in.mu.Lock()
+	in.closed = true
+	in.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		in.nudges.Wait()
+		close(done)
+	}()
+	defer in.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		in.cancel()
+		<-done
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,108 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/devserver"
+	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/sandbox"
+)
+
+// Process is what cmd/worker runs: optionally the embedded Temporal server
+// and the sandbox fakes, a client, the worker and the HTTP intake.
+type Process struct {
+	cfg    config.Config
+	logger *slog.Logger
+	zap    *zap.Logger
+	banner io.Writer
+	devLog zap.AtomicLevel
+
+	// Set by Run as the parts start.
+	dev     *devserver.Server
+	client  client.Client
+	sandbox *sandbox.Sandbox
+	http    *http.Server
+	intake  *intake.Intake
+}
+
+// NewProcess prepares a process; Run starts it. banner receives the
+// human-readable "what is running where" text in embedded mode.
+func NewProcess(cfg config.Config, logger *slog.Logger, zl *zap.Logger, banner io.Writer) *Process {
+	return &Process{cfg: cfg, logger: logger, zap: zl, banner: banner, devLog: zap.NewAtomicLevelAt(zapcore.WarnLevel)}
+}
+
+// Run starts everything and blocks until ctx is cancelled or a part fails,
+// then stops the HTTP intake, the worker and last the embedded server, in
+// that order, so no task is cut off by its server disappearing first. The
+// parts start in the opposite order, each deferring its own stop.
+func (p *Process) Run(ctx context.Context) error {
+	if err := p.startTemporal(ctx); err != nil {
+		return err
+	}
+	defer p.stopTemporal()
+
+	conns := p.cfg.Connections
+	if p.cfg.Embedded() && len(conns) == 0 {
+		if err := p.startSandbox(); err != nil {
+			return err
+		}
+		defer p.sandbox.Close()
+		conns = []config.ConnectionConfig{p.sandbox.Connection}
+	}
+	registry, err := NewConnections(conns, p.logger)
+	if err != nil {
+		return err
+	}
+	fatal := make(chan error, 1)
+	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL()},
+		func(err error) { fatal <- err })
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)
+	}
+	defer w.Stop()
+
+	st := starter.New(p.client, p.cfg.TaskQueue)
+	ln, err := p.listenIntake(st, conns)
+	if err != nil {
+		return err
+	}
+	p.logger.Info("worker started", "taskQueue", p.cfg.TaskQueue, "namespace", p.cfg.Namespace, "intake", ln.Addr().String())
+
+	// One group runs the parts that serve; the first to fail (or ctx)
+	// stops the others. The intake stops inside the group, the worker and
+	// the server after it by the defers above.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return p.serveIntake(ln) })
+	g.Go(func() error { return p.stopIntakeWhenDone(gctx) })
+	g.Go(func() error {
+		select {
+		case err := <-fatal:
+			return fmt.Errorf("worker on task queue %q stopped: %w", p.cfg.TaskQueue, err)
+		case <-gctx.Done():
+			return nil
+		}
+	})
+	g.Go(func() error {
+		if p.sandbox != nil {
+			if err := p.setUpDemo(gctx, st, registry); err != nil {
+				return err
+			}
+		}
+		if p.cfg.Embedded() {
+			p.printBanner(ln.Addr().String())
+		}
+		return nil
+	})
+	return g.Wait()
+}

@@ -1,0 +1,53 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/intake"
+)
+
+// intakeStopTimeout bounds the intake's stop: requests in flight and the
+// Heartland nudges they started get this long together.
+const intakeStopTimeout = 5 * time.Second
+
+// listenIntake binds HRBC_HTTP_ADDR, so a busy port fails the start
+// before anything serves.
+func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig) (net.Listener, error) {
+	ln, err := net.Listen("tcp", p.cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
+	}
+	p.intake = intake.New(st, p.logger, webhookSecrets(conns))
+	p.http = &http.Server{Handler: p.intake, ReadHeaderTimeout: 10 * time.Second}
+	return ln, nil
+}
+
+// serveIntake serves until stopIntakeWhenDone shuts the server down.
+func (p *Process) serveIntake(ln net.Listener) error {
+	if err := p.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("HTTP intake stopped: %w", err)
+	}
+	return nil
+}
+
+// stopIntakeWhenDone waits for the end and stops the intake first: no new
+// delivery is taken, those in flight finish, and so do the nudges they
+// started, before the worker stops.
+func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
+	<-ctx.Done()
+	p.logger.Info("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), intakeStopTimeout)
+	defer cancel()
+	_ = p.http.Shutdown(stopCtx)
+	if err := p.intake.Shutdown(stopCtx); err != nil {
+		p.logger.Warn("Heartland nudges cut off at shutdown; the syncs' polling catches up", "error", err)
+	}
+	return nil
+}
