@@ -332,7 +332,7 @@ func TestCatalogLinksEndToEnd(t *testing.T) {
 
 func setHLPrice(s *stack, sku, price string) {
 	s.t.Helper()
-	c, err := heartland.New(heartland.Config{BaseURL: s.HL.URL, Token: heartland.Secret(s.HL.Token), RequestsPerSecond: -1})
+	c, err := heartland.New(s.HL.ClientConfig())
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
 	bc, err := bigcommerce.New(bigcommerce.Config{
 		StoreHash:   conn.BigCommerceStoreHash,
-		AccessToken: bigcommerce.Secret(conn.BigCommerceToken.Reveal()),
+		AccessToken: conn.BigCommerceToken,
 		BaseURL:     conn.BigCommerceBaseURL(),
 		Logger:      logger.With("api", "bigcommerce", "connection", conn.ID),
 	})
@@ -24,7 +24,7 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 	}
 	hl, err := heartland.New(heartland.Config{
 		BaseURL:           conn.HeartlandBaseURL(),
-		Token:             heartland.Secret(conn.HeartlandToken.Reveal()),
+		Token:             conn.HeartlandToken,
 		PerPage:           cmp.Or(conn.HeartlandPageSize, config.DefaultHeartlandPageSize),
 		RequestsPerSecond: conn.HeartlandRPS,
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,

@@ -131,7 +131,7 @@ func TestInventoryEndToEnd(t *testing.T) {
 	ctx := s.ctx()
 
 	// Heartland posts completed sales to the intake, twice each.
-	hl, err := heartland.New(heartland.Config{BaseURL: s.HL.URL, Token: heartland.Secret(s.HL.Token), RequestsPerSecond: -1})
+	hl, err := heartland.New(s.HL.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,24 +1,11 @@
 package config
 
-import "log/slog"
+import "github.com/hrbc/hrbc/activities/secret"
 
-// Secret is a credential read from configuration. It prints as a fixed mask
-// through fmt, slog and JSON, so a logged config never leaks it.
-type Secret string
+// Secret is a credential read from configuration: the clients' own type,
+// so a token goes from the environment to a client without being revealed
+// on the way. It prints, logs and marshals as a fixed mask.
+type Secret = secret.Secret
 
-const mask = "[redacted]"
-
-// String masks the secret for fmt's %v and %s.
-func (s Secret) String() string { return mask }
-
-// GoString masks the secret for fmt's %#v.
-func (s Secret) GoString() string { return mask }
-
-// LogValue masks the secret in slog records.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(mask) }
-
-// MarshalText masks the secret in JSON and other text encodings.
-func (s Secret) MarshalText() ([]byte, error) { return []byte(mask), nil }
-
-// Reveal returns the secret itself, for the one place that sends it.
-func (s Secret) Reveal() string { return string(s) }
+// mask is what a Secret shows instead of itself.
+const mask = secret.Mask

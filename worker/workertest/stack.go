@@ -118,7 +118,7 @@ func fakeClients(t *testing.T, bc *bigcommercetest.Server, hl *heartlandtest.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	hlClient, err := heartland.New(heartland.Config{BaseURL: hl.URL, Token: heartland.Secret(hl.Token), RequestsPerSecond: -1})
+	hlClient, err := heartland.New(hl.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
