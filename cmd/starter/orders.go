@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -202,6 +203,9 @@ func (a *app) printOrder(o workflows.OrderState) error {
 	fmt.Fprintf(w, "stage\t%s\n", o.Stage)
 	if o.Attention != "" {
 		fmt.Fprintf(w, "attention\t%s\n", o.Attention)
+	}
+	if r := o.LastRejected; r != nil {
+		fmt.Fprintf(w, "last refused signal\t%s at %s: %s\n", r.Command, r.At.UTC().Format(time.RFC3339), r.Reason)
 	}
 	fmt.Fprintf(w, "heartland order\t%s\n", describeID(o.HeartlandOrderID))
 	fmt.Fprintf(w, "bigcommerce status\t%d\n", o.BigCommerceStatus)
