@@ -30,7 +30,13 @@ type catFixture struct {
 
 func newCatFixture(t *testing.T, opts ...func(*Catalog)) *catFixture {
 	t.Helper()
-	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds)), hl: heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now)),
+	return newCatFixtureAt(t, testclock.Seconds, opts...)
+}
+
+// newCatFixtureAt is newCatFixture with the store's record clock given.
+func newCatFixtureAt(t *testing.T, storeClock func() time.Time, opts ...func(*Catalog)) *catFixture {
+	t.Helper()
+	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(storeClock)), hl: heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now)),
 		bcCalls: &countingTransport{}, hlCalls: &countingTransport{}}
 	t.Cleanup(f.bc.Close)
 	t.Cleanup(f.hl.Close)
@@ -503,5 +509,45 @@ func TestPullProductsPageKeysetSurvivesADelete(t *testing.T) {
 				t.Errorf("page-number pull created %d, expected it to skip one (4): the test no longer shows the shift", created)
 			}
 		})
+	}
+}
+
+// The follower's sweep asks the store with a filter the API documents
+// (date_modified:min; a store ignores date_created:min and would hand over
+// its whole catalog every minute) and pulls only the products created
+// since, not the older ones edited since.
+func TestPullCreatedSinceAsksByModificationAndKeepsTheNew(t *testing.T) {
+	start := testclock.Seconds()
+	now := start
+	f := newCatFixtureAt(t, func() time.Time { return now })
+	edited := f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Edited", SKU: "OLD-EDITED"})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Untouched", SKU: "OLD-UNTOUCHED"})
+	since := start.Add(time.Hour)
+	now = since.Add(time.Minute)
+	bcClient, err := bigcommerce.New(f.bc.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Edited again"
+	if _, err := bcClient.UpdateProducts(t.Context(), []bigcommerce.ProductUpdate{{ID: edited.ID, Name: &name}}); err != nil {
+		t.Fatal(err)
+	}
+	now = since.Add(2 * time.Minute)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "New", SKU: "NEW"})
+
+	res := f.pull(PullPageRequest{CreatedSince: since, Fields: f.fields(false)})
+	var got []string
+	for _, it := range f.hl.Items() {
+		got = append(got, it.PublicID)
+	}
+	if len(got) != 1 || got[0] != "NEW" || res.Counts.Created != 1 || res.Counts.Read != 1 {
+		t.Fatalf("Heartland items %v, counts %+v; want only NEW pulled", got, res.Counts)
+	}
+	// The store was asked for the two products modified since, not all three.
+	if res.Total != 2 {
+		t.Errorf("the store listed %d products, want the 2 modified since the watermark", res.Total)
+	}
+	if !res.NewestCreated.Equal(now) {
+		t.Errorf("newest created %v, want %v", res.NewestCreated, now)
 	}
 }
