@@ -206,7 +206,7 @@ func TestContractWithBigCommerceSpecs(t *testing.T) {
 			allowOrFail(t, op, "request", fmt.Sprintf("%s %s", req.Method, req.URL.RequestURI()), err, used)
 		}
 		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: x.status, Header: x.header,
-			Body: io.NopCloser(bytes.NewReader(x.respBody)),
+			Body:    io.NopCloser(bytes.NewReader(x.respBody)),
 			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
 		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 			allowOrFail(t, op, "response", fmt.Sprintf("%d %s", x.status, truncate(x.respBody, 300)), err, used)
