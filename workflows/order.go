@@ -14,6 +14,7 @@ import (
 // BigCommerce order statuses the Order workflow acts on.
 const (
 	bcShipped            = 2
+	bcRefunded           = 4
 	bcCancelled          = 5
 	bcDeclined           = 6
 	bcAwaitingFulfilment = 11
@@ -47,6 +48,8 @@ type order struct {
 	distributing bool
 	// lean is true for runs under leanImportChange.
 	lean bool
+	// money is true for runs under moneyChange.
+	money bool
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
@@ -66,6 +69,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	}
 	// Decided before the signal handler runs, which depends on it too.
 	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
+	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
