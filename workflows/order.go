@@ -50,6 +50,10 @@ type order struct {
 	lean bool
 	// money is true for runs under moneyChange.
 	money bool
+	// invoicing is true while a completed Heartland invoice is being
+	// carried over: its goods have left, so the order is no longer one
+	// that can simply be cancelled.
+	invoicing bool
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool

@@ -58,7 +58,7 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 		}
 		switch {
 		case statusID == bcCancelled || statusID == bcDeclined || o.refunded(statusID):
-			if len(o.Invoices) == 0 {
+			if len(o.Invoices) == 0 && !o.invoicing {
 				if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 					ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 					return false, err

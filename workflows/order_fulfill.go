@@ -104,7 +104,10 @@ func (o *order) shipInvoice(ctx workflow.Context, inv activities.InvoiceSummary)
 	}
 	if o.money {
 		// Before every invoice: a refund may have come since the last.
-		if ok, err := o.paymentGate(ctx); err != nil || !ok {
+		o.invoicing = true
+		ok, err := o.paymentGate(ctx)
+		o.invoicing = false
+		if err != nil || !ok {
 			return err
 		}
 	} else if !o.Captured {

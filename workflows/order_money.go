@@ -99,6 +99,10 @@ func (o *order) afterShipmentReason(status string) string {
 			booked = booked.Add(d)
 		}
 	}
+	if o.invoicing && len(o.Invoices) == 0 {
+		return fmt.Sprintf("%s in BigCommerce but a Heartland invoice is completed (goods left): settle it by hand (nothing shipped in BigCommerce or booked as paid; order total %s)",
+			status, o.Total)
+	}
 	return fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand (booked as paid in Heartland %s of order total %s)",
 		status, len(o.Invoices), booked.StringFixed(2), o.Total)
 }
