@@ -50,6 +50,8 @@ type order struct {
 	lean bool
 	// money is true for runs under moneyChange.
 	money bool
+	// autoDistribute counts settings signals that turned auto-distribute on.
+	autoDistribute int
 	// invoicing is true while a completed Heartland invoice is being
 	// carried over: its goods have left, so the order is no longer one
 	// that can simply be cancelled.
@@ -125,6 +127,7 @@ func (o *order) listen(ctx workflow.Context) error {
 	hl := workflow.GetSignalChannel(ctx, OrderHeartlandChangedSignal)
 	distribute := workflow.GetSignalChannel(ctx, OrderDistributeSignal)
 	retry := workflow.GetSignalChannel(ctx, OrderRetrySignal)
+	settings := workflow.GetSignalChannel(ctx, OrderSettingsSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -132,6 +135,7 @@ func (o *order) listen(ctx workflow.Context) error {
 			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
 			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
 			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
+			sel.AddReceive(settings, func(c workflow.ReceiveChannel, _ bool) { o.receiveSettings(ctx, c) })
 			sel.Select(ctx)
 		}
 	})

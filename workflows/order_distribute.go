@@ -27,11 +27,18 @@ func (o *order) distribute(ctx workflow.Context) error {
 		return err
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC }); err != nil {
+		auto := o.autoDistribute
+		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC || o.autoDistribute > auto }); err != nil {
 			return err
 		}
 		if o.allDistributed() {
 			return o.setStage(ctx, OrderStageFulfilling, "")
+		}
+		if o.autoDistribute > auto && !o.distributing {
+			if err := o.assign(ctx, DistributeOrderRequest{LocationID: o.settings.AutoDistributeLocationID}, true); err != nil || o.allDistributed() {
+				return err
+			}
+			continue
 		}
 		o.consumeWakeups()
 		cancelled, err := o.checkCancelled(ctx)
