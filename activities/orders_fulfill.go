@@ -246,37 +246,6 @@ func shipmentMarker(invoiceID int64) string {
 	return fmt.Sprintf("Heartland invoice %d", invoiceID)
 }
 
-// CapturePayment captures an authorized payment, once: BigCommerce captures
-// the whole authorization in one go and refuses a second capture. It says
-// whether BigCommerce holds the money afterwards (Blocker empty) and the
-// order's status, so that the caller ships nothing of an order that was
-// refunded, cancelled or never paid. An order in one of those statuses is
-// never captured.
-func (a *Orders) CapturePayment(ctx context.Context, req OrderRequest) (CaptureResult, error) {
-	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (CaptureResult, error) {
-		o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-		if err != nil {
-			return CaptureResult{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
-		}
-		res := CaptureResult{PaymentStatus: o.PaymentStatus, StatusID: o.StatusID, Blocker: paymentBlocker(o)}
-		if slices.Contains(settledStatuses, o.StatusID) || !strings.EqualFold(o.PaymentStatus, bigcommerce.PaymentAuthorized) {
-			return res, nil
-		}
-		if err := cl.BigCommerce.CapturePayment(ctx, req.OrderID); err != nil {
-			return CaptureResult{}, bigCommerceError(fmt.Sprintf("capture payment of BigCommerce order %d", req.OrderID), err)
-		}
-		res.Captured = true
-		after, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-		if err != nil {
-			// Captured all the same: the capture call answered.
-			res.PaymentStatus, res.Blocker = bigcommerce.PaymentCaptured, ""
-			return res, nil
-		}
-		res.PaymentStatus, res.StatusID, res.Blocker = after.PaymentStatus, after.StatusID, paymentBlocker(after)
-		return res, nil
-	})
-}
-
 // CreateShipment records an invoice as a shipment of exactly its lines,
 // unless a shipment for that invoice exists already.
 func (a *Orders) CreateShipment(ctx context.Context, req ShipmentRequest) (ShipmentResult, error) {
@@ -330,23 +299,6 @@ func (a *Orders) SetOrderStatus(ctx context.Context, req OrderStatusRequest) err
 		return nil
 	})
 }
-
-// CaptureResult says what capturing found and did.
-type CaptureResult struct {
-	// Captured is true when this call captured the payment.
-	Captured bool `json:"captured"`
-	// PaymentStatus is the order's payment status after the call.
-	PaymentStatus string `json:"payment_status"`
-	// StatusID is the order's status after the call.
-	StatusID int `json:"status_id,omitempty"`
-	// Blocker says why BigCommerce does not hold the order's money (payment
-	// pending, declined, void…); empty when it does.
-	Blocker string `json:"blocker,omitempty"`
-}
-
-// ErrTypeFinalStatus refuses to move a BigCommerce order out of Refunded or
-// Cancelled.
-const ErrTypeFinalStatus = "FinalStatus"
 
 // ShipmentItem is a quantity of one BigCommerce order product.
 type ShipmentItem struct {

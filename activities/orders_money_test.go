@@ -42,6 +42,21 @@ func (f *orderFixture) invoiced(t *testing.T) (SalesOrderRef, InvoiceSummary) {
 	return ref, invs[0]
 }
 
+// paidInvoice is invoiced with the payment captured and the invoice
+// booked as paid, as the Order workflow leaves it before closing.
+func (f *orderFixture) paidInvoice(t *testing.T) SalesOrderRef {
+	t.Helper()
+	ref, inv := f.invoiced(t)
+	if _, err := f.acts.CapturePayment(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: f.orderID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.acts.RecordInvoicePayment(f.ctx, InvoicePaymentRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID,
+		InvoiceID: inv.ID, Amount: inv.Total, OrderID: f.orderID}); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
 func wantErrType(t *testing.T, err error, typ string) {
 	t.Helper()
 	var appErr *temporal.ApplicationError
@@ -55,14 +70,7 @@ func wantErrType(t *testing.T, err error, typ string) {
 // and its total paid is what BigCommerce captured.
 func TestSettleOrderPaymentBooksTheShippingCharge(t *testing.T) {
 	f := newOrderFixture(t)
-	ref, inv := f.invoiced(t)
-	if _, err := f.acts.CapturePayment(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: f.orderID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.acts.RecordInvoicePayment(f.ctx, InvoicePaymentRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID,
-		InvoiceID: inv.ID, Amount: inv.Total, OrderID: f.orderID}); err != nil {
-		t.Fatal(err)
-	}
+	ref := f.paidInvoice(t)
 	for range 2 {
 		res, err := f.acts.SettleOrderPayment(f.ctx, SettleRequest{ConnectionID: "shop", OrderID: f.orderID, HeartlandOrderID: ref.ID})
 		if err != nil {
@@ -82,14 +90,7 @@ func TestSettleOrderPaymentBooksTheShippingCharge(t *testing.T) {
 // owed: nothing is booked and the problem names both amounts.
 func TestSettleOrderPaymentReportsMoneyThatDoesNotAddUp(t *testing.T) {
 	f := newOrderFixture(t)
-	ref, inv := f.invoiced(t)
-	if _, err := f.acts.CapturePayment(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: f.orderID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.acts.RecordInvoicePayment(f.ctx, InvoicePaymentRequest{ConnectionID: "shop", HeartlandOrderID: ref.ID,
-		InvoiceID: inv.ID, Amount: inv.Total, OrderID: f.orderID}); err != nil {
-		t.Fatal(err)
-	}
+	ref := f.paidInvoice(t)
 	amt := bigcommerce.NewNumber("5.00")
 	if _, err := f.bcClient(t).CreateRefund(f.ctx, f.orderID, bigcommerce.RefundCreate{Items: []bigcommerce.RefundItem{{ItemType: "SHIPPING", Amount: &amt}}}); err != nil {
 		t.Fatal(err)

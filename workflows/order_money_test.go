@@ -19,6 +19,20 @@ func (w *orderWorld) refundFully() {
 	w.captured = decimal.Zero
 }
 
+// wholeInvoice ships the whole order from location 1: its lines, 48.00,
+// without the 5.00 shipping charge, as Heartland invoices do.
+func wholeInvoice() activities.InvoiceSummary {
+	return invoice(5, 1, "48.00",
+		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})
+}
+
+// autoSettings auto-distribute every order to location 1.
+func autoSettings() Settings {
+	s := orderSettings()
+	s.AutoDistributeLocationID = 1
+	return s
+}
+
 func TestOrderFullRefundBeforeShipmentCancels(t *testing.T) {
 	bothImports(t, testOrderFullRefundBeforeShipmentCancels)
 }
@@ -52,14 +66,12 @@ func TestOrderRefundedIsNeverShippedOrPaid(t *testing.T) {
 	w := newOrderWorld(false)
 	w.snap.PaymentStatus, w.captured = "captured", decimal.RequireFromString("53.00")
 	env := newOrderEnv(t, w)
-	s := orderSettings()
-	s.AutoDistributeLocationID = 1
+	s := autoSettings()
 	env.RegisterDelayedCallback(func() {
 		w.refundFully()
 		w.bcStatus = bcRefunded
 		// No signal: the webhook was lost; staff complete the invoice.
-		w.invoices = []activities.InvoiceSummary{invoice(5, 1, "48.00",
-			activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+		w.invoices = []activities.InvoiceSummary{wholeInvoice()}
 		env.SignalWorkflow(OrderHeartlandChangedSignal, nil)
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
@@ -80,8 +92,7 @@ func TestOrderFullRefundAfterShipmentAsksAPerson(t *testing.T) {
 	w := newOrderWorld(false)
 	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "24.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
 	env := newOrderEnv(t, w)
-	s := orderSettings()
-	s.AutoDistributeLocationID = 1
+	s := autoSettings()
 	env.RegisterDelayedCallback(func() {
 		w.refundFully()
 		env.SignalWorkflow(OrderBigCommerceChangedSignal, nil)
@@ -105,11 +116,9 @@ func TestOrderFullRefundAfterShipmentAsksAPerson(t *testing.T) {
 func TestOrderUnpaidShipsNothing(t *testing.T) {
 	w := newOrderWorld(false)
 	w.snap.PaymentStatus = "pending"
-	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "48.00",
-		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+	w.invoices = []activities.InvoiceSummary{wholeInvoice()}
 	env := newOrderEnv(t, w)
-	s := orderSettings()
-	s.AutoDistributeLocationID = 1
+	s := autoSettings()
 	env.RegisterDelayedCallback(func() {
 		st := queryOrder(t, env)
 		if st.Stage != OrderStageAttention || !strings.Contains(st.Attention, "pending") || st.Captured {
@@ -139,11 +148,9 @@ func TestOrderUnpaidShipsNothing(t *testing.T) {
 func TestOrderShippingChargeIsPaidBeforeClose(t *testing.T) {
 	bothImports(t, func(t *testing.T, legacy bool) {
 		w := newOrderWorld(legacy)
-		w.invoices = []activities.InvoiceSummary{invoice(5, 1, "48.00",
-			activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+		w.invoices = []activities.InvoiceSummary{wholeInvoice()}
 		env := newOrderEnv(t, w)
-		s := orderSettings()
-		s.AutoDistributeLocationID = 1
+		s := autoSettings()
 		env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
 		if err := env.GetWorkflowError(); err != nil {
 			t.Fatal(err)
@@ -159,11 +166,9 @@ func TestOrderShippingChargeIsPaidBeforeClose(t *testing.T) {
 func TestOrderMoneyThatDoesNotAddUpIsNotClosed(t *testing.T) {
 	w := newOrderWorld(false)
 	w.hlTotal = decimal.RequireFromString("60.00")
-	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "48.00",
-		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+	w.invoices = []activities.InvoiceSummary{wholeInvoice()}
 	env := newOrderEnv(t, w)
-	s := orderSettings()
-	s.AutoDistributeLocationID = 1
+	s := autoSettings()
 	env.RegisterDelayedCallback(func() {
 		st := queryOrder(t, env)
 		if st.Stage != OrderStageAttention || !strings.Contains(st.Attention, "money does not add up") {
@@ -175,4 +180,21 @@ func TestOrderMoneyThatDoesNotAddUpIsNotClosed(t *testing.T) {
 	if w.hlStatus == "closed" || w.bcStatus == bcShipped {
 		t.Errorf("Heartland %q BigCommerce %d: closed although the money does not add up", w.hlStatus, w.bcStatus)
 	}
+}
+
+// An order an earlier workflow cancelled in Heartland shows as cancelled,
+// never as closed.
+func TestOrderCancelledByEarlierWorkflowIsNotClosed(t *testing.T) {
+	bothImports(t, func(t *testing.T, legacy bool) {
+		w := newOrderWorld(legacy)
+		w.hlOrder, w.hlStatus = 900, "canceled"
+		env := newOrderEnv(t, w)
+		env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+		if err := env.GetWorkflowError(); err != nil {
+			t.Fatal(err)
+		}
+		if st := queryOrder(t, env); st.Stage != OrderStageCancelled {
+			t.Errorf("stage %s, want cancelled", st.Stage)
+		}
+	})
 }
