@@ -209,6 +209,13 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 }
 
 func (o *order) recordOutside(ctx workflow.Context) error {
+	if o.money {
+		// The outside service shipped: like hrbc's own first shipment, that
+		// captures an authorized payment, and nothing is booked without it.
+		if ok, err := o.paymentGate(ctx); err != nil || !ok {
+			return err
+		}
+	}
 	loc := o.settings.FulfillmentLocationID
 	if err := o.assign(ctx, DistributeOrderRequest{LocationID: loc}, true); err != nil {
 		return err
