@@ -166,10 +166,11 @@ func (a *Catalog) createPulledItem(ctx context.Context, hl *heartland.Client, r 
 			f.Custom[key] = req.Defaults[key]
 		}
 	}
-	_, err := hl.CreateItem(ctx, f)
+	id, err := hl.CreateItem(ctx, f)
 	switch {
 	case err == nil:
 		log.res.Counts.Created++
+		log.res.LinkedItemIDs = append(log.res.LinkedItemIDs, id)
 	case errors.Is(err, heartland.ErrConflict):
 		// Created meanwhile (a retried attempt, the follow workflow).
 		log.res.Counts.Skipped++

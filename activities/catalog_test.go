@@ -123,6 +123,9 @@ func TestPullProductsPageCreatesItemsOnce(t *testing.T) {
 		!strings.Contains(res.Problems[0].Reason, "no SKU") || res.Problems[0].Name != "Gift card" {
 		t.Fatalf("first pull = %+v", res)
 	}
+	if len(res.LinkedItemIDs) != 3 {
+		t.Errorf("linked items %v, want the three created", res.LinkedItemIDs)
+	}
 	mug, ok := f.hl.ItemByPublicID("MUG")
 	if !ok || mug.Description != "Mug" || !mug.Price.Equal(heartland.Dec("12.50")) || mug.CustomString(keys.Categories) != "3,7" {
 		t.Fatalf("MUG = %+v", mug)
@@ -200,6 +203,10 @@ func TestPushItemsPageCreatesUpdatesAndIsolatesRejections(t *testing.T) {
 	res = f.push(PushPageRequest{PageSize: 2, Cursor: res.Cursor})
 	if res.Counts.Created != 2 || !res.Done {
 		t.Fatalf("page 2 = %+v", res)
+	}
+	// The grid's two items are linked now: their stock is to be written.
+	if len(res.LinkedItemIDs) != 2 || len(dry.LinkedItemIDs) != 0 {
+		t.Errorf("linked items %v (dry run %v), want the grid's two", res.LinkedItemIDs, dry.LinkedItemIDs)
 	}
 	if got := f.productSKUs(); strings.Join(got, ",") != "CAP,TEE-M,TEE-S" {
 		t.Fatalf("BigCommerce SKUs = %v", got)

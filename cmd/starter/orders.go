@@ -167,15 +167,25 @@ func newOrdersImportCommand(a *app) *cobra.Command {
 }
 
 func newErrorsCommand(a *app) *cobra.Command {
-	return &cobra.Command{
+	var wait time.Duration
+	cmd := &cobra.Command{
 		Use:   "errors",
 		Short: "List everything that needs a person, with the reason",
-		Args:  exactArgs(0),
+		Long: "List everything that needs a person, with the reason, and the orders waiting for distribution\n" +
+			"longer than --distribution-wait (0 leaves them out).",
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
 				items, err := st.NeedsAttention(ctx)
 				if err != nil {
 					return err
+				}
+				if wait > 0 {
+					waiting, err := st.WaitingDistribution(ctx, wait, time.Now())
+					if err != nil {
+						return err
+					}
+					items = append(items, waiting...)
 				}
 				if a.json {
 					return a.printJSON(items)
@@ -192,6 +202,9 @@ func newErrorsCommand(a *app) *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().DurationVar(&wait, "distribution-wait", starter.DefaultDistributionWait,
+		"list orders waiting for distribution longer than this")
+	return cmd
 }
 
 func (a *app) printOrder(o workflows.OrderState) error {
