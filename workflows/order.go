@@ -47,6 +47,8 @@ type order struct {
 	distributing bool
 	// lean is true for runs under leanImportChange.
 	lean bool
+	// screens is true for runs under heartlandScreensChange.
+	screens bool
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
@@ -66,6 +68,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	}
 	// Decided before the signal handler runs, which depends on it too.
 	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
+	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}

@@ -27,11 +27,19 @@ func (o *order) distribute(ctx workflow.Context) error {
 		return err
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC }); err != nil {
+		look, err := o.awaitDistribution(ctx)
+		if err != nil {
 			return err
 		}
 		if o.allDistributed() {
 			return o.setStage(ctx, OrderStageFulfilling, "")
+		}
+		if look {
+			// Staff may have distributed in Heartland's own screens.
+			if ended, err := o.lookWhileAwaiting(ctx); err != nil || ended {
+				return err
+			}
+			continue
 		}
 		o.consumeWakeups()
 		cancelled, err := o.checkCancelled(ctx)

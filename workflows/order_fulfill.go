@@ -21,6 +21,12 @@ func (o *order) fulfill(ctx workflow.Context) error {
 	wait := o.options.InvoicePollInterval
 	for {
 		o.consumeWakeups()
+		if o.screens {
+			// Before any shipment: never ship against a cancelled order.
+			if ended, err := o.syncHeartland(ctx); err != nil || ended {
+				return err
+			}
+		}
 		progressed, err := o.collectInvoices(ctx)
 		if err != nil {
 			return err
@@ -32,6 +38,10 @@ func (o *order) fulfill(ctx workflow.Context) error {
 			wait = o.options.InvoicePollInterval
 		} else if wait *= 2; wait > o.options.MaxInvoicePollInterval {
 			wait = o.options.MaxInvoicePollInterval
+		}
+		if o.screens {
+			// The HeartlandSweep says when to look; this is the backstop.
+			wait = o.options.HeartlandBackstop
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return o.continueAsNew(ctx)

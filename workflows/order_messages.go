@@ -89,6 +89,10 @@ type OrderOptions struct {
 	// (an incomplete checkout, say) waits for a change before its workflow
 	// ends; nothing was created for it.
 	MaxStatusWait time.Duration `json:"max_status_wait,omitempty"`
+	// HeartlandBackstop is how long an order waits for word from the
+	// HeartlandSweep before it reads Heartland anyway (runs under
+	// heartlandScreensChange; they do not poll otherwise).
+	HeartlandBackstop time.Duration `json:"heartland_backstop,omitempty"`
 }
 
 func (o OrderOptions) withDefaults() OrderOptions {
@@ -100,6 +104,9 @@ func (o OrderOptions) withDefaults() OrderOptions {
 	}
 	if o.MaxStatusWait <= 0 {
 		o.MaxStatusWait = 30 * 24 * time.Hour
+	}
+	if o.HeartlandBackstop <= 0 {
+		o.HeartlandBackstop = DefaultHeartlandBackstop
 	}
 	return o
 }
@@ -160,8 +167,11 @@ type OrderState struct {
 	OrderID      int    `json:"order_id"`
 	Stage        string `json:"stage"`
 	// Attention is why a person is needed, empty when fine.
-	Attention         string `json:"attention,omitempty"`
-	HeartlandOrderID  int64  `json:"heartland_order_id,omitempty"`
+	Attention        string `json:"attention,omitempty"`
+	HeartlandOrderID int64  `json:"heartland_order_id,omitempty"`
+	// HeartlandStatus is the Heartland order's status at the last read
+	// (runs under heartlandScreensChange), empty before it.
+	HeartlandStatus   string `json:"heartland_status,omitempty"`
 	BigCommerceStatus int    `json:"bigcommerce_status"`
 	PaymentStatus     string `json:"payment_status,omitempty"`
 	// DateModified is the BigCommerce order's date_modified at the last

@@ -132,14 +132,20 @@ func sweepBackoff(interval time.Duration, failures int) time.Duration {
 // showAttention records why the sweep needs a person (empty: it does not)
 // in its status and in HrbcAttention, where `starter errors` looks.
 func (s *OrderSweepInput) showAttention(ctx workflow.Context, reason string) error {
-	if s.Attention == reason {
+	return showSweepAttention(ctx, &s.Attention, "Order sweep", s.ConnectionID, reason)
+}
+
+// showSweepAttention sets a sweep's attention to reason (empty: it needs
+// no person) in its state and in HrbcAttention, logging the change.
+func showSweepAttention(ctx workflow.Context, attention *string, sweep, connectionID, reason string) error {
+	if *attention == reason {
 		return nil
 	}
-	s.Attention = reason
+	*attention = reason
 	if reason != "" {
-		workflow.GetLogger(ctx).Warn("Order sweep needs attention", "ConnectionID", s.ConnectionID, "Reason", reason)
+		workflow.GetLogger(ctx).Warn(sweep+" needs attention", "ConnectionID", connectionID, "Reason", reason)
 	} else {
-		workflow.GetLogger(ctx).Info("Order sweep recovered", "ConnectionID", s.ConnectionID)
+		workflow.GetLogger(ctx).Info(sweep+" recovered", "ConnectionID", connectionID)
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, AttentionAttr.ValueSet(reason))
 }

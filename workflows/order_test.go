@@ -42,6 +42,8 @@ type orderWorld struct {
 	reads, statusReads int
 	// distributeCalls counts DistributeLines calls.
 	distributeCalls int
+	// hlReads counts ReadHeartlandOrder calls.
+	hlReads int
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -126,6 +128,16 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 				w.distributed[l.LineID] = l.LocationID
 			}
 			return nil
+		})
+	env.OnActivity(orderActivities.ReadHeartlandOrder, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.HeartlandOrderRequest) (activities.HeartlandOrderSnapshot, error) {
+			w.hlReads++
+			snap := activities.HeartlandOrderSnapshot{Status: w.hlStatus}
+			for i := range w.snap.Lines {
+				id := int64(70 + i)
+				snap.Lines = append(snap.Lines, activities.HeartlandLine{LineID: id, LocationID: w.distributed[id]})
+			}
+			return snap, nil
 		})
 	env.OnActivity(orderActivities.ListInvoices, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.InvoicesRequest) ([]activities.InvoiceSummary, error) {
