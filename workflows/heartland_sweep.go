@@ -96,7 +96,8 @@ func (s *HeartlandSweepInput) round(ctx, actx workflow.Context) error {
 	}
 	signals := make([]workflow.Future, len(res.Orders))
 	for i, o := range res.Orders {
-		signals[i] = workflow.SignalExternalWorkflow(ctx, OrderWorkflowID(s.ConnectionID, o.OrderID), "", OrderHeartlandChangedSignal, nil)
+		signals[i] = workflow.SignalExternalWorkflow(ctx, OrderWorkflowID(s.ConnectionID, o.OrderID), "", OrderHeartlandChangedSignal,
+			HeartlandChange{Status: o.Status, InvoiceIDs: o.InvoiceIDs})
 	}
 	for i, f := range signals {
 		if err := f.Get(ctx, nil); err != nil {

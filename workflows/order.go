@@ -49,6 +49,8 @@ type order struct {
 	lean bool
 	// screens is true for runs under heartlandScreensChange.
 	screens bool
+	// news is what Heartland's change signals said since the last look.
+	news heartlandNews
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
@@ -124,7 +126,7 @@ func (o *order) listen(ctx workflow.Context) error {
 		for {
 			sel := workflow.NewSelector(ctx)
 			sel.AddReceive(bc, func(c workflow.ReceiveChannel, _ bool) { o.receiveBigCommerceChange(ctx, c) })
-			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
+			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { o.receiveHeartlandChange(ctx, c) })
 			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
 			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
 			sel.Select(ctx)

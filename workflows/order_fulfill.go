@@ -21,13 +21,16 @@ func (o *order) fulfill(ctx workflow.Context) error {
 	wait := o.options.InvoicePollInterval
 	for {
 		o.consumeWakeups()
+		look := true
 		if o.screens {
+			var known string
+			known, look = o.takeNews()
 			// Before any shipment: never ship against a cancelled order.
-			if ended, err := o.syncHeartland(ctx); err != nil || ended {
+			if ended, err := o.syncHeartland(ctx, known); err != nil || ended {
 				return err
 			}
 		}
-		progressed, err := o.collectInvoices(ctx)
+		progressed, err := o.collectInvoicesIf(ctx, look)
 		if err != nil {
 			return err
 		}

@@ -62,7 +62,7 @@ func (o *order) awaitDistribution(ctx workflow.Context) (look bool, err error) {
 // distribution: lines distributed there are distributed here too, and
 // invoices of those lines ship at once, while the rest waits.
 func (o *order) lookWhileAwaiting(ctx workflow.Context) (ended bool, err error) {
-	if ended, err := o.syncHeartland(ctx); err != nil || ended {
+	if ended, err := o.syncHeartland(ctx, ""); err != nil || ended {
 		return ended, err
 	}
 	if o.allDistributed() || !o.anyDistributed() {
@@ -79,17 +79,24 @@ func (o *order) lookWhileAwaiting(ctx workflow.Context) (ended bool, err error) 
 // for BigCommerce to cancel the order too, which ends it cancelled: hrbc
 // never ships against an order Heartland says is cancelled. ended reports
 // that the order is finished (cancelled).
-func (o *order) syncHeartland(ctx workflow.Context) (ended bool, err error) {
+// A known status (from the HeartlandSweep's signal) spares the first read
+// when there is no distribution left to learn.
+func (o *order) syncHeartland(ctx workflow.Context, known string) (ended bool, err error) {
 	for {
 		o.seenHL = o.hlChanged
-		var snap activities.HeartlandOrderSnapshot
-		if err := o.call(ctx, orderActivities.ReadHeartlandOrder, &snap, activities.HeartlandOrderRequest{
-			ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID}); err != nil {
-			return false, err
+		status := known
+		known = ""
+		if status == "" {
+			var snap activities.HeartlandOrderSnapshot
+			if err := o.call(ctx, orderActivities.ReadHeartlandOrder, &snap, activities.HeartlandOrderRequest{
+				ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID}); err != nil {
+				return false, err
+			}
+			status = snap.Status
+			o.takeDistribution(ctx, snap.Lines)
 		}
-		o.HeartlandStatus = snap.Status
-		o.takeDistribution(ctx, snap.Lines)
-		reason, err := o.heartlandTrouble(ctx, snap.Status)
+		o.HeartlandStatus = status
+		reason, err := o.heartlandTrouble(ctx, status)
 		if err != nil {
 			return false, err
 		}

@@ -196,3 +196,41 @@ func TestOrderBeforeHeartlandScreensIgnoresThem(t *testing.T) {
 		t.Errorf("a run from before the change: stage %s, Heartland reads %d", st.Stage, w.hlReads)
 	}
 }
+
+// The HeartlandSweep's signal says what changed: one about hrbc's own write
+// (nothing new) costs the order no call; one naming a new invoice ships it
+// without reading the order; a bare one reads everything.
+func TestOrderActsOnWhatTheSweepSaw(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	var quiet, shipped [2]int
+	env.RegisterDelayedCallback(func() {
+		update(env, OrderDistributeUpdate, DistributeOrderRequest{LocationID: 1})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		quiet = [2]int{w.hlReads, w.invoiceLists}
+		env.SignalWorkflow(OrderHeartlandChangedSignal, HeartlandChange{Status: "open"})
+	}, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if w.hlReads != quiet[0] || w.invoiceLists != quiet[1] {
+			t.Errorf("a change with nothing new cost reads %d→%d, invoice lists %d→%d", quiet[0], w.hlReads, quiet[1], w.invoiceLists)
+		}
+		w.invoices = []activities.InvoiceSummary{invoice(5, 1, "29.00", activities.InvoicedLine{OrderLineID: 70, Quantity: 2})}
+		env.SignalWorkflow(OrderHeartlandChangedSignal, HeartlandChange{Status: "open", InvoiceIDs: []int64{5}})
+	}, 3*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		shipped = [2]int{w.hlReads, len(w.shipments)}
+		w.invoices = append(w.invoices, invoice(6, 1, "24.00", activities.InvoicedLine{OrderLineID: 71, Quantity: 1}))
+		env.SignalWorkflow(OrderHeartlandChangedSignal, nil)
+	}, 4*time.Minute)
+	startOrder(env)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if shipped[0] != quiet[0] || shipped[1] != 1 {
+		t.Errorf("the new invoice: reads %d→%d, shipments %d", quiet[0], shipped[0], shipped[1])
+	}
+	if w.hlReads <= shipped[0] || len(w.shipments) != 2 || w.bcStatus != bcShipped {
+		t.Errorf("a bare signal: reads %d→%d, shipments %d, BigCommerce %d", shipped[0], w.hlReads, len(w.shipments), w.bcStatus)
+	}
+}

@@ -74,6 +74,17 @@ type OrderChange struct {
 	StatusID int `json:"status_id,omitempty"`
 }
 
+// HeartlandChange is the optional payload of OrderHeartlandChangedSignal:
+// what the HeartlandSweep saw of the order. With it a fulfilling order
+// skips the reads that would tell it nothing new; without it (the webhook
+// intake, an operator) the order reads everything.
+type HeartlandChange struct {
+	// Status is the Heartland order's status.
+	Status string `json:"status,omitempty"`
+	// InvoiceIDs are the order's invoices that changed.
+	InvoiceIDs []int64 `json:"invoice_ids,omitempty"`
+}
+
 // HeartlandOrderPublicID is the durable marker of an imported order: the
 // Heartland sales order's public_id, looked up before any create.
 func HeartlandOrderPublicID(orderID int) string { return fmt.Sprintf("BC-%d", orderID) }

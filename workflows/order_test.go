@@ -42,8 +42,8 @@ type orderWorld struct {
 	reads, statusReads int
 	// distributeCalls counts DistributeLines calls.
 	distributeCalls int
-	// hlReads counts ReadHeartlandOrder calls.
-	hlReads int
+	// hlReads and invoiceLists count ReadHeartlandOrder and ListInvoices calls.
+	hlReads, invoiceLists int
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -141,6 +141,7 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		})
 	env.OnActivity(orderActivities.ListInvoices, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.InvoicesRequest) ([]activities.InvoiceSummary, error) {
+			w.invoiceLists++
 			return w.invoices, nil
 		})
 	env.OnActivity(orderActivities.CapturePayment, mock.Anything, mock.Anything).Return(
