@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -43,43 +42,21 @@ func HeartlandSweep(ctx workflow.Context, in HeartlandSweepInput) error {
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 	})
 	for {
-		interval := s.Settings.heartlandSweepInterval()
-		if err := s.round(ctx, actx); err != nil {
-			if temporal.IsCanceledError(err) {
-				return err
-			}
-			s.Failures++
-			interval = sweepBackoff(interval, s.Failures)
-			reason := fmt.Sprintf("Heartland sweep failed %d time(s) in a row, next try in %s: %s", s.Failures, interval, failureReason(err))
-			if err := showSweepAttention(ctx, &s.Attention, "Heartland sweep", s.ConnectionID, reason); err != nil {
-				return err
-			}
-		} else if s.Failures > 0 || s.Attention != "" {
-			s.Failures = 0
-			if err := showSweepAttention(ctx, &s.Attention, "Heartland sweep", s.ConnectionID, ""); err != nil {
-				return err
-			}
+		err := s.round(ctx, actx)
+		if temporal.IsCanceledError(err) {
+			return err
 		}
-
-		stop := false
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(settingsCh, func(c workflow.ReceiveChannel, _ bool) {
-			c.Receive(ctx, &s.Settings)
-			stop = !s.Settings.OrderSync
-		})
-		sel.AddReceive(nowCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		sel.AddFuture(workflow.NewTimer(ctx, interval), func(workflow.Future) {})
-		sel.Select(ctx)
-		if stop {
+		health := sweepHealth{failures: &s.Failures, attention: &s.Attention, name: "Heartland sweep", connectionID: s.ConnectionID}
+		interval, aerr := health.afterRound(ctx, err, s.Settings.heartlandSweepInterval())
+		if aerr != nil {
+			return aerr
+		}
+		if waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval) {
 			workflow.GetLogger(ctx).Info("Order sync turned off; Heartland sweep ends", "ConnectionID", s.ConnectionID)
 			return nil
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			// Signals still queued would be lost with this run; take them along.
-			for settingsCh.ReceiveAsync(&s.Settings) {
-			}
-			for nowCh.ReceiveAsync(nil) {
-			}
+			takeQueued(settingsCh, nowCh, &s.Settings)
 			return workflow.NewContinueAsNewError(ctx, HeartlandSweep, s)
 		}
 	}

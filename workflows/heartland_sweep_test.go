@@ -49,19 +49,6 @@ func (h *heartlandSide) install(env *testsuite.TestWorkflowEnvironment) {
 		})
 }
 
-func queryHeartlandSweep(t *testing.T, env *testsuite.TestWorkflowEnvironment) HeartlandSweepStatus {
-	t.Helper()
-	v, err := env.QueryWorkflow(HeartlandSweepStatusQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st HeartlandSweepStatus
-	if err := v.Get(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
 // An invoice made in Heartland wakes the Order workflow of its web order,
 // at the next round, and that order only once.
 func TestHeartlandSweepSignalsTheOrderOfAnInvoice(t *testing.T) {
@@ -73,7 +60,7 @@ func TestHeartlandSweepSignalsTheOrderOfAnInvoice(t *testing.T) {
 	}}
 	h.install(env)
 	env.RegisterDelayedCallback(func() {
-		st := queryHeartlandSweep(t, env)
+		st := queryAs[HeartlandSweepStatus](t, env, HeartlandSweepStatusQuery)
 		if st.Signalled != 1 || st.Watermark != "2026-11-27T10:00:03Z" {
 			t.Errorf("status %+v", st)
 		}
@@ -119,11 +106,11 @@ func TestHeartlandSweepOutlivesAPIErrorsAndContinuesAsNew(t *testing.T) {
 	}).Return(nil)
 	var failing, recovered HeartlandSweepStatus
 	env.RegisterDelayedCallback(func() {
-		failing = queryHeartlandSweep(t, env)
+		failing = queryAs[HeartlandSweepStatus](t, env, HeartlandSweepStatusQuery)
 		h.failing = false // the operator fixed the token
 	}, 30*time.Second)
 	env.RegisterDelayedCallback(func() {
-		recovered = queryHeartlandSweep(t, env)
+		recovered = queryAs[HeartlandSweepStatus](t, env, HeartlandSweepStatusQuery)
 		env.SetContinueAsNewSuggested(true)
 	}, 2*time.Minute)
 	start := "2026-11-27T10:00:00Z"

@@ -173,13 +173,19 @@ func TestSweepBackoff(t *testing.T) {
 
 func querySweep(t *testing.T, env *testsuite.TestWorkflowEnvironment) SweepStatus {
 	t.Helper()
-	v, err := env.QueryWorkflow(SweepStatusQuery)
+	return queryAs[SweepStatus](t, env, SweepStatusQuery)
+}
+
+// queryAs runs a query on the test workflow and decodes its answer.
+func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, query string) T {
+	t.Helper()
+	var out T
+	v, err := env.QueryWorkflow(query)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st SweepStatus
-	if err := v.Get(&st); err != nil {
+	if err := v.Get(&out); err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return out
 }

@@ -140,20 +140,26 @@ func (s *Server) ctlReceive(w http.ResponseWriter, r *http.Request) {
 	s.writeStock(w, c.SKU)
 }
 
-func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
+// readOrderAt reads a control request naming an order and a location;
+// on failure it has answered already.
+func (s *Server) readOrderAt(w http.ResponseWriter, r *http.Request) (c ctlRequest, order, location int64, ok bool) {
 	c, err := readCtl(r)
-	if err != nil {
-		ctlError(w, err)
-		return
+	if err == nil {
+		order, err = s.resolveOrder(c.Order)
 	}
-	oid, err := s.resolveOrder(c.Order)
-	if err != nil {
-		ctlError(w, err)
-		return
+	if err == nil {
+		location, err = s.resolveLocation(c.Location)
 	}
-	loc, err := s.resolveLocation(c.Location)
 	if err != nil {
 		ctlError(w, err)
+		return c, 0, 0, false
+	}
+	return c, order, location, true
+}
+
+func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
+	_, oid, loc, ok := s.readOrderAt(w, r)
+	if !ok {
 		return
 	}
 	inv, err := s.InvoiceOrderAt(oid, loc)
@@ -165,19 +171,8 @@ func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ctlDistribute(w http.ResponseWriter, r *http.Request) {
-	c, err := readCtl(r)
-	if err != nil {
-		ctlError(w, err)
-		return
-	}
-	oid, err := s.resolveOrder(c.Order)
-	if err != nil {
-		ctlError(w, err)
-		return
-	}
-	loc, err := s.resolveLocation(c.Location)
-	if err != nil {
-		ctlError(w, err)
+	c, oid, loc, ok := s.readOrderAt(w, r)
+	if !ok {
 		return
 	}
 	lines, err := s.DistributeLines(oid, loc, c.Lines...)
