@@ -96,14 +96,7 @@ func TestHeartlandSweepOutlivesAPIErrorsAndContinuesAsNew(t *testing.T) {
 			Watermark: "2026-11-27T10:05:00Z", Seen: []string{"o70/canceled/0.00/0.00@2026-11-27T10:05:00Z"}},
 	}}
 	h.install(env)
-	var attention []string
-	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
-		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
-			if v, ok := sa.GetKeyword(AttentionAttr); ok {
-				attention = append(attention, v)
-			}
-		}
-	}).Return(nil)
+	attention := recordAttention(env)
 	var failing, recovered HeartlandSweepStatus
 	env.RegisterDelayedCallback(func() {
 		failing = queryAs[HeartlandSweepStatus](t, env, HeartlandSweepStatusQuery)
@@ -131,8 +124,8 @@ func TestHeartlandSweepOutlivesAPIErrorsAndContinuesAsNew(t *testing.T) {
 	if recovered.Failures != 0 || recovered.Attention != "" || recovered.Watermark != "2026-11-27T10:05:00Z" || recovered.Signalled != 1 {
 		t.Errorf("after the fix: %+v", recovered)
 	}
-	if len(attention) < 2 || !strings.Contains(attention[0], "401") || attention[len(attention)-1] != "" {
-		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", attention)
+	if len(*attention) < 2 || !strings.Contains((*attention)[0], "401") || (*attention)[len(*attention)-1] != "" {
+		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", *attention)
 	}
 	var next HeartlandSweepInput
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {

@@ -97,14 +97,7 @@ func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 		started = append(started, in.OrderID)
 		return nil
 	})
-	var attention []string
-	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
-		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
-			if v, ok := sa.GetKeyword(AttentionAttr); ok {
-				attention = append(attention, v)
-			}
-		}
-	}).Return(nil)
+	attention := recordAttention(env)
 	var failing SweepStatus
 	env.RegisterDelayedCallback(func() {
 		failing = querySweep(t, env)
@@ -133,8 +126,8 @@ func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 	if recovered.Failures != 0 || recovered.Attention != "" || recovered.Watermark != "2026-11-27T10:00:00Z" || len(started) != 1 {
 		t.Errorf("after the fix: %+v, orders started %v", recovered, started)
 	}
-	if len(attention) < 2 || !strings.Contains(attention[0], "401") || attention[len(attention)-1] != "" {
-		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", attention)
+	if len(*attention) < 2 || !strings.Contains((*attention)[0], "401") || (*attention)[len(*attention)-1] != "" {
+		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", *attention)
 	}
 	for _, since := range asked {
 		if since != "" && since != "2026-11-27T10:00:00Z" {
@@ -188,4 +181,17 @@ func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, query 
 		t.Fatal(err)
 	}
 	return out
+}
+
+// recordAttention keeps every HrbcAttention value the workflow sets.
+func recordAttention(env *testsuite.TestWorkflowEnvironment) *[]string {
+	var attention []string
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
+			if v, ok := sa.GetKeyword(AttentionAttr); ok {
+				attention = append(attention, v)
+			}
+		}
+	}).Return(nil)
+	return &attention
 }
