@@ -36,6 +36,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflow(workflows.Connection)
 	r.RegisterWorkflow(workflows.Order)
 	r.RegisterWorkflow(workflows.OrderSweep)
+	r.RegisterWorkflow(workflows.HeartlandSweep)
 	r.RegisterWorkflow(workflows.InventorySync)
 	r.RegisterWorkflow(workflows.CatalogSync)
 	r.RegisterWorkflow(workflows.CatalogFollow)

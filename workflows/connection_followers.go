@@ -53,8 +53,15 @@ func (c *connection) ensureFollowers(ctx workflow.Context) {
 	case s.OrderSync:
 		c.ensureFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), OrderSweep,
 			OrderSweepInput{ConnectionID: c.ConnectionID, Settings: s}, SweepSettingsSignal)
+		if c.sweepsHeartland(ctx) {
+			c.ensureFollower(ctx, HeartlandSweepWorkflowID(c.ConnectionID), HeartlandSweep,
+				HeartlandSweepInput{ConnectionID: c.ConnectionID, Settings: s}, HeartlandSweepSettingsSignal)
+		}
 	case wasOn(orderSync):
 		c.tellFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), SweepSettingsSignal)
+		if c.sweepsHeartland(ctx) {
+			c.tellFollower(ctx, HeartlandSweepWorkflowID(c.ConnectionID), HeartlandSweepSettingsSignal)
+		}
 	}
 	pullMode := func(s Settings) bool { return s.CatalogMode == CatalogPull }
 	switch {
@@ -71,6 +78,17 @@ func (c *connection) ensureFollowers(ctx workflow.Context) {
 	case wasOn(inventorySync):
 		c.tellFollower(ctx, InventoryWorkflowID(c.ConnectionID), InventorySettingsSignal)
 	}
+}
+
+// heartlandSweepChange versions the connection that starts a HeartlandSweep
+// beside its OrderSweep. Runs begun before it start none; their orders
+// still find their invoices by the per-order poll they were started with.
+const heartlandSweepChange = "connection-heartland-sweep"
+
+// sweepsHeartland reports whether this run starts and tells the
+// HeartlandSweep.
+func (c *connection) sweepsHeartland(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, heartlandSweepChange, workflow.DefaultVersion, 1) >= 1
 }
 
 // ensureFollower starts a follower, or signals it the settings when it

@@ -50,6 +50,10 @@ type Settings struct {
 	// OrderSweepSeconds is how often the order sweep looks for orders a
 	// webhook did not bring; 0 means DefaultOrderSweepInterval.
 	OrderSweepSeconds int `json:"order_sweep_seconds,omitempty"`
+	// HeartlandSweepSeconds is how often the Heartland sweep looks for
+	// orders and invoices changed in Heartland's own screens; 0 means
+	// DefaultHeartlandSweepInterval.
+	HeartlandSweepSeconds int `json:"heartland_sweep_seconds,omitempty"`
 }
 
 func (s Settings) orderSweepInterval() time.Duration {
@@ -112,6 +116,9 @@ func (s Settings) Validate() error {
 	}
 	if s.OrderSweepSeconds < 0 {
 		return &SettingsError{"order_sweep_seconds", "must not be negative"}
+	}
+	if s.HeartlandSweepSeconds < 0 {
+		return &SettingsError{"heartland_sweep_seconds", "must not be negative"}
 	}
 	if s.OrderSync && s.SourceLocationID == 0 {
 		return &SettingsError{"source_location_id", "is required when order_sync is on"}

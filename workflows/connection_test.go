@@ -43,6 +43,8 @@ func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env.RegisterWorkflow(OrderSweep)
 	// Followers are mocked: these tests are about the connection itself.
 	env.OnWorkflow(OrderSweep, mock.Anything, mock.Anything).Return(nil)
+	env.RegisterWorkflow(HeartlandSweep)
+	env.OnWorkflow(HeartlandSweep, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterWorkflow(InventorySync)
 	env.OnWorkflow(InventorySync, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterWorkflow(CatalogFollow)
@@ -222,13 +224,19 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 		started = append(started, in)
 		return nil
 	})
+	env.RegisterWorkflow(HeartlandSweep)
+	var heartlandSweeps []HeartlandSweepInput
+	env.OnWorkflow(HeartlandSweep, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in HeartlandSweepInput) error {
+		heartlandSweeps = append(heartlandSweeps, in)
+		return nil
+	})
 	off := DefaultSettings()
 	var r updateResult
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(ConfigureUpdate, "u1", r.callbacks(), ConfigureRequest{Settings: off})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		if len(started) != 0 || len(inventory) != 0 || len(follows) != 0 {
+		if len(started) != 0 || len(heartlandSweeps) != 0 || len(inventory) != 0 || len(follows) != 0 {
 			t.Errorf("followers started with syncs off: %+v %+v %+v", started, inventory, follows)
 		}
 		on := validSettings()
@@ -240,6 +248,9 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "acme"})
 	if len(started) != 1 || started[0].ConnectionID != "acme" || !started[0].Settings.OrderSync {
 		t.Fatalf("sweeps started: %+v, want one for acme with order sync", started)
+	}
+	if len(heartlandSweeps) != 1 || heartlandSweeps[0].ConnectionID != "acme" || !heartlandSweeps[0].Settings.OrderSync {
+		t.Fatalf("Heartland sweeps started: %+v, want one for acme with order sync", heartlandSweeps)
 	}
 	if len(inventory) != 1 || inventory[0].ConnectionID != "acme" || !inventory[0].Settings.InventorySync {
 		t.Fatalf("inventory syncs started: %+v, want one for acme", inventory)

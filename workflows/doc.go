@@ -26,7 +26,7 @@
 //   - query status (StatusQuery) → ConnectionStatus
 //   - search attributes: HrbcStage (unconfigured, configured), HrbcAttention
 //     (webhooks not registered)
-//   - starts OrderSweep, CatalogFollow and InventorySync as abandoned
+//   - starts OrderSweep, HeartlandSweep, CatalogFollow and InventorySync as abandoned
 //     children when the settings turn them on, and signals the new settings
 //     to those running (a follower turned off ends itself)
 //
@@ -37,7 +37,9 @@
 //   - signal bcOrderChanged (OrderBigCommerceChangedSignal): optional
 //     OrderChange; the order is read again unless it has read that state
 //   - signal heartlandChanged (OrderHeartlandChangedSignal): no payload;
-//     look for new invoices now
+//     something changed in Heartland (sent by HeartlandSweep): read the
+//     Heartland order (lines distributed, cancelled or closed by staff in
+//     Heartland's screens) and look for new invoices now
 //   - signal settings (OrderSettingsSignal): Settings, sent by OrderSweep
 //     when auto-distribute is turned on; only the auto-distribute location
 //     is taken, and a waiting order is distributed at once
@@ -60,6 +62,18 @@
 //     Fulfillment, so those already waiting are distributed
 //   - query status (SweepStatusQuery) → SweepStatus
 //   - search attributes: HrbcStage (sweeping)
+//
+// HeartlandSweep (heartland_sweep.go), ID heartland-sweep/<connection>:
+// OrderSweep's twin on the Heartland side: every
+// Settings.HeartlandSweepSeconds (default DefaultHeartlandSweepInterval)
+// lists the web orders whose sales order or invoices changed in Heartland
+// since its watermark and signals their Order workflows heartlandChanged.
+// Started by Connection (child) with OrderSweep.
+//   - signal settings (HeartlandSweepSettingsSignal): Settings; order sync
+//     off ends it
+//   - signal sweepNow (HeartlandSweepNowSignal): no payload; sweep at once
+//   - query status (HeartlandSweepStatusQuery) → HeartlandSweepStatus
+//   - search attributes: HrbcStage (sweeping), HrbcAttention (rounds failing)
 //
 // InventorySync (inventory_sync.go), ID inventory/<connection>: Heartland
 // quantities to BigCommerce: full sync, incremental rounds, reconciliation.

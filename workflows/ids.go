@@ -51,6 +51,9 @@ func ParseOrderWorkflowID(id string) (connectionID string, orderID int, ok bool)
 // OrderSweepWorkflowID is the ID of a connection's order sweep.
 func OrderSweepWorkflowID(connectionID string) string { return "order-sweep/" + connectionID }
 
+// HeartlandSweepWorkflowID is the ID of a connection's Heartland sweep.
+func HeartlandSweepWorkflowID(connectionID string) string { return "heartland-sweep/" + connectionID }
+
 // InventoryWorkflowID is the ID of a connection's inventory sync entity.
 func InventoryWorkflowID(connectionID string) string {
 	return "inventory/" + connectionID

@@ -56,6 +56,10 @@ type order struct {
 	// carried over: its goods have left, so the order is no longer one
 	// that can simply be cancelled.
 	invoicing bool
+	// screens is true for runs under heartlandScreensChange.
+	screens bool
+	// news is what Heartland's change signals said since the last look.
+	news heartlandNews
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
@@ -76,6 +80,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	// Decided before the signal handler runs, which depends on it too.
 	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
 	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
+	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (o *order) listen(ctx workflow.Context) error {
 		for {
 			sel := workflow.NewSelector(ctx)
 			sel.AddReceive(bc, func(c workflow.ReceiveChannel, _ bool) { o.receiveBigCommerceChange(ctx, c) })
-			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
+			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { o.receiveHeartlandChange(ctx, c) })
 			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
 			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
 			sel.AddReceive(settings, func(c workflow.ReceiveChannel, _ bool) { o.receiveSettings(ctx, c) })

@@ -26,16 +26,29 @@ func (o *order) distribute(ctx workflow.Context) error {
 	if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
 		return err
 	}
+	// auto is how many times auto-distribute was turned on that this loop
+	// has acted on; kept across rounds, so a signal taken while the loop
+	// looked at something else is not lost.
+	auto := o.autoDistribute
 	for {
-		auto := o.autoDistribute
-		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC || o.autoDistribute > auto }); err != nil {
+		autoTurnedOn := func() bool { return o.autoDistribute > auto && !o.distributing }
+		look, err := o.awaitDistribution(ctx, autoTurnedOn)
+		if err != nil {
 			return err
 		}
 		if o.allDistributed() {
 			return o.setStage(ctx, OrderStageFulfilling, "")
 		}
-		if o.autoDistribute > auto && !o.distributing {
+		if autoTurnedOn() {
+			auto = o.autoDistribute
 			if err := o.assign(ctx, DistributeOrderRequest{LocationID: o.settings.AutoDistributeLocationID}, true); err != nil || o.allDistributed() {
+				return err
+			}
+			continue
+		}
+		if look {
+			// Staff may have distributed in Heartland's own screens.
+			if ended, err := o.lookWhileAwaiting(ctx); err != nil || ended {
 				return err
 			}
 			continue

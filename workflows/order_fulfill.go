@@ -21,7 +21,16 @@ func (o *order) fulfill(ctx workflow.Context) error {
 	wait := o.options.InvoicePollInterval
 	for {
 		o.consumeWakeups()
-		progressed, err := o.collectInvoices(ctx)
+		look := true
+		if o.screens {
+			var known string
+			known, look = o.takeNews()
+			// Before any shipment: never ship against a cancelled order.
+			if ended, err := o.syncHeartland(ctx, known); err != nil || ended {
+				return err
+			}
+		}
+		progressed, err := o.collectInvoicesIf(ctx, look)
 		if err != nil || o.Stage == OrderStageCancelled {
 			return err
 		}
@@ -32,6 +41,10 @@ func (o *order) fulfill(ctx workflow.Context) error {
 			wait = o.options.InvoicePollInterval
 		} else if wait *= 2; wait > o.options.MaxInvoicePollInterval {
 			wait = o.options.MaxInvoicePollInterval
+		}
+		if o.screens {
+			// The HeartlandSweep says when to look; this is the backstop.
+			wait = o.options.HeartlandBackstop
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return o.continueAsNew(ctx)

@@ -78,6 +78,17 @@ type OrderChange struct {
 	StatusID int `json:"status_id,omitempty"`
 }
 
+// HeartlandChange is the optional payload of OrderHeartlandChangedSignal:
+// what the HeartlandSweep saw of the order. With it a fulfilling order
+// skips the reads that would tell it nothing new; without it (the webhook
+// intake, an operator) the order reads everything.
+type HeartlandChange struct {
+	// Status is the Heartland order's status.
+	Status string `json:"status,omitempty"`
+	// InvoiceIDs are the order's invoices that changed.
+	InvoiceIDs []int64 `json:"invoice_ids,omitempty"`
+}
+
 // HeartlandOrderPublicID is the durable marker of an imported order: the
 // Heartland sales order's public_id, looked up before any create.
 func HeartlandOrderPublicID(orderID int) string { return fmt.Sprintf("BC-%d", orderID) }
@@ -93,6 +104,10 @@ type OrderOptions struct {
 	// (an incomplete checkout, say) waits for a change before its workflow
 	// ends; nothing was created for it.
 	MaxStatusWait time.Duration `json:"max_status_wait,omitempty"`
+	// HeartlandBackstop is how long an order waits for word from the
+	// HeartlandSweep before it reads Heartland anyway (runs under
+	// heartlandScreensChange; they do not poll otherwise).
+	HeartlandBackstop time.Duration `json:"heartland_backstop,omitempty"`
 }
 
 func (o OrderOptions) withDefaults() OrderOptions {
@@ -104,6 +119,9 @@ func (o OrderOptions) withDefaults() OrderOptions {
 	}
 	if o.MaxStatusWait <= 0 {
 		o.MaxStatusWait = 30 * 24 * time.Hour
+	}
+	if o.HeartlandBackstop <= 0 {
+		o.HeartlandBackstop = DefaultHeartlandBackstop
 	}
 	return o
 }
@@ -164,8 +182,11 @@ type OrderState struct {
 	OrderID      int    `json:"order_id"`
 	Stage        string `json:"stage"`
 	// Attention is why a person is needed, empty when fine.
-	Attention         string `json:"attention,omitempty"`
-	HeartlandOrderID  int64  `json:"heartland_order_id,omitempty"`
+	Attention        string `json:"attention,omitempty"`
+	HeartlandOrderID int64  `json:"heartland_order_id,omitempty"`
+	// HeartlandStatus is the Heartland order's status at the last read
+	// (runs under heartlandScreensChange), empty before it.
+	HeartlandStatus   string `json:"heartland_status,omitempty"`
 	BigCommerceStatus int    `json:"bigcommerce_status"`
 	PaymentStatus     string `json:"payment_status,omitempty"`
 	// DateModified is the BigCommerce order's date_modified at the last

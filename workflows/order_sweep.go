@@ -50,35 +50,16 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 		if err == nil && full {
 			continue
 		}
-		interval := s.Settings.orderSweepInterval()
-		if err != nil {
-			if temporal.IsCanceledError(err) || workflow.GetVersion(ctx, sweepSurvivesErrorsChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-				return err
-			}
-			s.Failures++
-			interval = sweepBackoff(interval, s.Failures)
-			reason := fmt.Sprintf("order sweep failed %d time(s) in a row, next try in %s: %s", s.Failures, interval, failureReason(err))
-			if err := s.showAttention(ctx, reason); err != nil {
-				return err
-			}
-		} else if s.Failures > 0 || s.Attention != "" {
-			s.Failures = 0
-			if err := s.showAttention(ctx, ""); err != nil {
-				return err
-			}
+		if err != nil && (temporal.IsCanceledError(err) || workflow.GetVersion(ctx, sweepSurvivesErrorsChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion) {
+			return err
 		}
-
-		stop := false
+		health := sweepHealth{failures: &s.Failures, attention: &s.Attention, name: "order sweep", connectionID: s.ConnectionID}
+		interval, aerr := health.afterRound(ctx, err, s.Settings.orderSweepInterval())
+		if aerr != nil {
+			return aerr
+		}
 		autoWas := s.Settings.AutoDistributeLocationID
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(settingsCh, func(c workflow.ReceiveChannel, _ bool) {
-			c.Receive(ctx, &s.Settings)
-			stop = !s.Settings.OrderSync
-		})
-		sel.AddReceive(nowCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		sel.AddFuture(workflow.NewTimer(ctx, interval), func(workflow.Future) {})
-		sel.Select(ctx)
-		if stop {
+		if waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval) {
 			workflow.GetLogger(ctx).Info("Order sync turned off; sweep ends", "ConnectionID", s.ConnectionID)
 			return nil
 		}
@@ -88,11 +69,7 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 			}
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			// Signals still queued would be lost with this run; take them along.
-			for settingsCh.ReceiveAsync(&s.Settings) {
-			}
-			for nowCh.ReceiveAsync(nil) {
-			}
+			takeQueued(settingsCh, nowCh, &s.Settings)
 			return workflow.NewContinueAsNewError(ctx, OrderSweep, s)
 		}
 	}
@@ -133,21 +110,6 @@ func sweepBackoff(interval time.Duration, failures int) time.Duration {
 		wait *= 2
 	}
 	return min(wait, max(sweepMaxBackoff, interval))
-}
-
-// showAttention records why the sweep needs a person (empty: it does not)
-// in its status and in HrbcAttention, where `starter errors` looks.
-func (s *OrderSweepInput) showAttention(ctx workflow.Context, reason string) error {
-	if s.Attention == reason {
-		return nil
-	}
-	s.Attention = reason
-	if reason != "" {
-		workflow.GetLogger(ctx).Warn("Order sweep needs attention", "ConnectionID", s.ConnectionID, "Reason", reason)
-	} else {
-		workflow.GetLogger(ctx).Info("Order sweep recovered", "ConnectionID", s.ConnectionID)
-	}
-	return workflow.UpsertTypedSearchAttributes(ctx, AttentionAttr.ValueSet(reason))
 }
 
 // handOver starts the order's workflow, or tells the running one that the

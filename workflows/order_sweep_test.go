@@ -97,14 +97,7 @@ func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 		started = append(started, in.OrderID)
 		return nil
 	})
-	var attention []string
-	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
-		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
-			if v, ok := sa.GetKeyword(AttentionAttr); ok {
-				attention = append(attention, v)
-			}
-		}
-	}).Return(nil)
+	attention := recordAttention(env)
 	var failing SweepStatus
 	env.RegisterDelayedCallback(func() {
 		failing = querySweep(t, env)
@@ -133,8 +126,8 @@ func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 	if recovered.Failures != 0 || recovered.Attention != "" || recovered.Watermark != "2026-11-27T10:00:00Z" || len(started) != 1 {
 		t.Errorf("after the fix: %+v, orders started %v", recovered, started)
 	}
-	if len(attention) < 2 || !strings.Contains(attention[0], "401") || attention[len(attention)-1] != "" {
-		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", attention)
+	if len(*attention) < 2 || !strings.Contains((*attention)[0], "401") || (*attention)[len(*attention)-1] != "" {
+		t.Errorf("HrbcAttention went %q, want the 401 and then cleared", *attention)
 	}
 	for _, since := range asked {
 		if since != "" && since != "2026-11-27T10:00:00Z" {
@@ -173,13 +166,32 @@ func TestSweepBackoff(t *testing.T) {
 
 func querySweep(t *testing.T, env *testsuite.TestWorkflowEnvironment) SweepStatus {
 	t.Helper()
-	v, err := env.QueryWorkflow(SweepStatusQuery)
+	return queryAs[SweepStatus](t, env, SweepStatusQuery)
+}
+
+// queryAs runs a query on the test workflow and decodes its answer.
+func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, query string) T {
+	t.Helper()
+	var out T
+	v, err := env.QueryWorkflow(query)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st SweepStatus
-	if err := v.Get(&st); err != nil {
+	if err := v.Get(&out); err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return out
+}
+
+// recordAttention keeps every HrbcAttention value the workflow sets.
+func recordAttention(env *testsuite.TestWorkflowEnvironment) *[]string {
+	var attention []string
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok {
+			if v, ok := sa.GetKeyword(AttentionAttr); ok {
+				attention = append(attention, v)
+			}
+		}
+	}).Return(nil)
+	return &attention
 }

@@ -54,6 +54,8 @@ type orderWorld struct {
 	// everOpen is whether the Heartland order was ever released (open),
 	// committing stock.
 	everOpen bool
+	// hlReads and invoiceLists count ReadHeartlandOrder and ListInvoices calls.
+	hlReads, invoiceLists int
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -176,8 +178,19 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 			}
 			return nil
 		})
+	env.OnActivity(orderActivities.ReadHeartlandOrder, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.HeartlandOrderRequest) (activities.HeartlandOrderSnapshot, error) {
+			w.hlReads++
+			snap := activities.HeartlandOrderSnapshot{Status: w.hlStatus}
+			for i := range w.snap.Lines {
+				id := int64(70 + i)
+				snap.Lines = append(snap.Lines, activities.HeartlandLine{LineID: id, LocationID: w.distributed[id]})
+			}
+			return snap, nil
+		})
 	env.OnActivity(orderActivities.ListInvoices, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.InvoicesRequest) ([]activities.InvoiceSummary, error) {
+			w.invoiceLists++
 			return w.invoices, nil
 		})
 	env.OnActivity(orderActivities.CapturePayment, mock.Anything, mock.Anything).Return(

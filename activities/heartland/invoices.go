@@ -19,6 +19,9 @@ type Invoice struct {
 	Completed        bool      `json:"completed"`
 	CompletedAt      time.Time `json:"completed_at,omitzero"`
 	CreatedAt        time.Time `json:"created_at,omitzero"`
+	// UpdatedAt moves when the invoice is created, completed or edited
+	// (transactions print it, like orders).
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
 // UnmarshalJSON accepts "completed?".

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -37,6 +38,9 @@ type ChaosConfig struct {
 	Settle time.Duration
 	// DropRate of BigCommerce webhooks are lost.
 	DropRate float64
+	// HeartlandDropRate of Heartland webhooks (invoices among them) are
+	// lost: the HeartlandSweep must find those invoices.
+	HeartlandDropRate float64
 	// SweepSeconds is the connection's order sweep interval.
 	SweepSeconds int
 	Plan         FaultPlan
@@ -44,20 +48,25 @@ type ChaosConfig struct {
 
 // ChaosResult is the chaos test's summary.
 type ChaosResult struct {
-	Config    ChaosConfig   `json:"config"`
-	Kills     int           `json:"kills"`
-	Starts    int           `json:"worker_starts"`
-	Created   int           `json:"orders_created"`
-	Invoices  int64         `json:"invoices"`
-	Retries   int64         `json:"distribute_retries"`
-	Faults    FaultStats    `json:"faults"`
-	Calls     SideCounts    `json:"calls"`
-	PeakRSS   int64         `json:"worker_peak_rss_bytes"`
-	Wall      time.Duration `json:"wall_ns"`
-	Settled   bool          `json:"settled"`
-	Checks    []Check       `json:"checks"`
-	Problems  []string      `json:"driver_problems,omitempty"`
-	WorkerLog string        `json:"worker_log"`
+	Config   ChaosConfig `json:"config"`
+	Kills    int         `json:"kills"`
+	Starts   int         `json:"worker_starts"`
+	Created  int         `json:"orders_created"`
+	Invoices int64       `json:"invoices"`
+	// InHeartland orders were distributed by staff in Heartland, not by hrbc.
+	InHeartland int64 `json:"distributed_in_heartland"`
+	// HeartlandDropped and HeartlandSent count Heartland's webhooks.
+	HeartlandDropped int64         `json:"heartland_webhooks_dropped"`
+	HeartlandSent    int64         `json:"heartland_webhooks_sent"`
+	Retries          int64         `json:"distribute_retries"`
+	Faults           FaultStats    `json:"faults"`
+	Calls            SideCounts    `json:"calls"`
+	PeakRSS          int64         `json:"worker_peak_rss_bytes"`
+	Wall             time.Duration `json:"wall_ns"`
+	Settled          bool          `json:"settled"`
+	Checks           []Check       `json:"checks"`
+	Problems         []string      `json:"driver_problems,omitempty"`
+	WorkerLog        string        `json:"worker_log"`
 	// Attention lists the workflows that need a person at the end, with why.
 	Attention []string `json:"attention,omitempty"`
 	// Unexpected are worker exits the bench did not cause.
@@ -113,6 +122,7 @@ func chaosCommand(c *common) *cobra.Command {
 	f.DurationVar(&cfg.MaxGap, "max-gap", 20*time.Second, "longest time between kills")
 	f.DurationVar(&cfg.Settle, "settle", 0, "longest wait for quiescence after the last restart (0: 3m + 10s per order)")
 	f.Float64Var(&cfg.DropRate, "drop", 0.10, "fraction of BigCommerce webhooks lost")
+	f.Float64Var(&cfg.HeartlandDropRate, "hl-drop", 0.5, "fraction of Heartland webhooks (invoices among them) lost")
 	f.IntVar(&cfg.SweepSeconds, "sweep-seconds", 5, "the connection's order_sweep_seconds")
 	f.Float64Var(&cfg.Plan.ErrorRate, "error-rate", cfg.Plan.ErrorRate, "fraction of API requests answered 503")
 	return cmd
@@ -148,6 +158,8 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	drop := newDropTransport(cfg.DropRate, c.seed)
 	opts := c.fakeOptions()
 	opts.BigCommerce = append(opts.BigCommerce, bigcommercetest.WithWebhookClient(&http.Client{Transport: drop, Timeout: 10 * time.Second}))
+	hlDrop := newDropTransport(cfg.HeartlandDropRate, c.seed+7)
+	opts.Heartland = append(opts.Heartland, heartlandtest.WithWebhookClient(&http.Client{Transport: hlDrop, Timeout: 10 * time.Second}))
 	fakes, err := StartFakes(opts)
 	if err != nil {
 		return res, err
@@ -249,6 +261,7 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	wg.Wait()
 	stats := chaos.Stop()
 	res.Faults = stats
+	hlDrop.off()
 	progress(fmt.Sprintf("chaos: faults off (%d storms, %d reorders, %d of %d webhooks dropped); waiting for quiescence",
 		stats.Storms, stats.Reorders, stats.WebhooksDrop, stats.WebhooksDrop+stats.WebhooksSent))
 	created := driver.Created()
@@ -264,6 +277,8 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	res.Attention = attention(ctx, st)
 	res.Created = len(created)
 	res.Invoices = driver.invoiced.Load()
+	res.InHeartland = driver.inHeartland.Load()
+	res.HeartlandDropped, res.HeartlandSent = hlDrop.dropped.Load(), hlDrop.sent.Load()
 	res.Retries = driver.retries.Load()
 	res.Problems = driver.problems
 	res.Calls = fakes.Counts()
@@ -304,6 +319,8 @@ func writeChaosSummary(w io.Writer, r ChaosResult) {
 		r.Created, r.Kills, r.Starts, r.Config.SKUs, r.Wall.Round(time.Second))
 	fmt.Fprintf(w, "faults: %d×503 injected on BigCommerce, %.0f%% 503 on Heartland, %d 429 storms, %d webhook reorders, %d of %d BigCommerce webhooks dropped, all duplicated\n",
 		r.Faults.BigCommerceErr, r.Config.Plan.ErrorRate*100, r.Faults.Storms, r.Faults.Reorders, r.Faults.WebhooksDrop, r.Faults.WebhooksDrop+r.Faults.WebhooksSent)
+	fmt.Fprintf(w, "orders distributed by staff in Heartland %d, the rest by hrbc; %d of %d Heartland webhooks dropped\n",
+		r.InHeartland, r.HeartlandDropped, r.HeartlandDropped+r.HeartlandSent)
 	fmt.Fprintf(w, "API calls: BigCommerce %d (%d answered 429), Heartland %d (%d answered 429); invoices %d; distribute updates refused or timed out (retried) %d; worker peak RSS %s\n",
 		r.Calls.BigCommerce.Calls, r.Calls.BigCommerce.RateLimited, r.Calls.Heartland.Calls, r.Calls.Heartland.RateLimited, r.Invoices, r.Retries, mib(r.PeakRSS))
 	fmt.Fprintf(w, "quiescent: %v\n\n%s", r.Settled, formatChecks(r.Checks))

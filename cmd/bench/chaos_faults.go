@@ -30,6 +30,13 @@ func newDropTransport(rate float64, seed uint64) *dropTransport {
 	return &dropTransport{next: http.DefaultTransport, rng: rand.New(rand.NewPCG(seed, seed+1)), rate: rate}
 }
 
+// off stops dropping: every later delivery is sent.
+func (d *dropTransport) off() {
+	d.mu.Lock()
+	d.rate = 0
+	d.mu.Unlock()
+}
+
 // RoundTrip drops or forwards one delivery.
 func (d *dropTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	d.mu.Lock()

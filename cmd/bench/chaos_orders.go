@@ -27,6 +27,8 @@ type orderDriver struct {
 	// problems are driver-side failures (not hrbc's), reported as such.
 	problems    []string
 	distributed atomic.Int64
+	// inHeartland counts orders distributed by staff in Heartland.
+	inHeartland atomic.Int64
 	invoiced    atomic.Int64
 	retries     atomic.Int64
 }
@@ -56,7 +58,9 @@ func (d *orderDriver) problem(format string, args ...any) {
 	d.mu.Unlock()
 }
 
-// drive carries one order from import to its two invoices.
+// drive carries one order from import to its two invoices. Every other
+// order is distributed by store staff in Heartland's own screens, behind
+// hrbc's back, the rest with the operator's command.
 func (d *orderDriver) drive(ctx context.Context, id int) {
 	publicID := workflows.HeartlandOrderPublicID(id)
 	var hl heartlandtest.OrderState
@@ -83,6 +87,9 @@ func (d *orderDriver) drive(ctx context.Context, id int) {
 			}
 		}
 		return true
+	}
+	if id%2 == 0 {
+		d.distributeInHeartland(id, hl.Order.ID, line0, line1)
 	}
 	for !distributed() {
 		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -112,4 +119,17 @@ func (d *orderDriver) drive(ctx context.Context, id int) {
 		d.invoiced.Add(1)
 		sleepCtx(ctx, 300*time.Millisecond)
 	}
+}
+
+// distributeInHeartland sends line 0 to Main Street and line 1 to the
+// Warehouse the way staff do in Heartland's distribute screen, one line at
+// a time; hrbc is not told.
+func (d *orderDriver) distributeInHeartland(id int, heartlandID, line0, line1 int64) {
+	for _, l := range []struct{ line, loc int64 }{{line0, d.shop.Main.ID}, {line1, d.shop.Warehouse.ID}} {
+		if _, err := d.f.HL.DistributeLines(heartlandID, l.loc, l.line); err != nil {
+			d.problem("order %d: distribute line %d in Heartland: %v", id, l.line, err)
+			return
+		}
+	}
+	d.inHeartland.Add(1)
 }

@@ -26,6 +26,7 @@ type common struct {
 	orders   OrdersConfig
 	inv      InventoryConfig
 	catalog  CatalogConfig
+	hl       HeartlandConfig
 	scenario []string
 }
 
@@ -71,7 +72,7 @@ func newRoot() *cobra.Command {
 	pf.BoolVar(&c.verbose, "verbose", false, "log the worker's warnings")
 	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "the worker's Heartland pacing in requests/s, as HRBC_CONNECTION_<n>_HEARTLAND_RPS (0: the default, 5; -1: none)")
 
-	for _, name := range []string{"orders", "inventory", "catalog", "all"} {
+	for _, name := range []string{"orders", "heartland", "inventory", "catalog", "all"} {
 		root.AddCommand(measureCommand(c, name))
 	}
 	root.AddCommand(chaosCommand(c))
@@ -81,6 +82,7 @@ func newRoot() *cobra.Command {
 func measureCommand(c *common, name string) *cobra.Command {
 	short := map[string]string{
 		"orders":    "BigCommerce order created → Heartland order open: latency, throughput, events and calls per order",
+		"heartland": "orders distributed and invoiced in Heartland's screens, its webhooks lost: invoice → shipment latency, idle sweep calls per minute",
 		"inventory": "Heartland sale → BigCommerce quantity: latency; full sync: wall time and calls vs the minimum",
 		"catalog":   "catalog pull: wall time vs the quota, calls vs the minimum, peak memory",
 		"all":       "orders, inventory and catalog, one after another",
@@ -94,7 +96,7 @@ func measureCommand(c *common, name string) *cobra.Command {
 			defer cancel()
 			scenarios := []string{name}
 			if name == "all" {
-				scenarios = []string{"orders", "inventory", "catalog"}
+				scenarios = []string{"orders", "heartland", "inventory", "catalog"}
 			}
 			report, err := runScenarios(ctx, c, scenarios, cmd.ErrOrStderr())
 			if report != nil {
@@ -126,6 +128,10 @@ func scenarioFlags(cmd *cobra.Command, c *common) {
 	pf.IntVar(&inv.Locations, "locations", 3, "inventory: Heartland locations of the full sync")
 	pf.IntVar(&inv.Sales, "sales", 20, "inventory: POS sales for the sale-to-website figures")
 	pf.DurationVar(&inv.SaleEvery, "sale-every", time.Second, "inventory: time between sales")
+	hl := &c.hl
+	pf.IntVar(&hl.Orders, "hl-orders", 10, "heartland: orders distributed and invoiced in Heartland")
+	pf.DurationVar(&hl.Idle, "hl-idle", time.Minute, "heartland: how long the idle sweep's calls are counted")
+	pf.DurationVar(&hl.InvoiceEvery, "hl-invoice-every", 1300*time.Millisecond, "heartland: time between invoices")
 	cat := &c.catalog
 	pf.IntVar(&cat.Products, "products", 100, "catalog: BigCommerce products to pull")
 	pf.IntVar(&cat.Variants, "variants", 2, "catalog: variants per product")
@@ -156,6 +162,8 @@ func runScenarios(ctx context.Context, c *common, scenarios []string, progressOu
 		switch s {
 		case "orders":
 			result, rows, err = RunOrders(ctx, c.fakeOptions(), c.orders, c.logger(), progress)
+		case "heartland":
+			result, rows, err = RunHeartland(ctx, c.fakeOptions(), c.hl, c.logger(), progress)
 		case "inventory":
 			result, rows, err = RunInventory(ctx, c.fakeOptions(), c.inv, c.logger(), progress)
 		case "catalog":

@@ -31,7 +31,7 @@ func newSandboxCommand(a *app) *cobra.Command {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&sb.bigCommerce, "bigcommerce", envOr("HRBC_SANDBOX_BIGCOMMERCE_URL", "http://127.0.0.1:8234"), "fake BigCommerce store root (env HRBC_SANDBOX_BIGCOMMERCE_URL)")
 	pf.StringVar(&sb.heartland, "heartland", envOr("HRBC_SANDBOX_HEARTLAND_URL", "http://127.0.0.1:8235"), "fake Heartland account root (env HRBC_SANDBOX_HEARTLAND_URL)")
-	cmd.AddCommand(sb.orderCommand(a), sb.invoiceCommand(a), sb.sellCommand(a), sb.receiveCommand(a), sb.stockCommand(a), sb.statusCommand(a))
+	cmd.AddCommand(sb.orderCommand(a), sb.distributeCommand(a), sb.invoiceCommand(a), sb.sellCommand(a), sb.receiveCommand(a), sb.stockCommand(a), sb.statusCommand(a))
 	return cmd
 }
 
@@ -94,14 +94,9 @@ func (sb *sandboxClient) invoiceCommand(a *app) *cobra.Command {
 		Short: "Invoice an order's lines distributed to a location, as store staff do",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Heartland knows the order by hrbc's marker, BC-<BigCommerce order>.
-			order := args[0]
-			if !strings.HasPrefix(order, "BC-") {
-				order = "BC-" + order
-			}
 			var out map[string]any
 			if err := sb.call(cmd.Context(), http.MethodPost, sb.heartland+"/__fake/invoice",
-				map[string]any{"order": order, "location": location}, &out); err != nil {
+				map[string]any{"order": heartlandOrderKey(args[0]), "location": location}, &out); err != nil {
 				return err
 			}
 			return a.printJSON(out)

@@ -16,6 +16,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /__fake/sale", s.ctlSale)
 	mux.HandleFunc("POST /__fake/receive", s.ctlReceive)
 	mux.HandleFunc("POST /__fake/invoice", s.ctlInvoice)
+	mux.HandleFunc("POST /__fake/distribute", s.ctlDistribute)
 	mux.HandleFunc("GET /__fake/stock", s.ctlStock)
 	mux.HandleFunc("GET /__fake/ping", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "api_url": s.URL})
@@ -27,6 +28,9 @@ type ctlRequest struct {
 	Qty      heartland.Qty   `json:"qty"`
 	Location json.RawMessage `json:"location"`
 	Order    json.RawMessage `json:"order"`
+	// Lines are order line ids (distribute); none means every
+	// undistributed line.
+	Lines []int64 `json:"lines,omitempty"`
 }
 
 func readCtl(r *http.Request) (ctlRequest, error) {
@@ -136,20 +140,26 @@ func (s *Server) ctlReceive(w http.ResponseWriter, r *http.Request) {
 	s.writeStock(w, c.SKU)
 }
 
-func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
+// readOrderAt reads a control request naming an order and a location;
+// on failure it has answered already.
+func (s *Server) readOrderAt(w http.ResponseWriter, r *http.Request) (c ctlRequest, order, location int64, ok bool) {
 	c, err := readCtl(r)
-	if err != nil {
-		ctlError(w, err)
-		return
+	if err == nil {
+		order, err = s.resolveOrder(c.Order)
 	}
-	oid, err := s.resolveOrder(c.Order)
-	if err != nil {
-		ctlError(w, err)
-		return
+	if err == nil {
+		location, err = s.resolveLocation(c.Location)
 	}
-	loc, err := s.resolveLocation(c.Location)
 	if err != nil {
 		ctlError(w, err)
+		return c, 0, 0, false
+	}
+	return c, order, location, true
+}
+
+func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
+	_, oid, loc, ok := s.readOrderAt(w, r)
+	if !ok {
 		return
 	}
 	inv, err := s.InvoiceOrderAt(oid, loc)
@@ -158,6 +168,19 @@ func (s *Server) ctlInvoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"invoice_id": inv.ID, "order_id": oid, "public_id": inv.PublicID, "total": inv.Total})
+}
+
+func (s *Server) ctlDistribute(w http.ResponseWriter, r *http.Request) {
+	c, oid, loc, ok := s.readOrderAt(w, r)
+	if !ok {
+		return
+	}
+	lines, err := s.DistributeLines(oid, loc, c.Lines...)
+	if err != nil {
+		ctlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"order_id": oid, "lines": lines})
 }
 
 func (s *Server) ctlStock(w http.ResponseWriter, r *http.Request) {

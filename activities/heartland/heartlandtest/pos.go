@@ -3,6 +3,7 @@ package heartlandtest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -127,6 +128,47 @@ func (s *Server) DistributeOrder(orderID, locationID int64) error {
 	}
 	s.syncCommitments("SalesOrder", orderID)
 	return nil
+}
+
+// DistributeLines sets lines of an order to ship from a location, as store
+// staff do in Heartland's distribute screen: the same change as a line PUT
+// of ship_from_location_id, the order's updated_at moved with it. No line
+// ids means every undistributed line. It returns the ids of the lines it
+// distributed.
+func (s *Server) DistributeLines(orderID, locationID int64, lineIDs ...int64) ([]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders.get(orderID)
+	if !ok {
+		return nil, fmt.Errorf("heartlandtest: no sales order %d", orderID)
+	}
+	if _, ok := s.locations.get(locationID); !ok {
+		return nil, fmt.Errorf("heartlandtest: no location %d", locationID)
+	}
+	if err := editable(o); err != nil {
+		return nil, err
+	}
+	var done []int64
+	for _, l := range s.orderLinesOf(orderID) {
+		id := getInt(l, "id")
+		named := slices.Contains(lineIDs, id)
+		if (len(lineIDs) > 0 && !named) || (len(lineIDs) == 0 && l["ship_from_location_id"] != nil) {
+			continue
+		}
+		if getInt(l, "ship_from_location_id") != locationID && getDec(l, "qty_invoiced").IsPositive() {
+			return nil, errField("ship_from_location_id", "cannot change after the line is invoiced")
+		}
+		l["ship_from_location_id"] = num(locationID)
+		done = append(done, id)
+	}
+	for _, id := range lineIDs {
+		if !slices.Contains(done, id) {
+			return nil, fmt.Errorf("heartlandtest: sales order %d has no line %d", orderID, id)
+		}
+	}
+	s.refreshOrder(o)
+	s.syncCommitments("SalesOrder", orderID)
+	return done, nil
 }
 
 // InvoiceOrderAt invoices and completes the lines of an open order

@@ -403,7 +403,7 @@ func (s *Server) newInvoice(body doc) (doc, error) {
 	}
 	inv := doc{"public_id": getStr(body, "public_id"), "type": "Invoice", "order_id": num(oid), "status": statusPending,
 		"completed": false, "completed_at": nil, "source_location_id": num(loc), "station_id": body["station_id"],
-		"customer_id": o["customer_id"], "created_at": s.stamp()}
+		"customer_id": o["customer_id"], "created_at": s.stamp(), "updated_at": s.stamp()}
 	if err := checkUnique(s.invoices, inv, 0); err != nil {
 		return nil, err
 	}
@@ -456,7 +456,7 @@ func (s *Server) completeInvoice(inv doc) {
 		}
 	}
 	now := s.stamp()
-	inv["status"], inv["completed"], inv["completed_at"] = "complete", true, now
+	inv["status"], inv["completed"], inv["completed_at"], inv["updated_at"] = "complete", true, now, now
 	if o, ok := s.orders.get(oid); ok {
 		done := true
 		for _, l := range s.orderLinesOf(oid) {

@@ -29,6 +29,8 @@
 //	POST /__fake/sale     {"sku":"HR-MUG-01","qty":2,"location":"Main Street"}  -> 201 {"ticket_id":7,"public_id":"T-7"}
 //	POST /__fake/receive  {"sku":"HR-MUG-01","qty":10,"location":"Warehouse"}  -> 200 stock of the SKU
 //	POST /__fake/invoice  {"order":"BC-100","location":"Main Street"}           -> 201 {"invoice_id":3,"order_id":1}
+//	POST /__fake/distribute {"order":"BC-100","location":"Main Street","lines":[70]} -> 200 {"order_id":1,"lines":[…]}
+//	                      (lines omitted: every undistributed line; as a line PUT of ship_from_location_id would)
 //	GET  /__fake/stock?sku=HR-MUG-01                                            -> 200 stock of the SKU
 //	GET  /__fake/ping                                                           -> 200 {"ok":true,"api_url":"http://127.0.0.1:7081/api/"}
 //

@@ -309,6 +309,35 @@ func TestControlAPI(t *testing.T) {
 	if code != 201 || m["order_id"] != float64(oid) {
 		t.Fatalf("invoice: %d %v", code, m)
 	}
+	// Staff distribute a new order's line in the distribute screen; reads
+	// show it, and the order's updated_at moves as with a line PUT.
+	oid2, err := c.CreateSalesOrder(ctx, heartland.SalesOrderFields{PublicID: heartland.String("BC-56"), Status: heartland.String("open"),
+		SourceLocationID: heartland.ID(main.ID), StationID: heartland.ID(main.Stations[0].ID),
+		Lines: []heartland.OrderLineFields{{ItemLookup: "HR-MUG-01", Qty: heartland.DecInt(1)}, {ItemLookup: "HR-MUG-01", Qty: heartland.DecInt(1)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := c.ListSalesOrderLines(ctx, oid2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, m = post("/__fake/distribute", `{"order":"BC-56","location":"Warehouse","lines":[`+itoa(lines[1].ID)+`]}`)
+	if code != 200 || m["order_id"] != float64(oid2) {
+		t.Fatalf("distribute: %d %v", code, m)
+	}
+	if lines, err = c.ListSalesOrderLines(ctx, oid2); err != nil || lines[0].ShipFromLocationID != nil ||
+		lines[1].ShipFromLocationID == nil || *lines[1].ShipFromLocationID != wh.ID {
+		t.Fatalf("lines after distributing one: %+v %v", lines, err)
+	}
+	if code, m = post("/__fake/distribute", `{"order":"BC-56","location":"Main Street"}`); code != 200 {
+		t.Fatalf("distribute the rest: %d %v", code, m)
+	}
+	if lines, _ = c.ListSalesOrderLines(ctx, oid2); lines[0].ShipFromLocationID == nil || *lines[0].ShipFromLocationID != main.ID || *lines[1].ShipFromLocationID != wh.ID {
+		t.Fatalf("lines after distributing the rest: %+v", lines)
+	}
+	if code, m = post("/__fake/distribute", `{"order":"BC-56","location":"Main Street","lines":[999]}`); code < 400 {
+		t.Errorf("distributing a line the order lacks: %d %v", code, m)
+	}
 	code, _, b := do(t, "GET", srv.RootURL+"/__fake/stock?sku=HR-MUG-01", "", "")
 	var stock struct {
 		Locations []heartlandtest.StockRow

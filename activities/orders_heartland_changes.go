@@ -1,0 +1,198 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hrbc/hrbc/activities/heartland"
+)
+
+// HeartlandChangesOverlap is how far before its watermark each round reads
+// again. A record whose updated_at was stamped just before the previous
+// round but committed after it would otherwise be missed for good; the
+// records read twice are recognised by HeartlandChangesRequest.Seen.
+const HeartlandChangesOverlap = 10 * time.Second
+
+// ListHeartlandChanges lists the web orders changed in Heartland since the
+// watermark: sales orders updated (status, distribution, payments) and
+// invoices updated (created or completed), whoever changed them, store
+// staff in Heartland's screens included. Two paginated walks, plus one
+// call naming the orders of invoices whose order did not change itself.
+// Orders without a "BC-<n>" public_id (POS and other channels) are left out.
+func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesRequest) (HeartlandChangesResult, error) {
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (HeartlandChangesResult, error) {
+		since, err := time.Parse(time.RFC3339, req.Watermark)
+		if err != nil {
+			return HeartlandChangesResult{}, fmt.Errorf("watermark %q: %w", req.Watermark, err)
+		}
+		from := since.Add(-HeartlandChangesOverlap)
+		orders, err := cl.Heartland.WalkSalesOrdersUpdatedSince(from, heartland.Cursor{}).All(ctx)
+		if err != nil {
+			return HeartlandChangesResult{}, heartlandError("list Heartland sales orders updated since "+from.UTC().Format(time.RFC3339), err)
+		}
+		invoices, err := cl.Heartland.WalkInvoicesUpdatedSince(from, heartland.Cursor{}).All(ctx)
+		if err != nil {
+			return HeartlandChangesResult{}, heartlandError("list Heartland invoices updated since "+from.UTC().Format(time.RFC3339), err)
+		}
+		c := newChangeSet(since, req.Seen)
+		for _, o := range orders {
+			c.known[o.ID] = o
+			// Two changes in one second share updated_at; the fields hrbc acts
+			// on tell them apart (a distribution alone does not: the next
+			// invoice, or the order's backstop, finds it).
+			if c.fresh(fmt.Sprintf("o%d/%s/%s/%s", o.ID, o.Status, o.TotalPaid.StringFixed(2), o.Balance.StringFixed(2)), o.UpdatedAt) {
+				c.touch(o, 0)
+			}
+		}
+		var missing []int64
+		var fresh []heartland.Invoice
+		for _, inv := range invoices {
+			if !c.fresh(fmt.Sprintf("i%d/%s/%t", inv.ID, inv.Status, inv.Completed), invoiceStamp(inv)) {
+				continue
+			}
+			fresh = append(fresh, inv)
+			if _, ok := c.known[inv.OrderID]; !ok && !slices.Contains(missing, inv.OrderID) {
+				missing = append(missing, inv.OrderID)
+			}
+		}
+		if len(missing) > 0 {
+			named, err := cl.Heartland.ListSalesOrdersByID(ctx, missing)
+			if err != nil {
+				return HeartlandChangesResult{}, heartlandError("read the Heartland orders of new invoices", err)
+			}
+			for _, o := range named {
+				c.known[o.ID] = o
+			}
+		}
+		for _, inv := range fresh {
+			if o, ok := c.known[inv.OrderID]; ok {
+				c.touch(o, inv.ID)
+			}
+		}
+		return c.result(), nil
+	})
+}
+
+// invoiceStamp is when an invoice last changed; created_at stands in on
+// a server that does not print updated_at for invoices.
+func invoiceStamp(inv heartland.Invoice) time.Time {
+	if !inv.UpdatedAt.IsZero() {
+		return inv.UpdatedAt
+	}
+	return inv.CreatedAt
+}
+
+// changeSet gathers one round's changes per web order.
+type changeSet struct {
+	watermark time.Time
+	seen      map[string]bool
+	// keep are the records near the new watermark, to know them next round.
+	keep  []seenRecord
+	known map[int64]heartland.SalesOrder
+	byID  map[int]*HeartlandOrderChange
+}
+
+type seenRecord struct {
+	key string
+	at  time.Time
+}
+
+func newChangeSet(since time.Time, seen []string) *changeSet {
+	c := &changeSet{watermark: since, seen: map[string]bool{}, known: map[int64]heartland.SalesOrder{}, byID: map[int]*HeartlandOrderChange{}}
+	for _, k := range seen {
+		c.seen[k] = true
+	}
+	return c
+}
+
+// fresh reports whether a record's change is new to the sweep, and keeps
+// it for the next round's overlap.
+func (c *changeSet) fresh(id string, at time.Time) bool {
+	at = at.UTC().Truncate(time.Second)
+	key := id + "@" + at.Format(time.RFC3339)
+	c.keep = append(c.keep, seenRecord{key, at})
+	if at.After(c.watermark) {
+		c.watermark = at
+	}
+	return !c.seen[key]
+}
+
+// touch records a change of a web order: its own (invoiceID 0) or an
+// invoice's.
+func (c *changeSet) touch(o heartland.SalesOrder, invoiceID int64) {
+	orderID, ok := webOrderID(o.PublicID)
+	if !ok {
+		return
+	}
+	ch := c.byID[orderID]
+	if ch == nil {
+		ch = &HeartlandOrderChange{OrderID: orderID, HeartlandOrderID: o.ID}
+		c.byID[orderID] = ch
+	}
+	ch.Status = o.Status
+	if invoiceID != 0 && !slices.Contains(ch.InvoiceIDs, invoiceID) {
+		ch.InvoiceIDs = append(ch.InvoiceIDs, invoiceID)
+	}
+}
+
+func (c *changeSet) result() HeartlandChangesResult {
+	res := HeartlandChangesResult{Watermark: c.watermark.Format(time.RFC3339)}
+	for _, r := range c.keep {
+		if !r.at.Before(c.watermark.Add(-HeartlandChangesOverlap)) && !slices.Contains(res.Seen, r.key) {
+			res.Seen = append(res.Seen, r.key)
+		}
+	}
+	slices.Sort(res.Seen)
+	for _, ch := range c.byID {
+		slices.Sort(ch.InvoiceIDs)
+		res.Orders = append(res.Orders, *ch)
+	}
+	slices.SortFunc(res.Orders, func(a, b HeartlandOrderChange) int { return a.OrderID - b.OrderID })
+	return res
+}
+
+// webOrderID reads the BigCommerce order id out of a Heartland public_id
+// "BC-<n>" (workflows.HeartlandOrderPublicID).
+func webOrderID(publicID string) (int, bool) {
+	rest, ok := strings.CutPrefix(publicID, "BC-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n > 0
+}
+
+// HeartlandChangesRequest asks for the web orders changed in Heartland
+// since a watermark.
+type HeartlandChangesRequest struct {
+	ConnectionID string `json:"connection_id"`
+	// Watermark is the newest updated_at seen (RFC 3339); required.
+	Watermark string `json:"watermark"`
+	// Seen are the records the last round returned near its watermark
+	// (HeartlandChangesResult.Seen), not to be reported twice.
+	Seen []string `json:"seen,omitempty"`
+}
+
+// HeartlandOrderChange is one web order that changed in Heartland.
+type HeartlandOrderChange struct {
+	// OrderID is the BigCommerce order id, from the public_id.
+	OrderID          int    `json:"order_id"`
+	HeartlandOrderID int64  `json:"heartland_order_id"`
+	Status           string `json:"status"`
+	// InvoiceIDs are its invoices that changed; empty when only the order did.
+	InvoiceIDs []int64 `json:"invoice_ids,omitempty"`
+}
+
+// HeartlandChangesResult is one round of the Heartland sweep.
+type HeartlandChangesResult struct {
+	// Orders changed, by BigCommerce order id.
+	Orders []HeartlandOrderChange `json:"orders,omitempty"`
+	// Watermark is the newest updated_at seen, or the request's.
+	Watermark string `json:"watermark"`
+	// Seen is what the next round passes back.
+	Seen []string `json:"seen,omitempty"`
+}
