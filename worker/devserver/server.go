@@ -225,7 +225,7 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 		sqlCfg.DatabaseName = fmt.Sprintf("hrbc-%d", time.Now().UnixNano())
 	} else {
 		sqlCfg.ConnectAttributes["mode"] = "rwc"
-		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o700); err != nil {
 			return nil, fmt.Errorf("create directory for %s: %w", opts.DatabaseFile, err)
 		}
 	}
@@ -234,6 +234,11 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 	if _, err := os.Stat(opts.DatabaseFile); opts.DatabaseFile != "" && errors.Is(err, os.ErrNotExist) {
 		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
 			return nil, fmt.Errorf("set up sqlite schema in %q: %w", opts.DatabaseFile, err)
+		}
+		// SQLite creates the file world-readable; its -wal and -shm files
+		// take the database's mode, so narrowing it once covers them.
+		if err := os.Chmod(opts.DatabaseFile, 0o600); err != nil {
+			return nil, fmt.Errorf("protect %q: %w", opts.DatabaseFile, err)
 		}
 	}
 	ns, err := sqliteschema.NewNamespaceConfig("active", opts.Namespace, false, opts.SearchAttributes)
