@@ -2,15 +2,22 @@ package worker_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/starter/codec"
+	"github.com/hrbc/hrbc/worker/codecserver"
+	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -42,6 +49,35 @@ func TestEndToEndServerStoresNoCustomerDataInClear(t *testing.T) {
 	}
 	if !bytes.Contains(decryptedPayloads(t, hist), []byte(customerEmail)) {
 		t.Fatal("decrypted history lacks the customer's e-mail: the check above proves nothing")
+	}
+
+	// What the Temporal UI does: post the stored payloads to the codec
+	// server's decode path; the answer carries the e-mail again.
+	srv := httptest.NewServer(codecserver.Handler(codecserver.Options{Keys: workertest.TestKeyRing(), Token: "ui-token",
+		Namespace: sh.Namespace, Guard: intake.NewAuthGuard(slog.New(slog.DiscardHandler))}))
+	defer srv.Close()
+	body, err := protojson.Marshal(&commonpb.Payloads{Payloads: payloadsOf(hist)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/codec/decode", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer ui-token")
+	req.Header.Set("X-Namespace", sh.Namespace)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var decoded commonpb.Payloads
+	if err := json.NewDecoder(resp.Body).Decode(&decoded); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("codec server: %d, %v", resp.StatusCode, err)
+	}
+	var all []byte
+	for _, p := range decoded.Payloads {
+		all = append(all, p.Data...)
+	}
+	if !bytes.Contains(all, []byte(customerEmail)) {
+		t.Error("the codec server's decode path does not return the customer's e-mail")
 	}
 }
 

@@ -31,12 +31,14 @@ type Process struct {
 	devLog zap.AtomicLevel
 
 	// Set by Run as the parts start.
-	dev     *devserver.Server
-	keys    *codec.KeyRing
-	client  client.Client
-	sandbox *sandbox.Sandbox
-	http    *http.Server
-	intake  *intake.Intake
+	dev  *devserver.Server
+	keys *codec.KeyRing
+	// codecToken authorizes the codec server; "" serves none.
+	codecToken string
+	client     client.Client
+	sandbox    *sandbox.Sandbox
+	http       *http.Server
+	intake     *intake.Intake
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the
@@ -57,6 +59,9 @@ func (p *Process) Run(ctx context.Context) error {
 		}
 	}
 	if err := p.loadPayloadKeys(); err != nil {
+		return err
+	}
+	if err := p.loadCodecToken(); err != nil {
 		return err
 	}
 	if err := p.startTemporal(ctx); err != nil {

@@ -25,7 +25,7 @@ func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConf
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
 	p.intake = intake.New(st, p.logger, webhookSecrets(conns))
-	p.http = intake.NewServer(p.intake)
+	p.http = intake.NewServer(p.withCodecServer(p.intake))
 	return intake.Limit(raw), nil
 }
 

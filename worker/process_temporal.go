@@ -26,6 +26,7 @@ func (p *Process) startTemporal(ctx context.Context) error {
 			UIPort:           p.cfg.DevUIPort,
 			Namespace:        p.cfg.Namespace,
 			SearchAttributes: workflows.SearchAttributes(),
+			CodecEndpoint:    p.uiCodecEndpoint(),
 			// The server logs a great deal at info; only its problems are ours.
 			Logger: p.zap.WithOptions(zap.IncreaseLevel(p.devLog)),
 		})

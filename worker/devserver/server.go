@@ -44,6 +44,9 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are registered on Namespace before the server starts.
 	SearchAttributes map[string]enumspb.IndexedValueType
+	// CodecEndpoint is the remote codec the Web UI decodes payloads with
+	// (Temporal's codec-server protocol); empty shows payloads as stored.
+	CodecEndpoint string
 	// Logger receives the server's own log lines; nil discards them. The
 	// server is chatty, so callers usually pass a logger at warn level.
 	Logger *zap.Logger
@@ -148,7 +151,7 @@ func Start(opts Options) (*Server, error) {
 	if uiLn != nil {
 		uiPort := portOf(uiLn)
 		s.uiAddr = net.JoinHostPort(opts.IP, strconv.Itoa(uiPort))
-		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace, uiLn.Close)
+		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace, opts.CodecEndpoint, uiLn.Close)
 		if err != nil {
 			_ = srv.Stop()
 			return nil, err

@@ -149,3 +149,7 @@ func (in *Intake) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Guard is the intake's failed-authentication guard, for other doors
+// served on the same listener (the codec server) to share its counts.
+func (in *Intake) Guard() *AuthGuard { return in.guard }
