@@ -9,6 +9,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/intake"
 )
 
 // NewClients builds the API clients of one configured connection.
@@ -49,14 +50,17 @@ func NewConnections(conns []config.ConnectionConfig, logger *slog.Logger) (*acti
 	return reg, nil
 }
 
-// webhookSecrets answers the intake's question "which secret must a webhook
-// of this connection carry" from the configured connections.
-func webhookSecrets(conns []config.ConnectionConfig) func(string) (string, bool) {
-	secrets := make(map[string]string, len(conns))
+// webhookSecrets answers the intake's question "which secrets may a
+// webhook of this connection from this platform carry" from the
+// configured connections. Registration (activities.EnsureWebhooks) still
+// sends one secret to both platforms, so both accept that one; per-platform
+// secrets need registration to carry two first.
+func webhookSecrets(conns []config.ConnectionConfig) intake.WebhookSecrets {
+	secrets := make(map[string][]string, len(conns))
 	for _, c := range conns {
-		secrets[c.ID] = c.WebhookSecret.Reveal()
+		secrets[c.ID] = []string{c.WebhookSecret.Reveal()}
 	}
-	return func(id string) (string, bool) {
+	return func(id string, _ intake.Platform) ([]string, bool) {
 		s, ok := secrets[id]
 		return s, ok
 	}

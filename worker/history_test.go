@@ -8,9 +8,12 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/workertest"
 )
 
 // updateHistoriesEnv, when set to 1, makes e2e scenarios write the
@@ -39,8 +42,7 @@ func (s *stack) history(workflowID, runID string) *historypb.History {
 func (s *stack) keepHistory(name, workflowID string) {
 	s.t.Helper()
 	hist := s.history(workflowID, "")
-	replayer := sdkworker.NewWorkflowReplayer()
-	worker.RegisterWorkflows(replayer)
+	replayer := newReplayer(s.t)
 	if err := replayer.ReplayWorkflowHistory(nil, hist); err != nil {
 		s.t.Fatalf("replay of %s (%d events): %v", workflowID, len(hist.Events), err)
 	}
@@ -71,11 +73,26 @@ func TestReplayHistories(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			replayer := sdkworker.NewWorkflowReplayer()
-			worker.RegisterWorkflows(replayer)
+			replayer := newReplayer(t)
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
 		})
 	}
+}
+
+// newReplayer replays with the stack's payload codec: histories recorded
+// with encryption on decrypt with workertest's fixed key, and the older
+// ones, recorded in clear, pass through the codec unchanged.
+func newReplayer(t *testing.T) sdkworker.WorkflowReplayer {
+	t.Helper()
+	opts := codec.ClientOptions(workertest.TestKeyRing(), client.Options{})
+	replayer, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
+		DataConverter: opts.DataConverter, FailureConverter: opts.FailureConverter,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker.RegisterWorkflows(replayer)
+	return replayer
 }

@@ -13,10 +13,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/devserver"
 	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/sandbox"
+	"github.com/hrbc/hrbc/worker/statedir"
 )
 
 // Process is what cmd/worker runs: optionally the embedded Temporal server
@@ -29,11 +31,14 @@ type Process struct {
 	devLog zap.AtomicLevel
 
 	// Set by Run as the parts start.
-	dev     *devserver.Server
-	client  client.Client
-	sandbox *sandbox.Sandbox
-	http    *http.Server
-	intake  *intake.Intake
+	dev  *devserver.Server
+	keys *codec.KeyRing
+	// codecToken authorizes the codec server; "" serves none.
+	codecToken string
+	client     client.Client
+	sandbox    *sandbox.Sandbox
+	http       *http.Server
+	intake     *intake.Intake
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the
@@ -47,6 +52,18 @@ func NewProcess(cfg config.Config, logger *slog.Logger, zl *zap.Logger, banner i
 // that order, so no task is cut off by its server disappearing first. The
 // parts start in the opposite order, each deferring its own stop.
 func (p *Process) Run(ctx context.Context) error {
+	if p.cfg.Embedded() {
+		// Before anything writes there: the folder holds customer data.
+		if err := statedir.Harden(sandbox.StateDir(p.cfg.DevDatabase)); err != nil {
+			return err
+		}
+	}
+	if err := p.loadPayloadKeys(); err != nil {
+		return err
+	}
+	if err := p.loadCodecToken(); err != nil {
+		return err
+	}
 	if err := p.startTemporal(ctx); err != nil {
 		return err
 	}

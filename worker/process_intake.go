@@ -20,13 +20,13 @@ const intakeStopTimeout = 5 * time.Second
 // listenIntake binds HRBC_HTTP_ADDR, so a busy port fails the start
 // before anything serves.
 func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig) (net.Listener, error) {
-	ln, err := net.Listen("tcp", p.cfg.HTTPAddr)
+	raw, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
 	p.intake = intake.New(st, p.logger, webhookSecrets(conns))
-	p.http = &http.Server{Handler: p.intake, ReadHeaderTimeout: 10 * time.Second}
-	return ln, nil
+	p.http = intake.NewServer(p.withCodecServer(p.intake))
+	return intake.Limit(raw), nil
 }
 
 // serveIntake serves until stopIntakeWhenDone shuts the server down.

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker/devserver"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -25,6 +26,7 @@ func (p *Process) startTemporal(ctx context.Context) error {
 			UIPort:           p.cfg.DevUIPort,
 			Namespace:        p.cfg.Namespace,
 			SearchAttributes: workflows.SearchAttributes(),
+			CodecEndpoint:    p.uiCodecEndpoint(),
 			// The server logs a great deal at info; only its problems are ours.
 			Logger: p.zap.WithOptions(zap.IncreaseLevel(p.devLog)),
 		})
@@ -36,11 +38,11 @@ func (p *Process) startTemporal(ctx context.Context) error {
 		p.logger.Info("embedded temporal server started", "frontend", address, "ui", dev.UIAddress(), "database", p.cfg.DevDatabase)
 	}
 
-	c, err := client.Dial(client.Options{
+	c, err := client.Dial(codec.ClientOptions(p.keys, client.Options{
 		HostPort:  address,
 		Namespace: p.cfg.Namespace,
 		Logger:    sdklog.NewStructuredLogger(p.logger),
-	})
+	}))
 	if err != nil {
 		p.stopDevServer()
 		return fmt.Errorf("connect to temporal at %s: %w", address, err)

@@ -35,8 +35,9 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 		t.Skip("starts the embedded server twice")
 	}
 	frontend, ui := workertest.FreePort(t), workertest.FreePort(t)
+	db := filepath.Join(t.TempDir(), "temporal.db")
 	environ := []string{
-		"HRBC_DEV_DB=" + filepath.Join(t.TempDir(), "temporal.db"),
+		"HRBC_DEV_DB=" + db,
 		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
 		"HRBC_DEV_UI_PORT=" + strconv.Itoa(ui),
 		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(workertest.FreePort(t)),
@@ -56,7 +57,7 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 		t.Errorf("web UI answered %d", resp.StatusCode)
 	}
 
-	c, err := client.Dial(client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}})
+	c, err := client.Dial(workertest.SandboxClientOptions(t, db, client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestEmbeddedDefaultSurvivesRestart(t *testing.T) {
 	// change instead of being created afresh.
 	stop, _ = runProcess(t, environ)
 	defer stop()
-	c, err = client.Dial(client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}})
+	c, err = client.Dial(workertest.SandboxClientOptions(t, db, client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dial := func() (*starter.Client, func()) {
-		c, err := client.Dial(client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}})
+		c, err := client.Dial(workertest.SandboxClientOptions(t, filepath.Join(dir, "temporal.db"), client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -172,7 +172,7 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 		return res, err
 	}
 	conn := fakes.Connection("chaos")
-	env := workerEnv(srv.Dev.FrontendAddress(), chaosTaskQueue, intake, conn)
+	env := workerEnv(srv, chaosTaskQueue, intake, conn)
 	wp := NewWorkerProcess(bin, env, res.WorkerLog, intake)
 	progress("chaos: starting the worker process (log: " + res.WorkerLog + ")")
 	if err := wp.Start(ctx); err != nil {

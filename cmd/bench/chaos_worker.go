@@ -232,10 +232,12 @@ func (w *WorkerProcess) Starts() int {
 }
 
 // workerEnv is the environment of a cmd/worker child: the bench's server,
-// a task queue, its intake address and one connection to the fakes.
-func workerEnv(frontend, taskQueue, intake string, conn config.ConnectionConfig) []string {
+// a task queue, its intake address, one connection to the fakes and the
+// bench's payload keys (the same as the bench's client's).
+func workerEnv(srv *Server, taskQueue, intake string, conn config.ConnectionConfig) []string {
 	env := []string{
-		"TEMPORAL_ADDRESS=" + frontend,
+		"TEMPORAL_ADDRESS=" + srv.Dev.FrontendAddress(),
+		"HRBC_PAYLOAD_KEYS=" + srv.PayloadKeys,
 		"TEMPORAL_NAMESPACE=default",
 		"HRBC_TASK_QUEUE=" + taskQueue,
 		"HRBC_HTTP_ADDR=" + intake,

@@ -53,7 +53,7 @@ func RunCatalogProcess(ctx context.Context, opts FakeOptions, cfg CatalogConfig,
 		return res, nil, err
 	}
 	conn := fakes.Connection(benchConnection)
-	wp := NewWorkerProcess(bin, workerEnv(srv.Dev.FrontendAddress(), catalogTaskQueue, intake, conn), filepath.Join(dir, "worker.log"), intake)
+	wp := NewWorkerProcess(bin, workerEnv(srv, catalogTaskQueue, intake, conn), filepath.Join(dir, "worker.log"), intake)
 	if err := wp.Start(ctx); err != nil {
 		return res, nil, err
 	}

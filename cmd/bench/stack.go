@@ -13,6 +13,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/devserver"
@@ -32,7 +33,10 @@ type Server struct {
 	Dev     *devserver.Server
 	Client  client.Client
 	Starter *starter.Client
-	dir     string
+	// PayloadKeys is the key ring (HRBC_PAYLOAD_KEYS form) the client
+	// encrypts with; cmd/worker children get the same.
+	PayloadKeys string
+	dir         string
 }
 
 // StartServer starts the embedded server and dials it. It uses a file
@@ -40,6 +44,10 @@ type Server struct {
 // plugin creates the schema of an in-memory database by itself, and
 // devserver then creates it again ("table namespaces already exists").
 func StartServer(logger *slog.Logger) (*Server, error) {
+	keys, ring, err := benchPayloadKeys()
+	if err != nil {
+		return nil, fmt.Errorf("payload keys (%s): %w", codec.KeyEnv, err)
+	}
 	dir, err := os.MkdirTemp("", "hrbc-bench-")
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory for the server: %w", err)
@@ -54,13 +62,13 @@ func StartServer(logger *slog.Logger) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start embedded temporal server: %w", err)
 	}
-	c, err := client.Dial(client.Options{HostPort: dev.FrontendAddress(), Logger: sdklog.NewStructuredLogger(logger)})
+	c, err := client.Dial(codec.ClientOptions(ring, client.Options{HostPort: dev.FrontendAddress(), Logger: sdklog.NewStructuredLogger(logger)}))
 	if err != nil {
 		_ = dev.Stop()
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("dial embedded temporal server: %w", err)
 	}
-	return &Server{Dev: dev, Client: c, Starter: starter.New(c, benchTaskQueue), dir: dir}, nil
+	return &Server{Dev: dev, Client: c, Starter: starter.New(c, benchTaskQueue), PayloadKeys: keys, dir: dir}, nil
 }
 
 // Close stops the client and the server.

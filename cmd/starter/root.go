@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 )
 
 // usageError marks mistakes in how the command was called (exit code 2).
@@ -64,11 +65,15 @@ func newRootCommand(out io.Writer) *cobra.Command {
 // dial connects to Temporal and returns the starter client with a context
 // bounded by --timeout; the returned func releases both.
 func (a *app) dial(cmd *cobra.Command) (context.Context, *starter.Client, func(), error) {
-	c, err := client.Dial(client.Options{
+	keys, err := loadPayloadKeys()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := client.Dial(codec.ClientOptions(keys, client.Options{
 		HostPort:  a.cfg.Address,
 		Namespace: a.cfg.Namespace,
 		Logger:    quietLogger{},
-	})
+	}))
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("connect to temporal at %s (is `go run ./cmd/worker` running?): %w", a.cfg.Address, err)
 	}

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -33,6 +34,11 @@ func main() {
 	defer stop()
 	if err := worker.NewProcess(cfg, logger, zl, os.Stdout).Run(ctx); err != nil {
 		logger.Error("hrbc worker failed", "error", err)
+		// A setting found unusable only at start (the payload keys) is
+		// still a configuration error.
+		if _, ok := errors.AsType[*config.ConfigError](err); ok {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }

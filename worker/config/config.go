@@ -34,6 +34,13 @@ type Config struct {
 	MaxConcurrentActivities int `env:"HRBC_MAX_CONCURRENT_ACTIVITIES" envDefault:"50"`
 	// ShutdownTimeout is how long running activities get to finish on stop.
 	ShutdownTimeout time.Duration `env:"HRBC_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	// PayloadKeys is the key ring every payload is encrypted with
+	// ("id=base64key,..."; see starter/codec). The sandbox generates one
+	// beside its state when it is empty; any other setup refuses to start.
+	PayloadKeys Secret `env:"HRBC_PAYLOAD_KEYS"`
+	// CodecToken authorizes calls to the codec server (/codec/...) the Web
+	// UI decrypts through; empty in the embedded default generates one.
+	CodecToken Secret `env:"HRBC_CODEC_TOKEN"`
 
 	// DevDatabase is the embedded server's SQLite file.
 	DevDatabase string `env:"HRBC_DEV_DB" envDefault:".hrbc/temporal.db"`

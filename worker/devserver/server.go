@@ -44,6 +44,9 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are registered on Namespace before the server starts.
 	SearchAttributes map[string]enumspb.IndexedValueType
+	// CodecEndpoint is the remote codec the Web UI decodes payloads with
+	// (Temporal's codec-server protocol); empty shows payloads as stored.
+	CodecEndpoint string
 	// Logger receives the server's own log lines; nil discards them. The
 	// server is chatty, so callers usually pass a logger at warn level.
 	Logger *zap.Logger
@@ -148,7 +151,7 @@ func Start(opts Options) (*Server, error) {
 	if uiLn != nil {
 		uiPort := portOf(uiLn)
 		s.uiAddr = net.JoinHostPort(opts.IP, strconv.Itoa(uiPort))
-		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace, uiLn.Close)
+		ui, err := startUI(opts.IP, uiPort, s.frontendAddr, opts.Namespace, opts.CodecEndpoint, uiLn.Close)
 		if err != nil {
 			_ = srv.Stop()
 			return nil, err
@@ -225,7 +228,7 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 		sqlCfg.DatabaseName = fmt.Sprintf("hrbc-%d", time.Now().UnixNano())
 	} else {
 		sqlCfg.ConnectAttributes["mode"] = "rwc"
-		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o700); err != nil {
 			return nil, fmt.Errorf("create directory for %s: %w", opts.DatabaseFile, err)
 		}
 	}
@@ -234,6 +237,11 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 	if _, err := os.Stat(opts.DatabaseFile); opts.DatabaseFile != "" && errors.Is(err, os.ErrNotExist) {
 		if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
 			return nil, fmt.Errorf("set up sqlite schema in %q: %w", opts.DatabaseFile, err)
+		}
+		// SQLite creates the file world-readable; its -wal and -shm files
+		// take the database's mode, so narrowing it once covers them.
+		if err := os.Chmod(opts.DatabaseFile, 0o600); err != nil {
+			return nil, fmt.Errorf("protect %q: %w", opts.DatabaseFile, err)
 		}
 	}
 	ns, err := sqliteschema.NewNamespaceConfig("active", opts.Namespace, false, opts.SearchAttributes)

@@ -24,7 +24,7 @@ func (s staticUIConfig) GetConfig() (*uiconfig.Config, error) { return s.cfg, ni
 
 // startUI serves the Web UI on port; release frees the caller's hold on
 // the port just before the UI binds it.
-func startUI(ip string, port int, frontend, namespace string, release func() error) (*uiServer, error) {
+func startUI(ip string, port int, frontend, namespace, codecEndpoint string, release func() error) (*uiServer, error) {
 	cfg := &uiconfig.Config{
 		Host:                ip,
 		Port:                port,
@@ -35,6 +35,9 @@ func startUI(ip string, port int, frontend, namespace string, release func() err
 		DisableNewsFetch:    true,
 		// The UI runs on plain HTTP on loopback; secure cookies would never be sent back.
 		CORS: uiconfig.CORS{CookieInsecure: true},
+		// The browser calls the codec itself, so decrypted payloads go from
+		// hrbc to the screen and never through the Temporal server.
+		Codec: uiconfig.Codec{Endpoint: codecEndpoint},
 	}
 	srv := uiserver.NewServer(uiserveroptions.WithConfigProvider(staticUIConfig{cfg}))
 	_ = release()

@@ -34,9 +34,7 @@ type bigCommerceEnvelope struct {
 // in Temporal); anything else makes BigCommerce deliver it again.
 func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 	conn := r.PathValue("connection")
-	if !in.checkSecret(conn, r.Header.Get(BigCommerceSecretHeader)) {
-		in.logger.Warn("BigCommerce webhook refused: bad or missing secret", "connection", conn, "remote", r.RemoteAddr)
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	if !in.authorize(w, r, BigCommerce, conn, r.Header.Get(BigCommerceSecretHeader)) {
 		return
 	}
 	var env bigCommerceEnvelope

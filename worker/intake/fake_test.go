@@ -94,8 +94,8 @@ func orderSyncOn() workflows.ConnectionStatus {
 // listener, so requests go through net/http as a platform's would.
 func newTestIntake(t *testing.T, wf *fakeWorkflows) (*Intake, *httptest.Server) {
 	t.Helper()
-	in := New(wf, slog.New(slog.DiscardHandler), func(id string) (string, bool) {
-		return testSecret, id == "shop"
+	in := New(wf, slog.New(slog.DiscardHandler), func(id string, _ Platform) ([]string, bool) {
+		return []string{testSecret}, id == "shop"
 	})
 	srv := httptest.NewServer(in)
 	t.Cleanup(func() {

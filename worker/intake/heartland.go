@@ -23,9 +23,7 @@ import (
 // Duplicate deliveries only cause one more round.
 func (in *Intake) heartlandWebhook(w http.ResponseWriter, r *http.Request) {
 	connectionID := r.PathValue("connection")
-	if !in.checkSecret(connectionID, r.URL.Query().Get("secret")) {
-		in.logger.Warn("Heartland webhook refused: bad or missing secret", "connection", connectionID, "remote", r.RemoteAddr)
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	if !in.authorize(w, r, Heartland, connectionID, r.URL.Query().Get("secret")) {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))

@@ -17,8 +17,8 @@ import (
 
 func TestHeartlandWebhookChecksSecretFirst(t *testing.T) {
 	// No Temporal client: any path that reached a workflow would panic.
-	in := New(nil, slog.New(slog.DiscardHandler), func(id string) (string, bool) {
-		return "s3cret", id == "shop"
+	in := New(nil, slog.New(slog.DiscardHandler), func(id string, _ Platform) ([]string, bool) {
+		return []string{"s3cret"}, id == "shop"
 	})
 	item := `{"id":1,"public_id":"MUG","description":"Mug","active?":true}`
 	for _, tc := range []struct {

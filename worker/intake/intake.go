@@ -39,9 +39,21 @@ const maxBody = 1 << 20
 // signalTimeout bounds the workflow call made for one webhook.
 const signalTimeout = 10 * time.Second
 
-// WebhookSecrets returns the shared secret that webhooks of a connection
-// must carry, and false for an unknown connection.
-type WebhookSecrets func(connectionID string) (secret string, ok bool)
+// Platform names the sender of a webhook; each platform is asked for its
+// own secrets, so a secret one platform holds (Heartland keeps it in a
+// URL) need not open the other's door.
+type Platform string
+
+// The platforms that send webhooks.
+const (
+	BigCommerce Platform = "bigcommerce"
+	Heartland   Platform = "heartland"
+)
+
+// WebhookSecrets returns the secrets a webhook of a connection from
+// platform may carry (more than one while a rotation runs), and false for
+// an unknown connection.
+type WebhookSecrets func(connectionID string, platform Platform) (accepted []string, ok bool)
 
 // Intake is the intake's handler. Besides answering requests it runs the
 // Heartland nudges it has acknowledged; Shutdown waits for those.
@@ -49,6 +61,7 @@ type Intake struct {
 	workflows Workflows
 	logger    *slog.Logger
 	secrets   WebhookSecrets
+	guard     *AuthGuard
 	mux       *http.ServeMux
 
 	// background bounds the nudges; Shutdown cancels it when its own
@@ -62,7 +75,7 @@ type Intake struct {
 
 // New returns the intake handler.
 func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
-	in := &Intake{workflows: wf, logger: logger, secrets: secrets, mux: http.NewServeMux()}
+	in := &Intake{workflows: wf, logger: logger, secrets: secrets, guard: NewAuthGuard(logger), mux: http.NewServeMux()}
 	in.background, in.cancel = context.WithCancel(context.Background())
 	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.bigCommerceWebhook)
 	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.heartlandWebhook)
@@ -76,11 +89,26 @@ func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 // ServeHTTP routes a request to its handler.
 func (in *Intake) ServeHTTP(w http.ResponseWriter, r *http.Request) { in.mux.ServeHTTP(w, r) }
 
-// checkSecret compares in constant time, so response timing tells an
-// attacker nothing about the secret.
-func (in *Intake) checkSecret(connectionID, got string) bool {
-	want, ok := in.secrets(connectionID)
-	return ok && got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+// authorize checks a delivery's secret through the guard, which answers
+// 401 or 429 itself; it reports whether to go on.
+func (in *Intake) authorize(w http.ResponseWriter, r *http.Request, platform Platform, connectionID, got string) bool {
+	return in.guard.Check(w, r, string(platform)+" webhook for "+connectionID, func() bool {
+		return in.checkSecret(connectionID, platform, got)
+	})
+}
+
+// checkSecret compares with every accepted secret in constant time and
+// without stopping at a match, so response timing tells an attacker
+// nothing about the secrets.
+func (in *Intake) checkSecret(connectionID string, platform Platform, got string) bool {
+	accepted, ok := in.secrets(connectionID, platform)
+	match := 0
+	for _, want := range accepted {
+		if want != "" {
+			match |= subtle.ConstantTimeCompare([]byte(want), []byte(got))
+		}
+	}
+	return ok && got != "" && match == 1
 }
 
 // goNudge runs f in the background unless the intake is shutting down;
@@ -121,3 +149,7 @@ func (in *Intake) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Guard is the intake's failed-authentication guard, for other doors
+// served on the same listener (the codec server) to share its counts.
+func (in *Intake) Guard() *AuthGuard { return in.guard }

@@ -15,6 +15,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/workflows"
@@ -25,6 +26,11 @@ const ConnectionID = "shop"
 
 // WebhookSecret is the webhook secret of that connection.
 const WebhookSecret = "stack-webhook-secret-0123"
+
+// PayloadKeys is the key ring (HRBC_PAYLOAD_KEYS form) the stack's
+// clients encrypt with. It is fixed, so histories a test records with
+// HRBC_UPDATE_HISTORIES replay later; it protects nothing real.
+const PayloadKeys = "test1=aHJiYy10ZXN0LXBheWxvYWQta2V5LTMyLWJ5dGVzISE="
 
 // Options change what Start builds.
 type Options struct {
@@ -69,7 +75,10 @@ type Stack struct {
 // fakes, the worker and the intake; t.Cleanup stops them, intake first.
 func Start(t *testing.T, opts Options) *Stack {
 	t.Helper()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	// The CLI run in the same test finds the keys where an operator's
+	// shell has them.
+	t.Setenv(codec.KeyEnv, PayloadKeys)
+	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(codec.ClientOptions(TestKeyRing(), client.Options{})))
 	s := &Stack{Temporal: ts.GetDefaultClient(), Namespace: ts.GetDefaultNamespace(), FrontendAddress: ts.GetFrontendHostPort()}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -123,4 +132,14 @@ func fakeClients(t *testing.T, bc *bigcommercetest.Server, hl *heartlandtest.Ser
 		t.Fatal(err)
 	}
 	return activities.Clients{BigCommerce: bcClient, Heartland: hlClient, WebhookSecret: WebhookSecret}
+}
+
+// TestKeyRing is PayloadKeys parsed, for replayers and raw readers of the
+// stack's histories.
+func TestKeyRing() *codec.KeyRing {
+	r, err := codec.ParseKeyRing(PayloadKeys)
+	if err != nil {
+		panic("workertest.PayloadKeys: " + err.Error())
+	}
+	return r
 }

@@ -68,7 +68,11 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	}
 	st := starter.New(opts.Client, cfg.TaskQueue)
 	in := intake.New(st, logger, secretsOf(opts.Connections))
-	srv := httptest.NewServer(in)
+	// The intake's own limits, so tests and the bench see what cmd/worker serves.
+	srv := httptest.NewUnstartedServer(in)
+	srv.Config = intake.NewServer(in)
+	srv.Listener = intake.Limit(srv.Listener)
+	srv.Start()
 	w := worker.New(opts.Client, cfg, worker.Dependencies{Connections: opts.Connections, Logger: logger, WebhookBaseURL: srv.URL})
 	if err := w.Start(); err != nil {
 		srv.Close()
@@ -88,11 +92,11 @@ func (w *Worker) Close() {
 // secretsOf answers the intake's secret question from the connections'
 // clients, so a test states each secret once.
 func secretsOf(conns *activities.Connections) intake.WebhookSecrets {
-	return func(id string) (string, bool) {
+	return func(id string, _ intake.Platform) ([]string, bool) {
 		c, err := conns.Get(id)
 		if err != nil {
-			return "", false
+			return nil, false
 		}
-		return c.WebhookSecret, true
+		return []string{c.WebhookSecret}, true
 	}
 }
