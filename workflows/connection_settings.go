@@ -110,8 +110,8 @@ func (s Settings) Validate() error {
 			return &SettingsError{f.name, fmt.Sprintf("%d is not a location ID", f.id)}
 		}
 	}
-	if s.OrderSweepSeconds < 0 {
-		return &SettingsError{"order_sweep_seconds", "must not be negative"}
+	if err := s.validateOrderSweep(); err != nil {
+		return err
 	}
 	if s.OrderSync && s.SourceLocationID == 0 {
 		return &SettingsError{"source_location_id", "is required when order_sync is on"}
