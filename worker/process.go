@@ -47,6 +47,13 @@ func NewProcess(cfg config.Config, logger *slog.Logger, zl *zap.Logger, banner i
 // that order, so no task is cut off by its server disappearing first. The
 // parts start in the opposite order, each deferring its own stop.
 func (p *Process) Run(ctx context.Context) error {
+	if p.cfg.Embedded() {
+		release, err := lockStateFolder(p.cfg.DevDatabase)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	if err := p.startTemporal(ctx); err != nil {
 		return err
 	}
