@@ -31,7 +31,9 @@ func parseBigCommerceStatus(s string) (int, error) {
 			return id, nil
 		}
 	}
-	norm := func(v string) string { return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(v)) }
+	norm := func(v string) string {
+		return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(v))
+	}
 	for id, name := range bigCommerceStatuses {
 		if norm(name) == norm(s) {
 			return id, nil

@@ -46,7 +46,7 @@ func (sb *sandboxClient) orderCommand(a *app) *cobra.Command {
 		Long: "Places an order as a shopper would. The options below make the orders hrbc hands to a person\n" +
 			"(stage attention): --gift-wrap, --engrave TEXT, --partial-refund; an unknown SKU is one the\n" +
 			"store sells and Heartland lacks, such as --sku STK-A.",
-		Args:  exactArgs(0),
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(skus) == 0 || qty < 1 {
 				return &usageError{fmt.Errorf("give at least one --sku and a --qty of 1 or more")}
