@@ -24,7 +24,9 @@ func resolveLocation(o workflows.OrderState, flag, v string) (int64, error) {
 		names = append(names, fmt.Sprintf("%d %q", l.ID, l.Name))
 	}
 	if len(names) == 0 {
-		return 0, &usageError{fmt.Errorf("%s %q: give a location id; order %d lists no locations to look names up in", flag, v, o.OrderID)}
+		// Not a usage error: the order lists its locations once imported.
+		return 0, fmt.Errorf("%s %q: order %d lists no locations to look the name up in yet (stage %s): run it again once the order is awaiting_distribution, or give a location id",
+			flag, v, o.OrderID, dash(o.Stage))
 	}
 	return 0, &usageError{fmt.Errorf("%s %q is not a location of order %d: give one of %s", flag, v, o.OrderID, strings.Join(names, ", "))}
 }
