@@ -24,6 +24,19 @@ var readmeSkipped = []struct{ prefix, why string }{
 	{"temporal ", "the temporal CLI is not part of hrbc"},
 }
 
+// readmeExpect is what some README commands must print, by the start of
+// their arguments: the human output the sandbox and order commands give
+// instead of raw JSON, BigCommerce statuses by name.
+var readmeExpect = map[string]string{
+	"sandbox order --sku HR-MUG-01":      "placed BigCommerce order 102",
+	"sandbox stock HR-MUG-01":            "Heartland HR-MUG-01",
+	"sandbox sell HR-MUG-01":             "sold 3 × HR-MUG-01 at Main Street: Heartland ticket",
+	"sandbox invoice 102":                "invoiced BC-102 at Main Street: Heartland invoice",
+	"sandbox status 101 cancelled":       "BigCommerce order 101 is now Cancelled (5)",
+	"orders distribute 102":              "bigcommerce status  Awaiting Fulfillment (11)",
+	"orders distribute 100 --location W": "2 Warehouse",
+}
+
 // readmeRetryFor bounds how long a command that fails is tried again: the
 // README's steps follow workflows that take a moment (an order is imported
 // after checkout, shipped after its invoice), as a person pasting them
@@ -57,6 +70,7 @@ func TestREADMECommands(t *testing.T) {
 	t.Setenv("HRBC_SANDBOX_HEARTLAND_URL", fmt.Sprintf("http://127.0.0.1:%d", hlPort))
 
 	ran := 0
+	expected := map[string]bool{}
 	for _, c := range commands {
 		if why := skipReason(c.line); why != "" {
 			t.Logf("README:%d skipped (%s): %s", c.at, why, c.line)
@@ -77,13 +91,34 @@ func TestREADMECommands(t *testing.T) {
 		}
 		out := runREADMECommand(t, c, words)
 		ran++
-		if ran == 1 && !strings.Contains(out, "order 102") {
-			t.Errorf("README:%d the first sandbox order should be 102 as the README says:\n%s", c.at, out)
+		for prefix, want := range readmeExpect {
+			if strings.HasPrefix(args, prefix) {
+				expected[prefix] = true
+			}
+			if strings.HasPrefix(args, prefix) && !strings.Contains(out, want) {
+				t.Errorf("README:%d %s printed no %q:\n%s", c.at, c.line, want, out)
+			}
 		}
 	}
-	// The README's walk-through ends with order 102 shipped and closed.
+	for prefix := range readmeExpect {
+		if !expected[prefix] {
+			t.Errorf("no README command starts with %q: update readmeExpect", prefix)
+		}
+	}
+	// What the README says the commands did: 102 shipped and closed, 100
+	// distributed from the Warehouse, 103-106 waiting for a person with
+	// the reason their options asked for.
 	eventually(t, "order 102 closed", []string{"orders", "show", "102"}, func(out string) bool {
-		return strings.Contains(out, "closed")
+		return strings.Contains(out, "stage               closed")
+	})
+	eventually(t, "order 100 from the Warehouse", []string{"orders", "show", "100"}, func(out string) bool {
+		return strings.Contains(out, "2 Warehouse")
+	})
+	eventually(t, "the attention cases", []string{"errors"}, func(out string) bool {
+		return strings.Contains(out, "order/demo/103  attention  unsupported: line \"Logo Cap\" (HR-CAP-01): gift wrapping") &&
+			strings.Contains(out, "order/demo/104  attention  unsupported: line \"Canvas Tote\" (HR-TOTE-01): customization") &&
+			strings.Contains(out, "order/demo/105  attention  unknown SKU: STK-A") &&
+			strings.Contains(out, "order/demo/106  attention  partially refunded")
 	})
 	t.Logf("ran %d README commands in %s", ran, time.Since(start).Round(time.Second))
 }
