@@ -56,6 +56,10 @@ func (s Settings) orderSweepInterval() time.Duration {
 	if s.OrderSweepSeconds <= 0 {
 		return DefaultOrderSweepInterval
 	}
+	// Settings stored before the bound was checked must not overflow.
+	if s.OrderSweepSeconds > MaxOrderSweepSeconds {
+		return MaxOrderSweepSeconds * time.Second
+	}
 	return time.Duration(s.OrderSweepSeconds) * time.Second
 }
 

@@ -54,22 +54,23 @@ func TestSettingsValidate(t *testing.T) {
 func TestSettingsBounds(t *testing.T) {
 	huge := DefaultSettings()
 	huge.OrderSweepSeconds = 1 << 62 // overflowed into a sweep every 1.5 s
-	small := DefaultSettings()
-	small.OrderSweepSeconds = 1
 	negative := DefaultSettings()
 	negative.OrderSweepSeconds = -5
 	for _, tc := range []struct {
 		s    Settings
 		want string
 	}{
-		{huge, "4611686018427387904 is outside 10-86400"},
-		{small, "1 is outside 10-86400"},
+		{huge, "4611686018427387904 is outside 1-86400"},
 		{negative, "-5 is outside"},
 	} {
 		var se *SettingsError
 		if err := tc.s.Validate(); !errors.As(err, &se) || se.Field != "order_sweep_seconds" || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("OrderSweepSeconds %d: %v, want %q", tc.s.OrderSweepSeconds, err, tc.want)
 		}
+	}
+	// A value stored before the check sweeps daily, never every 1.5 s.
+	if got := huge.orderSweepInterval(); got != 24*time.Hour {
+		t.Errorf("interval of an overflowing value = %s, want 24h", got)
 	}
 	ok := DefaultSettings()
 	ok.OrderSweepSeconds = MaxOrderSweepSeconds

@@ -11,9 +11,9 @@ import (
 // every second and a half) is never what a person meant.
 const MaxOrderSweepSeconds = 24 * 60 * 60
 
-// MinOrderSweepSeconds keeps the sweep from listing the store's orders
-// more often than BigCommerce's rate limits comfortably allow.
-const MinOrderSweepSeconds = 10
+// MinOrderSweepSeconds is the shortest sweep period: a second, which
+// tests use; operators keep the default minute.
+const MinOrderSweepSeconds = 1
 
 // validateOrderSweep checks order_sweep_seconds (0 picks the default).
 func (s Settings) validateOrderSweep() error {

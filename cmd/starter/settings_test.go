@@ -28,7 +28,7 @@ func TestCLIRefusesWrongSettings(t *testing.T) {
 	}{
 		{[]string{"connection", "create", "../evil"}, `invalid setting connection_id: "../evil" is not a connection ID`},
 		{[]string{"connection", "create", "a/b"}, `"a/b" is not a connection ID`},
-		{[]string{"connection", "configure", "acme", "--order-sweep-seconds", "9223372036"}, "order_sweep_seconds: 9223372036 is outside 10-86400"},
+		{[]string{"connection", "configure", "acme", "--order-sweep-seconds", "9223372036"}, "order_sweep_seconds: 9223372036 is outside 1-86400"},
 		{[]string{"connection", "configure", "acme", "--order-sweep-seconds", "-1"}, "order_sweep_seconds: -1 is outside"},
 		{[]string{"sync", "inventory", "acme", "--safety-buffer", "-2"}, "safety_buffer: -2 is negative"},
 	} {
