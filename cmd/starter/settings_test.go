@@ -6,17 +6,15 @@ import (
 	"testing"
 
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker/workertest"
 )
 
 // TestCLIRefusesWrongSettings: values a person types that used to be
 // accepted are refused by the same validator the workflow runs, with the
 // setting's name, the value and the rule.
 func TestCLIRefusesWrongSettings(t *testing.T) {
-	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "hrbc"})
-	global := []string{"--address", s.FrontendAddress, "--namespace", s.Namespace}
+	run := startBareCLI(t)
 	cli := func(args ...string) error {
-		_, _, err := runCLI(append(append([]string{}, global...), args...)...)
+		_, err := run(args...)
 		return err
 	}
 	if err := cli("connection", "create", "acme"); err != nil {
@@ -37,7 +35,7 @@ func TestCLIRefusesWrongSettings(t *testing.T) {
 			t.Errorf("%s: %v, want a refusal saying %q", strings.Join(tc.args, " "), err, tc.says)
 		}
 	}
-	out, _, err := runCLI(append(global, "connection", "list")...)
+	out, err := run("connection", "list")
 	if err != nil || strings.Contains(out, "evil") || strings.Contains(out, "a/b") {
 		t.Errorf("a refused connection was created anyway: %v\n%s", err, out)
 	}

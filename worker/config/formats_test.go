@@ -67,11 +67,7 @@ func TestLoadConfigRefusesWrongFormats(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadConfig(tc.environ)
-			var ce *ConfigError
-			if !errors.As(err, &ce) || ce.Variable != tc.varName {
-				t.Fatalf("LoadConfig error = %v, want one naming %s", err, tc.varName)
-			}
+			err := loadRefused(t, tc.environ, tc.varName)
 			for _, s := range tc.says {
 				if !strings.Contains(err.Error(), s) {
 					t.Errorf("message %q does not say %q", err, s)
@@ -96,4 +92,16 @@ func TestLoadConfigAcceptsGoodFormats(t *testing.T) {
 	if got := cfg.Connections[0].HeartlandBaseURL(); got != "https://acme-outdoor.retail.heartland.us/api/" {
 		t.Errorf("base URL = %s", got)
 	}
+}
+
+// loadRefused loads environ and fails the test unless it is refused with a
+// ConfigError naming varName; it returns that error.
+func loadRefused(t *testing.T, environ []string, varName string) error {
+	t.Helper()
+	_, err := LoadConfig(environ)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Variable != varName {
+		t.Fatalf("LoadConfig error = %v, want one naming %s", err, varName)
+	}
+	return err
 }
