@@ -178,4 +178,8 @@ type CatalogPageResult struct {
 	NewestCreated time.Time `json:"newest_created,omitzero"`
 	// Position is how many units of the page are done (heartbeat state).
 	Position int `json:"position,omitempty"`
+	// LinkedItemIDs are the Heartland items the page linked to a new
+	// BigCommerce record (pushed) or created from one (pulled): their web
+	// stock is to be written at once, not at their next movement.
+	LinkedItemIDs []int64 `json:"linked_item_ids,omitempty"`
 }

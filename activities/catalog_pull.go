@@ -53,7 +53,10 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 	began := time.Now()
 	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (CatalogPageResult, error) {
 		page := max(req.Page, 1)
-		filter := bc.ProductFilter{IDs: req.ProductIDs, DateCreatedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
+		// BigCommerce filters products by modification, not creation: a
+		// product created since was modified since too, and the rest of
+		// the page is left out below.
+		filter := bc.ProductFilter{IDs: req.ProductIDs, DateModifiedMin: req.CreatedSince, IncludeVariants: true, Limit: req.PageSize}
 		read := page
 		if req.Keyset {
 			// Always the first page of what is left after AfterID.
@@ -94,6 +97,10 @@ func (a *Catalog) PullProductsPage(ctx context.Context, req PullPageRequest) (Ca
 		}
 		var recs []pullRecord
 		for _, p := range products {
+			if p.DateCreated.Before(req.CreatedSince) {
+				// Only edited since: the sweep pulls new products.
+				continue
+			}
 			if p.DateCreated.After(res.NewestCreated) {
 				res.NewestCreated = p.DateCreated.Time
 			}
@@ -159,10 +166,11 @@ func (a *Catalog) createPulledItem(ctx context.Context, hl *heartland.Client, r 
 			f.Custom[key] = req.Defaults[key]
 		}
 	}
-	_, err := hl.CreateItem(ctx, f)
+	id, err := hl.CreateItem(ctx, f)
 	switch {
 	case err == nil:
 		log.res.Counts.Created++
+		log.res.LinkedItemIDs = append(log.res.LinkedItemIDs, id)
 	case errors.Is(err, heartland.ErrConflict):
 		// Created meanwhile (a retried attempt, the follow workflow).
 		log.res.Counts.Skipped++
@@ -375,7 +383,9 @@ type PullPageRequest struct {
 	// workflow's webhook path).
 	ProductIDs []int `json:"product_ids,omitempty"`
 	// CreatedSince, when set, narrows the read to products created at or
-	// after it (the follow workflow's sweep).
+	// after it (the follow workflow's sweep). The store is asked for the
+	// products modified since (the API has no filter on creation) and the
+	// older ones among them are skipped.
 	CreatedSince time.Time `json:"created_since,omitzero"`
 	// Fields are the custom-field keys EnsureCatalogCustomFields returned.
 	Fields CatalogFieldKeys `json:"fields"`

@@ -222,7 +222,10 @@ func (p *pushPage) pushSimple(ctx context.Context, it heartland.Item, linked map
 		CostPrice:         catalogPtr(bc.NumberFromDecimal(it.Cost.Decimal)),
 		InventoryTracking: bc.TrackingProduct, IsVisible: catalogPtr(it.AvailableOnline),
 	}
-	_, err = p.create(ctx, sku, name, create)
+	created, err := p.create(ctx, sku, name, create)
+	if created && !p.req.DryRun {
+		p.log.res.LinkedItemIDs = append(p.log.res.LinkedItemIDs, it.ID)
+	}
 	return err
 }
 

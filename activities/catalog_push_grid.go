@@ -53,6 +53,11 @@ func (p *pushPage) pushGrid(ctx context.Context, u pushUnit) error {
 	if created {
 		// Every variant is a record created.
 		p.log.res.Counts.Created += len(create.Variants) - 1
+		if !p.req.DryRun {
+			for _, it := range u.items {
+				p.log.res.LinkedItemIDs = append(p.log.res.LinkedItemIDs, it.ID)
+			}
+		}
 	} else if err == nil {
 		// The product's rejection stands for all its variants.
 		p.log.res.Counts.Failed += len(create.Variants) - 1

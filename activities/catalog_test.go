@@ -30,7 +30,13 @@ type catFixture struct {
 
 func newCatFixture(t *testing.T, opts ...func(*Catalog)) *catFixture {
 	t.Helper()
-	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds)), hl: heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now)),
+	return newCatFixtureAt(t, testclock.Seconds, opts...)
+}
+
+// newCatFixtureAt is newCatFixture with the store's record clock given.
+func newCatFixtureAt(t *testing.T, storeClock func() time.Time, opts ...func(*Catalog)) *catFixture {
+	t.Helper()
+	f := &catFixture{t: t, bc: bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(storeClock)), hl: heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now)),
 		bcCalls: &countingTransport{}, hlCalls: &countingTransport{}}
 	t.Cleanup(f.bc.Close)
 	t.Cleanup(f.hl.Close)
@@ -117,6 +123,9 @@ func TestPullProductsPageCreatesItemsOnce(t *testing.T) {
 		!strings.Contains(res.Problems[0].Reason, "no SKU") || res.Problems[0].Name != "Gift card" {
 		t.Fatalf("first pull = %+v", res)
 	}
+	if len(res.LinkedItemIDs) != 3 {
+		t.Errorf("linked items %v, want the three created", res.LinkedItemIDs)
+	}
 	mug, ok := f.hl.ItemByPublicID("MUG")
 	if !ok || mug.Description != "Mug" || !mug.Price.Equal(heartland.Dec("12.50")) || mug.CustomString(keys.Categories) != "3,7" {
 		t.Fatalf("MUG = %+v", mug)
@@ -194,6 +203,10 @@ func TestPushItemsPageCreatesUpdatesAndIsolatesRejections(t *testing.T) {
 	res = f.push(PushPageRequest{PageSize: 2, Cursor: res.Cursor})
 	if res.Counts.Created != 2 || !res.Done {
 		t.Fatalf("page 2 = %+v", res)
+	}
+	// The grid's two items are linked now: their stock is to be written.
+	if len(res.LinkedItemIDs) != 2 || len(dry.LinkedItemIDs) != 0 {
+		t.Errorf("linked items %v (dry run %v), want the grid's two", res.LinkedItemIDs, dry.LinkedItemIDs)
 	}
 	if got := f.productSKUs(); strings.Join(got, ",") != "CAP,TEE-M,TEE-S" {
 		t.Fatalf("BigCommerce SKUs = %v", got)
@@ -503,5 +516,45 @@ func TestPullProductsPageKeysetSurvivesADelete(t *testing.T) {
 				t.Errorf("page-number pull created %d, expected it to skip one (4): the test no longer shows the shift", created)
 			}
 		})
+	}
+}
+
+// The follower's sweep asks the store with a filter the API documents
+// (date_modified:min; a store ignores date_created:min and would hand over
+// its whole catalog every minute) and pulls only the products created
+// since, not the older ones edited since.
+func TestPullCreatedSinceAsksByModificationAndKeepsTheNew(t *testing.T) {
+	start := testclock.Seconds()
+	now := start
+	f := newCatFixtureAt(t, func() time.Time { return now })
+	edited := f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Edited", SKU: "OLD-EDITED"})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Untouched", SKU: "OLD-UNTOUCHED"})
+	since := start.Add(time.Hour)
+	now = since.Add(time.Minute)
+	bcClient, err := bigcommerce.New(f.bc.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Edited again"
+	if _, err := bcClient.UpdateProducts(t.Context(), []bigcommerce.ProductUpdate{{ID: edited.ID, Name: &name}}); err != nil {
+		t.Fatal(err)
+	}
+	now = since.Add(2 * time.Minute)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "New", SKU: "NEW"})
+
+	res := f.pull(PullPageRequest{CreatedSince: since, Fields: f.fields(false)})
+	var got []string
+	for _, it := range f.hl.Items() {
+		got = append(got, it.PublicID)
+	}
+	if len(got) != 1 || got[0] != "NEW" || res.Counts.Created != 1 || res.Counts.Read != 1 {
+		t.Fatalf("Heartland items %v, counts %+v; want only NEW pulled", got, res.Counts)
+	}
+	// The store was asked for the two products modified since, not all three.
+	if res.Total != 2 {
+		t.Errorf("the store listed %d products, want the 2 modified since the watermark", res.Total)
+	}
+	if !res.NewestCreated.Equal(now) {
+		t.Errorf("newest created %v, want %v", res.NewestCreated, now)
 	}
 }

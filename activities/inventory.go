@@ -85,6 +85,8 @@ type inventoryMemory struct {
 	// defaultLocationAt (0: not yet).
 	defaultLocation   int
 	defaultLocationAt time.Time
+	// absent are SKUs BigCommerce was found not to have, and when.
+	absent map[string]time.Time
 }
 
 // hlItem is what the sync remembers of a Heartland item.

@@ -121,15 +121,22 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 		if err != nil {
 			return InventoryChangesResult{}, err
 		}
-		// An unknown SKU may be a product created since the index was read:
-		// rebuild once, if the index is old enough to be suspected.
+		// An unknown SKU may be a product created or linked since the index
+		// was read: look those SKUs up rather than drop their movements.
+		var unknown []string
+		named := map[string]bool{}
 		for _, id := range ids {
-			if sku := m.items[id].sku; sku != "" && time.Since(snap.builtAt) > a.indexMaxAge() && snap.targets[sku] == (bcTarget{}) {
-				if snap, err = a.snapshot(ctx, m, cl, in.Scope, "", a.indexMaxAge(), beat); err != nil {
-					return InventoryChangesResult{}, err
-				}
-				break
+			sku := m.items[id].sku
+			if _, ok := snap.targets[sku]; ok || sku == "" {
+				continue
 			}
+			unknown = append(unknown, sku)
+			if slices.Contains(in.ItemIDs, id) {
+				named[sku] = true
+			}
+		}
+		if err := a.lookUpUnknownSKUs(ctx, m, cl.BigCommerce, snap, unknown, named); err != nil {
+			return InventoryChangesResult{}, err
 		}
 		var pending pendingWrite
 		for _, id := range ids {

@@ -530,3 +530,36 @@ func TestInventoryChangesWorkOffABacklogInRounds(t *testing.T) {
 		t.Errorf("idle round = %+v", idle)
 	}
 }
+
+// A SKU pushed to BigCommerce after the index was built gets its stock at
+// its first movement, however young the index; a POS-only SKU is looked up
+// once, not at every movement, unless a signal names it (newly linked).
+func TestInventoryChangesLookUpSKUsTheIndexHasNotSeen(t *testing.T) {
+	f := newInvFixture(t)
+	f.pass("p1", f.scope(), 0)
+	first := f.changes(InventoryChangesInput{Since: time.Now().Add(-time.Minute)})
+	f.hl.AddItem(heartlandtest.ItemSeed{PublicID: "NEW", Description: "New", Price: heartland.Dec("10"), Cost: heartland.Dec("4")})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Lamp", SKU: "LAMP", Variants: []bigcommercetest.VariantSeed{
+		{SKU: "NEW", Option: "Blue", Stock: map[int]int{0: 0}}}})
+	if err := f.hl.ReceiveStock(f.main, "NEW", heartland.DecInt(9)); err != nil {
+		t.Fatal(err)
+	}
+	next := f.changes(InventoryChangesInput{Since: first.Since, SeenIDs: first.SeenIDs})
+	if next.Written != 1 || next.Unmatched != 0 || f.level("NEW") != 9 {
+		t.Fatalf("round = %+v, NEW = %d; want the new variant written 9", next, f.level("NEW"))
+	}
+	// HL-ONLY is not in BigCommerce: looked up once, then remembered.
+	if err := f.hl.ReceiveStock(f.main, "HL-ONLY", heartland.DecInt(1)); err != nil {
+		t.Fatal(err)
+	}
+	r1 := f.changes(InventoryChangesInput{Since: next.Since, SeenIDs: next.SeenIDs})
+	if r1.Unmatched != 1 {
+		t.Fatalf("round = %+v, want HL-ONLY unmatched", r1)
+	}
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Linked", SKU: "HL-ONLY", Stock: map[int]int{0: 0}})
+	only, _ := f.hl.ItemByPublicID("HL-ONLY")
+	linked := f.changes(InventoryChangesInput{ItemIDs: []int64{only.ID}})
+	if linked.Written != 1 || f.level("HL-ONLY") != 1 {
+		t.Errorf("named round after linking = %+v, HL-ONLY = %d; want 1 written at once", linked, f.level("HL-ONLY"))
+	}
+}

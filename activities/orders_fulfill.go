@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -20,6 +23,13 @@ const outsidePaymentMarker = "BigCommerce payment, fulfilled outside Heartland"
 func (a *Orders) RecordOutsideFulfillment(ctx context.Context, req OutsideFulfillmentRequest) error {
 	return withClientsDo(a.Connections, req.ConnectionID, func(cl Clients) error {
 		hl := cl.Heartland
+		var guard func([]heartland.Payment) error
+		if req.OrderID != 0 {
+			if err := requireShipments(ctx, cl.BigCommerce, req.OrderID); err != nil {
+				return err
+			}
+			guard = paymentGuard(ctx, cl.BigCommerce, req.OrderID, req.Amount)
+		}
 		invs, err := hl.ListInvoicesByOrder(ctx, req.HeartlandOrderID)
 		if err != nil {
 			return heartlandError(fmt.Sprintf("list invoices of Heartland order %d", req.HeartlandOrderID), err)
@@ -51,8 +61,27 @@ func (a *Orders) RecordOutsideFulfillment(ctx context.Context, req OutsideFulfil
 				return heartlandError(fmt.Sprintf("complete Heartland invoice %d", inv.ID), err)
 			}
 		}
-		return a.recordPayment(ctx, req.ConnectionID, hl, req.HeartlandOrderID, outsidePaymentMarker, req.Amount)
+		return a.recordPaymentIf(ctx, req.ConnectionID, hl, req.HeartlandOrderID, outsidePaymentMarker, req.Amount, guard)
 	})
+}
+
+// ErrTypeNoShipments refuses to record an outside fulfillment of an order
+// BigCommerce marked shipped without any shipment.
+const ErrTypeNoShipments = "NoShipments"
+
+// requireShipments holds an outside fulfillment back until BigCommerce has
+// the order's shipments: a status set by hand without them is not proof
+// that anything left the warehouse.
+func requireShipments(ctx context.Context, bc *bigcommerce.Client, orderID int) error {
+	ships, err := bc.ListShipments(ctx, orderID)
+	if err != nil {
+		return bigCommerceError(fmt.Sprintf("list shipments of BigCommerce order %d", orderID), err)
+	}
+	if len(ships) == 0 {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"BigCommerce order %d is shipped but has no shipments: add them in BigCommerce, then retry", orderID), ErrTypeNoShipments, nil)
+	}
+	return nil
 }
 
 // ListInvoices returns the invoices of a Heartland order with their lines.
@@ -107,14 +136,25 @@ func externalPaymentType(ctx context.Context, hl *heartland.Client) (int64, erro
 }
 
 // RecordInvoicePayment records the invoice's amount as a "BigCommerce
-// External" payment on the Heartland order, once.
+// External" payment on the Heartland order, once. With the BigCommerce
+// order named, it first makes sure BigCommerce holds that money.
 func (a *Orders) RecordInvoicePayment(ctx context.Context, req InvoicePaymentRequest) error {
 	return withClientsDo(a.Connections, req.ConnectionID, func(cl Clients) error {
-		return a.recordPayment(ctx, req.ConnectionID, cl.Heartland, req.HeartlandOrderID, invoicePaymentMarker(req.InvoiceID), req.Amount)
+		var guard func([]heartland.Payment) error
+		if req.OrderID != 0 {
+			guard = paymentGuard(ctx, cl.BigCommerce, req.OrderID, req.Amount)
+		}
+		return a.recordPaymentIf(ctx, req.ConnectionID, cl.Heartland, req.HeartlandOrderID, invoicePaymentMarker(req.InvoiceID), req.Amount, guard)
 	})
 }
 
 func (a *Orders) recordPayment(ctx context.Context, connectionID string, hl *heartland.Client, orderID int64, marker, amount string) error {
+	return a.recordPaymentIf(ctx, connectionID, hl, orderID, marker, amount, nil)
+}
+
+// recordPaymentIf records a payment unless one with its marker exists;
+// guard, when set, sees the payments booked so far and may refuse it.
+func (a *Orders) recordPaymentIf(ctx context.Context, connectionID string, hl *heartland.Client, orderID int64, marker, amount string, guard func([]heartland.Payment) error) error {
 	payments, err := hl.ListSalesOrderPayments(ctx, orderID)
 	if err != nil {
 		return heartlandError(fmt.Sprintf("list payments of Heartland order %d", orderID), err)
@@ -122,6 +162,11 @@ func (a *Orders) recordPayment(ctx context.Context, connectionID string, hl *hea
 	for _, p := range payments {
 		if p.Description == marker {
 			return nil
+		}
+	}
+	if guard != nil {
+		if err := guard(payments); err != nil {
+			return err
 		}
 	}
 	typeID, err := a.cache.paymentTypes.get(ctx, connectionID, hl, paymentTypeTTL, func(ctx context.Context) (int64, error) {
@@ -177,6 +222,9 @@ type InvoicePaymentRequest struct {
 	HeartlandOrderID int64  `json:"heartland_order_id"`
 	InvoiceID        int64  `json:"invoice_id"`
 	Amount           string `json:"amount"`
+	// OrderID is the BigCommerce order, whose captured money bounds what
+	// is booked; 0 (runs before the money checks) books unchecked.
+	OrderID int `json:"order_id,omitempty"`
 }
 
 // OutsideFulfillmentRequest records BigCommerce's own shipments of an order
@@ -186,34 +234,16 @@ type OutsideFulfillmentRequest struct {
 	HeartlandOrderID int64  `json:"heartland_order_id"`
 	LocationID       int64  `json:"location_id"`
 	Amount           string `json:"amount"`
+	// OrderID is the BigCommerce order, which must have its shipments and
+	// whose captured money bounds the payment; 0 (runs before the money
+	// checks) records unchecked.
+	OrderID int `json:"order_id,omitempty"`
 }
 
 // shipmentMarker ties a BigCommerce shipment to the Heartland invoice it
 // records, in the shipment's comments, so a rerun finds it.
 func shipmentMarker(invoiceID int64) string {
 	return fmt.Sprintf("Heartland invoice %d", invoiceID)
-}
-
-// CapturePayment captures an authorized payment, once: BigCommerce captures
-// the whole authorization in one go and refuses a second capture.
-func (a *Orders) CapturePayment(ctx context.Context, req OrderRequest) (CaptureResult, error) {
-	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (CaptureResult, error) {
-		o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-		if err != nil {
-			return CaptureResult{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
-		}
-		if !strings.EqualFold(o.PaymentStatus, bigcommerce.PaymentAuthorized) {
-			return CaptureResult{PaymentStatus: o.PaymentStatus}, nil
-		}
-		if err := cl.BigCommerce.CapturePayment(ctx, req.OrderID); err != nil {
-			return CaptureResult{}, bigCommerceError(fmt.Sprintf("capture payment of BigCommerce order %d", req.OrderID), err)
-		}
-		after, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
-		if err != nil {
-			return CaptureResult{Captured: true}, nil
-		}
-		return CaptureResult{Captured: true, PaymentStatus: after.PaymentStatus}, nil
-	})
 }
 
 // CreateShipment records an invoice as a shipment of exactly its lines,
@@ -256,19 +286,18 @@ func (a *Orders) SetOrderStatus(ctx context.Context, req OrderStatusRequest) err
 		if o.StatusID == req.StatusID {
 			return nil
 		}
+		if slices.Contains(finalStatuses, o.StatusID) {
+			// Moving a refunded or cancelled order on (to Shipped) would show
+			// money BigCommerce gave back, or never took, as a sale.
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"BigCommerce order %d status_id is %d (%s): hrbc does not move it to status %d", req.OrderID, o.StatusID, o.Status, req.StatusID),
+				ErrTypeFinalStatus, nil)
+		}
 		if _, err := cl.BigCommerce.UpdateOrderStatus(ctx, req.OrderID, req.StatusID); err != nil {
 			return bigCommerceError(fmt.Sprintf("set BigCommerce order %d to status %d", req.OrderID, req.StatusID), err)
 		}
 		return nil
 	})
-}
-
-// CaptureResult says what capturing found and did.
-type CaptureResult struct {
-	// Captured is true when this call captured the payment.
-	Captured bool `json:"captured"`
-	// PaymentStatus is the order's payment status after the call.
-	PaymentStatus string `json:"payment_status"`
 }
 
 // ShipmentItem is a quantity of one BigCommerce order product.

@@ -123,7 +123,7 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 			itemOf[it.SKU] = it.ItemID
 		}
 		sreq := EnsureSalesOrderRequest{ConnectionID: req.ConnectionID, PublicID: req.PublicID,
-			SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge}
+			SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge, Cancelled: req.Cancelled}
 		for _, l := range req.Lines {
 			sreq.Lines = append(sreq.Lines, SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf[l.SKU],
 				Quantity: l.Quantity, UnitPrice: l.UnitPrice})
@@ -214,6 +214,9 @@ type EnsureSalesOrderRequest struct {
 	SourceLocationID int64       `json:"source_location_id"`
 	ShippingCharge   string      `json:"shipping_charge"`
 	Lines            []SalesLine `json:"lines"`
+	// Cancelled records an order BigCommerce cancelled or declined before
+	// hrbc saw it: it is kept as a canceled sales order, never released.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // ImportLine is a BigCommerce line to carry to Heartland by its SKU.
@@ -235,6 +238,8 @@ type ImportSalesOrderRequest struct {
 	Shipping         OrderAddress `json:"shipping"`
 	ShippingCharge   string       `json:"shipping_charge"`
 	Lines            []ImportLine `json:"lines"`
+	// Cancelled is as in EnsureSalesOrderRequest.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // ImportSalesOrderResult is the Heartland order of an import, or why there

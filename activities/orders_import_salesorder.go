@@ -56,6 +56,15 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 		}
 		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
 	}
+	if req.Cancelled && ref.Status != heartland.OrderCanceled && ref.Status != heartland.OrderClosed {
+		// A sale the web store cancelled is kept for the record and commits
+		// nothing. Where Heartland creates orders open it was committed for
+		// the moment between the two calls.
+		if err := hl.SetSalesOrderStatus(ctx, ref.ID, heartland.OrderCanceled); err != nil {
+			return SalesOrderRef{}, heartlandError("cancel Heartland order "+req.PublicID, err)
+		}
+		ref.Status = heartland.OrderCanceled
+	}
 	if ref.Status == heartland.OrderPending {
 		// Only an open order commits stock; a pending one lets the website oversell.
 		if err := hl.SetSalesOrderStatus(ctx, ref.ID, heartland.OrderOpen); err != nil {

@@ -61,3 +61,31 @@ type ModifiedOrdersResult struct {
 	// Watermark is the newest date_modified seen (RFC 3339), or the input's.
 	Watermark string `json:"watermark"`
 }
+
+// maxAwaitingOrders bounds the orders one ListAwaitingOrders returns; a
+// store with more waiting has them distributed as they change.
+const maxAwaitingOrders = 2000
+
+// ListAwaitingOrders returns the ids of the BigCommerce orders Awaiting
+// Fulfillment: those whose Order workflows may wait for distribution,
+// for the sweep to tell them when auto-distribute is turned on.
+func (a *Orders) ListAwaitingOrders(ctx context.Context, req ConnectionRequest) ([]int, error) {
+	return withClients(a.Connections, req.ConnectionID, func(cl Clients) ([]int, error) {
+		status := bigcommerce.StatusAwaitingFulfillment
+		walk := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{StatusID: &status}, bigcommerce.Cursor{})
+		var ids []int
+		for !walk.Done() && len(ids) < maxAwaitingOrders {
+			orders, err := walk.Next(ctx)
+			if err != nil {
+				return nil, bigCommerceError("list BigCommerce orders awaiting fulfillment", err)
+			}
+			if len(orders) == 0 {
+				break
+			}
+			for _, o := range orders {
+				ids = append(ids, o.ID)
+			}
+		}
+		return ids, nil
+	})
+}

@@ -370,3 +370,18 @@ func TestEnsureWebhooksRetriesAStaleHookItCouldNotDelete(t *testing.T) {
 		}
 	}
 }
+
+// The orders a newly auto-distributed connection may have waiting are
+// those Awaiting Fulfillment, and only those.
+func TestListAwaitingOrders(t *testing.T) {
+	f := newOrderFixture(t)
+	shipped := f.bc.MustAddOrder(bigcommercetest.OrderSeed{CustomerEmail: "s@example.com", StatusID: bigcommerce.StatusShipped,
+		Lines: []bigcommercetest.OrderLine{{SKU: "SKU-A", Quantity: 1}}})
+	ids, err := f.acts.ListAwaitingOrders(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 1 || ids[0] != f.orderID || ids[0] == shipped.ID {
+		t.Errorf("awaiting orders %v, want only %d", ids, f.orderID)
+	}
+}

@@ -13,6 +13,8 @@ import (
 )
 
 // BigCommerceHookScopes are the events hrbc subscribes to in BigCommerce.
+// store/order/* takes store/order/refund/created too, so a refund wakes
+// its order at once (the sweep finds it later otherwise).
 var BigCommerceHookScopes = []string{"store/order/*", "store/shipment/*", "store/product/created"}
 
 // HeartlandWebhookEvents are the events hrbc subscribes to in Heartland.

@@ -21,6 +21,9 @@ type AttentionItem struct {
 	ConnectionID string `json:"connection_id"`
 	Stage        string `json:"stage"`
 	Reason       string `json:"reason"`
+	// Age is how long an order has waited for distribution; empty for
+	// anything else.
+	Age string `json:"age,omitempty"`
 }
 
 // NeedsAttention lists every running workflow whose HrbcAttention is set:

@@ -190,6 +190,7 @@ func (f *catalogFollower) pull(ctx workflow.Context, req activities.PullPageRequ
 			return err
 		}
 		st.Counts = st.Counts.Add(res.Counts)
+		tellInventory(ctx, f.in.ConnectionID, res.LinkedItemIDs)
 		for _, p := range res.Problems {
 			if len(st.Problems) < catalogFollowMaxProblems {
 				st.Problems = append(st.Problems, p)

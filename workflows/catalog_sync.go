@@ -90,6 +90,7 @@ func CatalogSync(ctx workflow.Context, in CatalogRunInput) (CatalogProgress, err
 			return r.fail(ctx, err)
 		}
 		r.add(page)
+		tellInventory(ctx, in.ConnectionID, page.LinkedItemIDs)
 		if page.Done {
 			break
 		}

@@ -38,6 +38,9 @@
 //     OrderChange; the order is read again unless it has read that state
 //   - signal heartlandChanged (OrderHeartlandChangedSignal): no payload;
 //     look for new invoices now
+//   - signal settings (OrderSettingsSignal): Settings, sent by OrderSweep
+//     when auto-distribute is turned on; only the auto-distribute location
+//     is taken, and a waiting order is distributed at once
 //   - update distribute (OrderDistributeUpdate): DistributeOrderRequest →
 //     OrderState
 //   - update retry (OrderRetryUpdate): no argument → OrderState; rejected
@@ -53,6 +56,8 @@
 // DefaultOrderSweepInterval) and starts or signals their Order workflows.
 //   - signal settings (SweepSettingsSignal): Settings; order sync off ends it
 //   - signal sweepNow (SweepNowSignal): no payload; sweep at once
+//   - turning auto-distribute on signals settings to every order Awaiting
+//     Fulfillment, so those already waiting are distributed
 //   - query status (SweepStatusQuery) → SweepStatus
 //   - search attributes: HrbcStage (sweeping)
 //
@@ -63,6 +68,8 @@
 //   - signal settings (InventorySettingsSignal): Settings; changed locations
 //     start a full sync, inventory sync off ends it
 //   - signal changed (InventoryChangedSignal): InventoryChanged; recompute now
+//     (also sent by CatalogSync and CatalogFollow for the items a page
+//     linked, so that their web stock is written at once)
 //   - signal fullSync (InventoryFullSyncSignal): InventoryFullSyncRequest
 //   - query progress (InventoryProgressQuery) → InventoryProgress
 //   - query unmatched (InventoryUnmatchedQuery) → InventoryUnmatched

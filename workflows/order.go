@@ -14,6 +14,7 @@ import (
 // BigCommerce order statuses the Order workflow acts on.
 const (
 	bcShipped            = 2
+	bcRefunded           = 4
 	bcCancelled          = 5
 	bcDeclined           = 6
 	bcAwaitingFulfilment = 11
@@ -47,6 +48,14 @@ type order struct {
 	distributing bool
 	// lean is true for runs under leanImportChange.
 	lean bool
+	// money is true for runs under moneyChange.
+	money bool
+	// autoDistribute counts settings signals that turned auto-distribute on.
+	autoDistribute int
+	// invoicing is true while a completed Heartland invoice is being
+	// carried over: its goods have left, so the order is no longer one
+	// that can simply be cancelled.
+	invoicing bool
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
@@ -66,6 +75,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	}
 	// Decided before the signal handler runs, which depends on it too.
 	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
+	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
@@ -117,6 +127,7 @@ func (o *order) listen(ctx workflow.Context) error {
 	hl := workflow.GetSignalChannel(ctx, OrderHeartlandChangedSignal)
 	distribute := workflow.GetSignalChannel(ctx, OrderDistributeSignal)
 	retry := workflow.GetSignalChannel(ctx, OrderRetrySignal)
+	settings := workflow.GetSignalChannel(ctx, OrderSettingsSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -124,6 +135,7 @@ func (o *order) listen(ctx workflow.Context) error {
 			sel.AddReceive(hl, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); o.hlChanged++ })
 			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
 			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
+			sel.AddReceive(settings, func(c workflow.ReceiveChannel, _ bool) { o.receiveSettings(ctx, c) })
 			sel.Select(ctx)
 		}
 	})

@@ -27,11 +27,18 @@ func (o *order) distribute(ctx workflow.Context) error {
 		return err
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC }); err != nil {
+		auto := o.autoDistribute
+		if err := workflow.Await(ctx, func() bool { return o.allDistributed() || o.bcChanged > o.seenBC || o.autoDistribute > auto }); err != nil {
 			return err
 		}
 		if o.allDistributed() {
 			return o.setStage(ctx, OrderStageFulfilling, "")
+		}
+		if o.autoDistribute > auto && !o.distributing {
+			if err := o.assign(ctx, DistributeOrderRequest{LocationID: o.settings.AutoDistributeLocationID}, true); err != nil || o.allDistributed() {
+				return err
+			}
+			continue
 		}
 		o.consumeWakeups()
 		cancelled, err := o.checkCancelled(ctx)
@@ -47,8 +54,9 @@ func (o *order) distribute(ctx workflow.Context) error {
 }
 
 // checkCancelled re-reads the BigCommerce order after a change and cancels
-// the Heartland order when BigCommerce cancelled or declined it before
-// anything shipped. After a shipment it asks a person instead.
+// the Heartland order, releasing its stock, when BigCommerce cancelled,
+// declined or (moneyChange) fully refunded it before anything shipped.
+// After a shipment it asks a person instead, with the amounts.
 func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 	for {
 		statusID, status, err := o.readStatus(ctx)
@@ -56,17 +64,17 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 			return false, err
 		}
 		switch {
-		case statusID == bcCancelled || statusID == bcDeclined:
-			if len(o.Invoices) == 0 {
+		case statusID == bcCancelled || statusID == bcDeclined || o.refunded(statusID):
+			if len(o.Invoices) == 0 && !o.invoicing {
 				if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 					ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 					return false, err
 				}
-				workflow.GetLogger(ctx).Info("Order cancelled in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID)
+				workflow.GetLogger(ctx).Info("Order cancelled or refunded in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID, "Status", status)
 				return true, o.setStage(ctx, OrderStageCancelled, "")
 			}
 			// Stays in attention for as long as BigCommerce says cancelled.
-			if err := o.needAttention(ctx, fmt.Sprintf("%s in BigCommerce after %d shipment(s): settle it by hand", status, len(o.Invoices))); err != nil {
+			if err := o.needAttention(ctx, o.afterShipmentReason(status)); err != nil {
 				return false, err
 			}
 		case statusID == bcPartiallyRefunded:

@@ -22,7 +22,7 @@ func (o *order) fulfill(ctx workflow.Context) error {
 	for {
 		o.consumeWakeups()
 		progressed, err := o.collectInvoices(ctx)
-		if err != nil {
+		if err != nil || o.Stage == OrderStageCancelled {
 			return err
 		}
 		if o.fullyShipped() {
@@ -77,7 +77,7 @@ func (o *order) collectInvoices(ctx workflow.Context) (bool, error) {
 		if !inv.Completed || o.hasInvoice(inv.ID) {
 			continue
 		}
-		if err := o.shipInvoice(ctx, inv); err != nil {
+		if err := o.shipInvoice(ctx, inv); err != nil || o.Stage == OrderStageCancelled {
 			return progressed, err
 		}
 		progressed = true
@@ -102,7 +102,15 @@ func (o *order) shipInvoice(ctx workflow.Context, inv activities.InvoiceSummary)
 		items = append(items, activities.ShipmentItem{OrderProductID: o.Lines[i].OrderProductID, Quantity: il.Quantity})
 		shipped[i] += il.Quantity
 	}
-	if !o.Captured {
+	if o.money {
+		// Before every invoice: a refund may have come since the last.
+		o.invoicing = true
+		ok, err := o.paymentGate(ctx)
+		o.invoicing = false
+		if err != nil || !ok {
+			return err
+		}
+	} else if !o.Captured {
 		var res activities.CaptureResult
 		if err := o.call(ctx, orderActivities.CapturePayment, &res, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
 			return err
@@ -122,7 +130,7 @@ func (o *order) shipInvoice(ctx workflow.Context, inv activities.InvoiceSummary)
 		state.ShipmentID = res.ShipmentID
 	}
 	if err := o.call(ctx, orderActivities.RecordInvoicePayment, nil, activities.InvoicePaymentRequest{
-		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, InvoiceID: inv.ID, Amount: inv.Total}); err != nil {
+		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, InvoiceID: inv.ID, Amount: inv.Total, OrderID: o.moneyOrderID()}); err != nil {
 		return err
 	}
 	state.Paid = true
@@ -143,8 +151,14 @@ func (o *order) fullyShipped() bool {
 	return len(o.Lines) > 0
 }
 
-// close marks the order Shipped in BigCommerce and closed in Heartland.
+// close marks the order Shipped in BigCommerce and closed in Heartland;
+// under moneyChange only once Heartland's money matches BigCommerce's.
 func (o *order) close(ctx workflow.Context) error {
+	if o.money {
+		if err := o.settle(ctx); err != nil {
+			return err
+		}
+	}
 	if err := o.call(ctx, orderActivities.SetOrderStatus, nil, activities.OrderStatusRequest{
 		ConnectionID: o.ConnectionID, OrderID: o.OrderID, StatusID: bcShipped}); err != nil {
 		return err
@@ -175,7 +189,7 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 		switch statusID {
 		case bcShipped:
 			return o.recordOutside(ctx)
-		case bcCancelled, bcDeclined:
+		case bcCancelled, bcDeclined, o.refundedStatus():
 			if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 				ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 				return err
@@ -195,16 +209,28 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 }
 
 func (o *order) recordOutside(ctx workflow.Context) error {
+	if o.money {
+		// The outside service shipped: like hrbc's own first shipment, that
+		// captures an authorized payment, and nothing is booked without it.
+		if ok, err := o.paymentGate(ctx); err != nil || !ok {
+			return err
+		}
+	}
 	loc := o.settings.FulfillmentLocationID
 	if err := o.assign(ctx, DistributeOrderRequest{LocationID: loc}, true); err != nil {
 		return err
 	}
 	if err := o.call(ctx, orderActivities.RecordOutsideFulfillment, nil, activities.OutsideFulfillmentRequest{
-		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, LocationID: loc, Amount: o.Total}); err != nil {
+		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, LocationID: loc, Amount: o.Total, OrderID: o.moneyOrderID()}); err != nil {
 		return err
 	}
 	for i := range o.Lines {
 		o.Lines[i].Shipped = o.Lines[i].Quantity
+	}
+	if o.money {
+		if err := o.settle(ctx); err != nil {
+			return err
+		}
 	}
 	if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "closed"}); err != nil {

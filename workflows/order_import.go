@@ -72,8 +72,9 @@ func (o *order) importOrder(ctx workflow.Context) error {
 			}
 			continue
 		}
-		if !imported && (snap.StatusID == bcCancelled || snap.StatusID == bcDeclined) {
-			// Nothing was ever created in Heartland, so there is nothing to cancel.
+		if !o.money && !imported && (snap.StatusID == bcCancelled || snap.StatusID == bcDeclined) {
+			// Nothing was ever created in Heartland, so there is nothing to
+			// cancel. Runs under moneyChange record it as a canceled sale.
 			return o.setStage(ctx, OrderStageCancelled, "")
 		}
 		if err := o.setStage(ctx, OrderStageImporting, ""); err != nil {
@@ -109,7 +110,7 @@ func (o *order) findEarlierImport(ctx workflow.Context) (found *activities.FindS
 	if found.Found && (found.Status == "closed" || found.Status == "canceled") {
 		// Imported and finished by an earlier workflow whose history is gone.
 		o.HeartlandOrderID = found.ID
-		return found, true, o.setStage(ctx, OrderStageClosed, "")
+		return found, true, o.setStage(ctx, o.finishedStage(found.Status), "")
 	}
 	return found, false, nil
 }
@@ -183,6 +184,7 @@ func (o *order) createInHeartland(ctx workflow.Context, snap activities.OrderSna
 	req := activities.EnsureSalesOrderRequest{
 		ConnectionID: o.ConnectionID, PublicID: HeartlandOrderPublicID(o.OrderID), Customer: customer,
 		SourceLocationID: o.settings.SourceLocationID, ShippingCharge: snap.ShippingCharge,
+		Cancelled: o.cancelledSale(snap),
 	}
 	o.Lines = o.Lines[:0]
 	for _, l := range snap.Lines {
@@ -194,6 +196,10 @@ func (o *order) createInHeartland(ctx workflow.Context, snap activities.OrderSna
 	if err := o.call(ctx, orderActivities.EnsureSalesOrder, &ref, req); err != nil {
 		return false, err
 	}
+	if req.Cancelled {
+		o.HeartlandOrderID = ref.ID
+		return true, o.setStage(ctx, OrderStageCancelled, "")
+	}
 	return true, o.imported(ctx, snap, ref)
 }
 
@@ -203,6 +209,7 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	req := activities.ImportSalesOrderRequest{
 		ConnectionID: o.ConnectionID, PublicID: HeartlandOrderPublicID(o.OrderID), SourceLocationID: o.settings.SourceLocationID,
 		Email: snap.Email, Billing: snap.Billing, Shipping: snap.Shipping, ShippingCharge: snap.ShippingCharge,
+		Cancelled: o.cancelledSale(snap),
 	}
 	o.Lines = o.Lines[:0]
 	for _, l := range snap.Lines {
@@ -224,7 +231,7 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	if st := res.Order.Status; st == "closed" || st == "canceled" {
 		// Imported and finished by an earlier workflow whose history is gone.
 		o.HeartlandOrderID = res.Order.ID
-		return true, o.setStage(ctx, OrderStageClosed, "")
+		return true, o.setStage(ctx, o.finishedStage(st), "")
 	}
 	o.setLocations(res.Locations)
 	for i, l := range res.Order.Lines {

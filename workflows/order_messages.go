@@ -27,6 +27,10 @@ const (
 	OrderDistributeSignal = "distribute"
 	// OrderRetrySignal is the retry command sent as a signal; no payload.
 	OrderRetrySignal = "retry"
+	// OrderSettingsSignal carries the connection's new Settings (from the
+	// sweep); an order takes only AutoDistributeLocationID from them, and a
+	// waiting order turned auto-distributed is distributed at once.
+	OrderSettingsSignal = "settings"
 )
 
 // Stages of an order, also in the HrbcStage search attribute.

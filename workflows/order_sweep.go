@@ -69,6 +69,7 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 		}
 
 		stop := false
+		autoWas := s.Settings.AutoDistributeLocationID
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(settingsCh, func(c workflow.ReceiveChannel, _ bool) {
 			c.Receive(ctx, &s.Settings)
@@ -80,6 +81,11 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 		if stop {
 			workflow.GetLogger(ctx).Info("Order sync turned off; sweep ends", "ConnectionID", s.ConnectionID)
 			return nil
+		}
+		if loc := s.Settings.AutoDistributeLocationID; loc != 0 && loc != autoWas {
+			if err := distributeWaiting(ctx, actx, s.ConnectionID, s.Settings); err != nil {
+				return err
+			}
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			// Signals still queued would be lost with this run; take them along.

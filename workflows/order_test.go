@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -42,6 +43,17 @@ type orderWorld struct {
 	reads, statusReads int
 	// distributeCalls counts DistributeLines calls.
 	distributeCalls int
+	// paid are the amounts booked in Heartland, invoices and charges;
+	// captured is what BigCommerce holds (captures less refunds).
+	paid     []decimal.Decimal
+	captured decimal.Decimal
+	// hlTotal is the Heartland order's total, shipping charge included.
+	hlTotal decimal.Decimal
+	// settled counts SettleOrderPayment calls that found the money right.
+	settled int
+	// everOpen is whether the Heartland order was ever released (open),
+	// committing stock.
+	everOpen bool
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -57,7 +69,39 @@ func newOrderWorld(legacy bool) *orderWorld {
 		},
 		distributed: map[int64]int64{},
 		bcStatus:    bcAwaitingFulfilment,
+		hlTotal:     decimal.RequireFromString("53.00"),
 	}
+}
+
+// paidTotal is what the Heartland order has been paid.
+func (w *orderWorld) paidTotal() decimal.Decimal {
+	sum := decimal.Zero
+	for _, p := range w.paid {
+		sum = sum.Add(p)
+	}
+	return sum
+}
+
+// received mirrors activities' list of payment statuses with the money in.
+func received(paymentStatus string) bool {
+	return paymentStatus == "captured" || paymentStatus == "paid"
+}
+
+// settle is SettleOrderPayment on the world: the balance is booked as
+// the charges payment when that makes paid equal captured.
+func (w *orderWorld) settle(context.Context, activities.SettleRequest) (activities.SettleResult, error) {
+	balance := w.hlTotal.Sub(w.paidTotal())
+	if balance.IsPositive() && w.paidTotal().Add(balance).Equal(w.captured) {
+		w.paid = append(w.paid, balance)
+		balance = decimal.Zero
+	}
+	res := activities.SettleResult{Captured: w.captured.StringFixed(2), TotalPaid: w.paidTotal().StringFixed(2), Balance: balance.StringFixed(2)}
+	if !balance.IsZero() || !w.paidTotal().Equal(w.captured) {
+		res.Problem = "money does not add up: balance " + res.Balance + ", paid " + res.TotalPaid + ", captured " + res.Captured
+		return res, nil
+	}
+	w.settled++
+	return res, nil
 }
 
 func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
@@ -113,7 +157,12 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 				return activities.SalesOrderRef{}, w.failEnsure
 			}
 			w.hlOrder, w.hlStatus = 900, "open"
-			ref := activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
+			if req.Cancelled {
+				w.hlStatus = "canceled"
+			} else {
+				w.everOpen = true
+			}
+			ref := activities.SalesOrderRef{ID: 900, Status: w.hlStatus, Created: true}
 			for i, l := range req.Lines {
 				ref.Lines = append(ref.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID, ItemID: l.ItemID, Quantity: l.Quantity})
 			}
@@ -133,13 +182,19 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 		})
 	env.OnActivity(orderActivities.CapturePayment, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.CaptureResult, error) {
-			if w.snap.PaymentStatus != "authorized" {
-				return activities.CaptureResult{PaymentStatus: w.snap.PaymentStatus}, nil
+			res := activities.CaptureResult{PaymentStatus: w.snap.PaymentStatus, StatusID: w.snap.StatusID}
+			if w.snap.PaymentStatus == "authorized" && !slices.Contains(settledStatuses, w.snap.StatusID) {
+				w.captures++
+				w.snap.PaymentStatus = "captured"
+				w.captured = decimal.RequireFromString(w.snap.Total)
+				res.Captured, res.PaymentStatus = true, "captured"
 			}
-			w.captures++
-			w.snap.PaymentStatus = "captured"
-			return activities.CaptureResult{Captured: true, PaymentStatus: "captured"}, nil
+			if !received(res.PaymentStatus) {
+				res.Blocker = "payment_status " + res.PaymentStatus + ": payment not received"
+			}
+			return res, nil
 		})
+	env.OnActivity(orderActivities.SettleOrderPayment, mock.Anything, mock.Anything).Return(w.settle)
 	env.OnActivity(orderActivities.CreateShipment, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.ShipmentRequest) (activities.ShipmentResult, error) {
 			w.shipments = append(w.shipments, req)
@@ -148,6 +203,7 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.RecordInvoicePayment, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.InvoicePaymentRequest) error {
 			w.payments = append(w.payments, req.InvoiceID)
+			w.paid = append(w.paid, decimal.RequireFromString(req.Amount))
 			return nil
 		})
 	env.OnActivity(orderActivities.SetOrderStatus, mock.Anything, mock.Anything).Return(
@@ -161,7 +217,11 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 			return nil
 		})
 	env.OnActivity(orderActivities.RecordOutsideFulfillment, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.OutsideFulfillmentRequest) error { w.outside++; return nil })
+		func(_ context.Context, req activities.OutsideFulfillmentRequest) error {
+			w.outside++
+			w.paid = append(w.paid, decimal.RequireFromString(req.Amount))
+			return nil
+		})
 }
 
 // importSalesOrder is ImportSalesOrder on the world: what FindSalesOrder,
@@ -187,6 +247,12 @@ func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSa
 		return res, w.failEnsure
 	}
 	w.hlOrder, w.hlStatus = 900, "open"
+	if req.Cancelled {
+		w.hlStatus = "canceled"
+		res.Order = activities.SalesOrderRef{ID: 900, Status: w.hlStatus, Created: true}
+		return res, nil
+	}
+	w.everOpen = true
 	res.Order = activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
 	for i, l := range req.Lines {
 		res.Order.Lines = append(res.Order.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID,
@@ -457,11 +523,13 @@ func testOrderCancelledAfterPartialFulfillment(t *testing.T, legacy bool) {
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s})
 }
 
-func TestOrderFirstSeenCancelledCreatesNothing(t *testing.T) {
-	bothImports(t, testOrderFirstSeenCancelledCreatesNothing)
+func TestOrderFirstSeenDeclinedIsRecordedCancelled(t *testing.T) {
+	bothImports(t, testOrderFirstSeenDeclinedIsRecordedCancelled)
 }
 
-func testOrderFirstSeenCancelledCreatesNothing(t *testing.T, legacy bool) {
+// An order declined before hrbc saw it is still a web sale: Heartland gets
+// it as a canceled sales order, never released, so nothing is committed.
+func testOrderFirstSeenDeclinedIsRecordedCancelled(t *testing.T, legacy bool) {
 	w := newOrderWorld(legacy)
 	w.snap.StatusID = bcDeclined
 	env := newOrderEnv(t, w)
@@ -469,8 +537,11 @@ func testOrderFirstSeenCancelledCreatesNothing(t *testing.T, legacy bool) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	if w.hlOrder != 0 {
-		t.Error("a declined order was created in Heartland")
+	if w.hlOrder == 0 || w.hlStatus != "canceled" || w.everOpen {
+		t.Errorf("Heartland order %d status %q (ever open %v), want a canceled order never opened", w.hlOrder, w.hlStatus, w.everOpen)
+	}
+	if st := queryOrder(t, env); st.Stage != OrderStageCancelled || st.HeartlandOrderID != w.hlOrder {
+		t.Errorf("stage %s Heartland order %d, want cancelled with the order", st.Stage, st.HeartlandOrderID)
 	}
 }
 
@@ -495,6 +566,8 @@ func TestOrderOutsideFulfillment(t *testing.T) { bothImports(t, testOrderOutside
 
 func testOrderOutsideFulfillment(t *testing.T, legacy bool) {
 	w := newOrderWorld(legacy)
+	// Captured at checkout, as the seed asks of stores that ship elsewhere.
+	w.snap.PaymentStatus, w.captured = "captured", decimal.RequireFromString("53.00")
 	env := newOrderEnv(t, w)
 	s := orderSettings()
 	s.OutsideFulfillment, s.FulfillmentLocationID = true, 2

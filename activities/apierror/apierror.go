@@ -43,9 +43,12 @@ const (
 	KindProtocol
 	// KindPartialSuccess is a 207: the main data was saved, a sub-part was not.
 	KindPartialSuccess
-	// KindRejected is any other error status (BigCommerce's 400, 403, 405,
+	// KindRejected is any other error status (BigCommerce's 400, 405,
 	// 413, ...): permanent until the input or the account changes.
 	KindRejected
+	// KindForbidden is BigCommerce's 403: the token lacks the scope the
+	// route needs (the message names it). Permanent until it is granted.
+	KindForbidden
 )
 
 var kindNames = map[Kind]string{
@@ -59,6 +62,7 @@ var kindNames = map[Kind]string{
 	KindProtocol:       "unexpected response",
 	KindPartialSuccess: "partial success",
 	KindRejected:       "rejected",
+	KindForbidden:      "forbidden",
 }
 
 // String names the kind, as the clients' messages and sentinels do.

@@ -107,10 +107,12 @@ type ProductFilter struct {
 	// SKU matches the base product SKU only; variant SKUs need ListVariants.
 	SKU string
 	// SKUs matches any of these base product SKUs (sku:in).
-	SKUs            []string
-	DateModifiedMin time.Time // date_modified:min (full timestamp always sent)
-	DateCreatedMin  time.Time // date_created:min
-	IncludeVariants bool      // include=variants
+	SKUs []string
+	// DateModifiedMin keeps products modified at or after it
+	// (date_modified:min; a full timestamp is always sent). The API has no
+	// filter on the creation date: a store ignores date_created:min.
+	DateModifiedMin time.Time
+	IncludeVariants bool // include=variants
 	// IncludeCustomFields adds include=custom_fields.
 	IncludeCustomFields bool
 	// Limit is the page size (default and max 250).
@@ -143,9 +145,6 @@ func (f ProductFilter) query() url.Values {
 	// always send a full RFC 3339 timestamp.
 	if !f.DateModifiedMin.IsZero() {
 		q.Set("date_modified:min", f.DateModifiedMin.UTC().Format(time.RFC3339))
-	}
-	if !f.DateCreatedMin.IsZero() {
-		q.Set("date_created:min", f.DateCreatedMin.UTC().Format(time.RFC3339))
 	}
 	q.Set("include", includes(f.IncludeVariants, f.IncludeCustomFields))
 	if q.Get("include") == "" {

@@ -115,7 +115,6 @@ func TestListProductsFiltersAndPaging(t *testing.T) {
 		{"base sku", bc.ProductFilter{SKU: "SKU-2"}, []int{ids[2]}},
 		{"variant sku is not a product sku", bc.ProductFilter{SKU: "SKU-2-A"}, nil},
 		{"date_modified:min", bc.ProductFilter{DateModifiedMin: start.Add(5 * time.Hour)}, []int{ids[5], ids[6]}},
-		{"date_created:min", bc.ProductFilter{DateCreatedMin: start.Add(6 * time.Hour), Limit: 1}, []int{ids[6]}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

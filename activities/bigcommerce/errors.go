@@ -24,6 +24,7 @@ var (
 	ErrServer         = errors.New("bigcommerce: server error")
 	ErrTransport      = errors.New("bigcommerce: transport error")
 	ErrUnauthorized   = errors.New("bigcommerce: unauthorized")
+	ErrForbidden      = errors.New("bigcommerce: forbidden")
 	ErrDecode         = errors.New("bigcommerce: undecodable response")
 )
 
@@ -32,7 +33,7 @@ var (
 // to read its fields or errors.Is with the Err* sentinels to branch on it.
 type APIError struct {
 	// Kind classifies the failure; a status without a dedicated kind (400,
-	// 403, 405, 413, 423, ...) is KindRejected.
+	// 405, 413, 423, ...) is KindRejected.
 	Kind   apierror.Kind
 	Method string // HTTP method of the failed call
 	Path   string // request path relative to the store base, without query
@@ -116,6 +117,7 @@ var sentinels = map[apierror.Kind]error{
 	apierror.KindServer:         ErrServer,
 	apierror.KindTransport:      ErrTransport,
 	apierror.KindUnauthorized:   ErrUnauthorized,
+	apierror.KindForbidden:      ErrForbidden,
 	apierror.KindProtocol:       ErrDecode,
 }
 
@@ -282,6 +284,13 @@ func newStatusError(method, path string, status int, body []byte) *APIError {
 	switch {
 	case status == http.StatusUnauthorized:
 		e.Kind = apierror.KindUnauthorized
+	case status == http.StatusForbidden:
+		e.Kind = apierror.KindForbidden
+		// The store's title does not name the scope; say which one the
+		// route needs, so the operator knows what to grant.
+		if need := missingScopeText(method, path); need != "" {
+			e.Message = strings.TrimSpace(e.Message + " (" + need + ")")
+		}
 	case status == http.StatusNotFound:
 		e.Kind = apierror.KindNotFound
 	case status == http.StatusConflict:

@@ -98,10 +98,10 @@ func TestUnauthorized(t *testing.T) {
 
 func TestOtherStatusIsAPIError(t *testing.T) {
 	srv, c := newFake(t)
-	srv.InjectFault(bigcommercetest.Fault{Kind: bigcommercetest.FaultError, Status: http.StatusForbidden, Title: "Missing scope"})
+	srv.InjectFault(bigcommercetest.Fault{Kind: bigcommercetest.FaultError, Status: http.StatusMethodNotAllowed, Title: "Method not allowed"})
 	_, err := c.ListHooks(ctx(t))
 	var ae *bc.APIError
-	if !errors.As(err, &ae) || ae.Kind != apierror.KindRejected || ae.Status != 403 || bc.IsRetryable(err) || !strings.Contains(err.Error(), "Missing scope") {
+	if !errors.As(err, &ae) || ae.Kind != apierror.KindRejected || ae.Status != 405 || bc.IsRetryable(err) || !strings.Contains(err.Error(), "Method not allowed") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -63,9 +63,10 @@ type RefundCreate struct {
 
 func orderV3(orderID int, rest string) string { return fmt.Sprintf("/v3/orders/%d%s", orderID, rest) }
 
-// ListTransactions returns an order's transactions (204 → none).
+// ListTransactions returns an order's transactions (204 → none) in one
+// call: the API documents no paging here, and a store ignores page/limit.
 func (c *Client) ListTransactions(ctx context.Context, orderID int) ([]Transaction, error) {
-	return v3Walk[Transaction](ctx, c, orderV3(orderID, "/transactions"), nil, MaxPageLimit)
+	return v3Call[[]Transaction](ctx, c, http.MethodGet, orderV3(orderID, "/transactions"), nil, nil)
 }
 
 // CapturePayment captures an authorized payment. The gateway call is
@@ -82,10 +83,11 @@ func (c *Client) VoidPayment(ctx context.Context, orderID int) error {
 	return err
 }
 
-// ListRefunds returns an order's refunds; their total_amount sum is the
-// authoritative refunded amount.
+// ListRefunds returns an order's refunds in one call (no paging is
+// documented here); their total_amount sum is the authoritative refunded
+// amount.
 func (c *Client) ListRefunds(ctx context.Context, orderID int) ([]Refund, error) {
-	return v3Walk[Refund](ctx, c, orderV3(orderID, "/payment_actions/refunds"), nil, MaxPageLimit)
+	return v3Call[[]Refund](ctx, c, http.MethodGet, orderV3(orderID, "/payment_actions/refunds"), nil, nil)
 }
 
 // CreateRefund submits a refund. Refunds on one order must be sequential.

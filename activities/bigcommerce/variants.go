@@ -62,8 +62,7 @@ type VariantUpdate struct {
 // VariantFilter selects variants store-wide.
 type VariantFilter struct {
 	SKU        string // exact variant SKU (this is how variant SKUs are found)
-	IDs        []int  // id:in
-	ProductIDs []int  // product_id:in
+	ProductIDs []int  // product_id:in; the API documents no id:in here
 }
 
 const variantsPath = "/v3/catalog/variants"
@@ -73,9 +72,6 @@ func (c *Client) ListVariants(ctx context.Context, f VariantFilter) ([]Variant, 
 	q := url.Values{}
 	if f.SKU != "" {
 		q.Set("sku", f.SKU)
-	}
-	if len(f.IDs) > 0 {
-		q.Set("id:in", joinInts(f.IDs))
 	}
 	if len(f.ProductIDs) > 0 {
 		q.Set("product_id:in", joinInts(f.ProductIDs))

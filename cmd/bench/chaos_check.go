@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/hrbc/hrbc/activities/bigcommerce"
+	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -30,13 +33,16 @@ func (c *Check) violate(format string, args ...any) {
 // checkOrders verifies, for every order created in the store: exactly one
 // Heartland order; one shipment per invoice and nothing shipped twice; the
 // authorized payment captured exactly once; one external payment per
-// invoice; and the order closed on both sides.
+// invoice; the order closed on both sides; a closed order's balance 0 and
+// its total paid what BigCommerce captured; and no refunded order shipped.
 func checkOrders(f *Fakes, created []int) []Check {
 	one := Check{Name: "BigCommerce order → exactly one Heartland order"}
 	ship := Check{Name: "Heartland invoice → exactly one BigCommerce shipment"}
 	capture := Check{Name: "authorized payment captured exactly once"}
 	pay := Check{Name: "invoice → exactly one external payment in Heartland"}
 	closed := Check{Name: "order shipped in BigCommerce and closed in Heartland"}
+	money := Check{Name: "closed order: balance 0, total paid = captured"}
+	refunded := Check{Name: "no refunded order shipped"}
 
 	byPublicID := map[string]int{}
 	for _, o := range f.HL.Orders() {
@@ -84,11 +90,25 @@ func checkOrders(f *Fakes, created []int) []Check {
 			capture.violate("order %d: %d captures (payment status %q)", id, captures, f.BC.PaymentStatus(id))
 		}
 		pay.Checked += len(invoices)
-		if len(hl.Payments) != len(invoices) {
-			pay.violate("order %d: %d invoices, %d payments", id, len(invoices), len(hl.Payments))
+		if n := invoicePayments(hl.Payments); n != len(invoices) {
+			pay.violate("order %d: %d invoices, %d invoice payments", id, len(invoices), n)
 		}
 		closed.Checked++
 		bc, _ := f.BC.Order(id)
+		if hl.Order.Status == "closed" {
+			money.Checked++
+			captured := capturedOf(f, id)
+			if !hl.Order.Balance.IsZero() || !hl.Order.TotalPaid.Decimal.Equal(captured) {
+				money.violate("order %d: Heartland total paid %s balance %s, BigCommerce captured %s",
+					id, hl.Order.TotalPaid.StringFixed(2), hl.Order.Balance.StringFixed(2), captured.StringFixed(2))
+			}
+		}
+		if len(f.BC.Refunds(id)) > 0 || bc.StatusID == bigcommerce.StatusRefunded {
+			refunded.Checked++
+			if bc.PaymentStatus == bigcommerce.PaymentRefunded && (bc.StatusID != bigcommerce.StatusRefunded || hl.Order.Status == "closed") {
+				refunded.violate("order %d: fully refunded, BigCommerce status %d, Heartland %q", id, bc.StatusID, hl.Order.Status)
+			}
+		}
 		if bc.StatusID != bigcommerce.StatusShipped || hl.Order.Status != "closed" || len(invoices) != 2 {
 			closed.violate("order %d: BigCommerce status %d, Heartland %q with %d invoices", id, bc.StatusID, hl.Order.Status, len(invoices))
 		}
@@ -98,7 +118,34 @@ func checkOrders(f *Fakes, created []int) []Check {
 			one.violate("Heartland order %s (×%d) matches no store order", publicID, n)
 		}
 	}
-	return []Check{one, ship, capture, pay, closed}
+	return []Check{one, ship, capture, pay, closed, money, refunded}
+}
+
+// invoicePayments counts the payments hrbc booked for invoices (the
+// order's charges are booked as one more, at close).
+func invoicePayments(ps []heartland.Payment) int {
+	n := 0
+	for _, p := range ps {
+		if strings.HasPrefix(p.Description, "BigCommerce payment for invoice ") {
+			n++
+		}
+	}
+	return n
+}
+
+// capturedOf is what the store holds for an order, from its transactions:
+// captures and purchases less refunds.
+func capturedOf(f *Fakes, id int) decimal.Decimal {
+	sum := decimal.Zero
+	for _, tx := range f.BC.Transactions(id) {
+		switch tx.Event {
+		case "capture", "purchase":
+			sum = sum.Add(tx.Amount.Decimal)
+		case "refund":
+			sum = sum.Sub(tx.Amount.Decimal)
+		}
+	}
+	return sum
 }
 
 // checkInventory verifies that the store shows, for every linked SKU, the

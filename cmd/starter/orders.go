@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -155,15 +156,25 @@ func newOrdersImportCommand(a *app) *cobra.Command {
 }
 
 func newErrorsCommand(a *app) *cobra.Command {
-	return &cobra.Command{
+	var wait time.Duration
+	cmd := &cobra.Command{
 		Use:   "errors",
 		Short: "List everything that needs a person, with the reason",
-		Args:  exactArgs(0),
+		Long: "List everything that needs a person, with the reason, and the orders waiting for distribution\n" +
+			"longer than --distribution-wait (0 leaves them out).",
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
 				items, err := st.NeedsAttention(ctx)
 				if err != nil {
 					return err
+				}
+				if wait > 0 {
+					waiting, err := st.WaitingDistribution(ctx, wait, time.Now())
+					if err != nil {
+						return err
+					}
+					items = append(items, waiting...)
 				}
 				if a.json {
 					return a.printJSON(items)
@@ -180,6 +191,9 @@ func newErrorsCommand(a *app) *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().DurationVar(&wait, "distribution-wait", starter.DefaultDistributionWait,
+		"list orders waiting for distribution longer than this")
+	return cmd
 }
 
 func (a *app) printOrder(o workflows.OrderState) error {
@@ -191,6 +205,9 @@ func (a *app) printOrder(o workflows.OrderState) error {
 	fmt.Fprintf(w, "stage\t%s\n", o.Stage)
 	if o.Attention != "" {
 		fmt.Fprintf(w, "attention\t%s\n", o.Attention)
+	}
+	if r := o.LastRejected; r != nil {
+		fmt.Fprintf(w, "last refused signal\t%s at %s: %s\n", r.Command, r.At.UTC().Format(time.RFC3339), r.Reason)
 	}
 	fmt.Fprintf(w, "heartland order\t%s\n", describeID(o.HeartlandOrderID))
 	fmt.Fprintf(w, "bigcommerce status\t%s\n", describeBigCommerceStatus(o.BigCommerceStatus))

@@ -64,6 +64,8 @@ func TestBigCommerceWebhookRoutesEveryOrderScope(t *testing.T) {
 		{"store/order/updated", `{"type":"order","id":102}`},
 		{"store/order/statusUpdated", `{"type":"order","id":102,"status":{"previous_status_id":0,"new_status_id":11}}`},
 		{"store/order/archived", `{"type":"order","id":102}`},
+		// A refund, full or partial (the payload BigCommerce documents).
+		{"store/order/refund/created", `{"type":"order","id":102,"refund":{"refund_id":7}}`},
 		{"store/shipment/created", `{"type":"shipment","id":9,"orderId":102}`},
 		{"store/order/updated", `{"type":"order","id":"102"}`},
 	} {

@@ -50,9 +50,11 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		ids = intSet(id)
 	}
 	skus := strSet(q.Get("sku:in"))
-	modMin, ok1 := timeFilter(q.Get("date_modified:min"))
-	createdMin, ok2 := timeFilter(q.Get("date_created:min"))
-	if !ok1 || !ok2 {
+	// Filters the API does not document (date_created:min, say) are
+	// ignored, as a real store ignores them: a client relying on one reads
+	// the whole catalog here too.
+	modMin, ok := timeFilter(q.Get("date_modified:min"))
+	if !ok {
 		writeV3Error(w, http.StatusUnprocessableEntity, "The filter value is invalid", map[string]string{"date_modified:min": "invalid date"})
 		return
 	}
@@ -84,9 +86,6 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if !modMin.IsZero() && p.DateModified.Before(modMin) {
-			continue
-		}
-		if !createdMin.IsZero() && p.DateCreated.Before(createdMin) {
 			continue
 		}
 		out = append(out, s.st.render(p, withV, withF))
@@ -467,12 +466,13 @@ func (s *Server) createCustomField(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listVariants(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	ids := intSet(q.Get("id:in"))
+	// The API documents id, sku, upc and product_id:in here; anything
+	// else (id:in, sku:in) is ignored, as a real store ignores it.
+	var ids map[int]bool
 	if id := q.Get("id"); id != "" {
 		ids = intSet(id)
 	}
 	pids := intSet(q.Get("product_id:in"))
-	skus := strSet(q.Get("sku:in"))
 	st := s.st
 	st.mu.Lock()
 	var out []bc.Variant
@@ -485,9 +485,6 @@ func (s *Server) listVariants(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if sku := q.Get("sku"); sku != "" && v.SKU != sku {
-			continue
-		}
-		if skus != nil && !skus[v.SKU] {
 			continue
 		}
 		out = append(out, st.renderVariant(v))

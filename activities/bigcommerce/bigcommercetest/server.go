@@ -112,6 +112,8 @@ type config struct {
 	defaultLimit   int
 	now            func() time.Time
 	inventoryDelay time.Duration
+	// scopes are the token's OAuth scopes; nil is every scope.
+	scopes []bc.Scope
 }
 
 // Option configures a Server.
@@ -288,6 +290,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			writeV3Error(w, http.StatusUnauthorized, "You are not authorized to access this resource.", nil)
 		}
+		return
+	}
+	if s.cfg.missingScope(r.Method, rel) {
+		writeMissingScope(w, v2)
 		return
 	}
 	f := s.faults.match(r.Method, rel)
