@@ -18,6 +18,10 @@ import (
 // one atomic update-with-start. It fails with ErrConnectionExists when the
 // connection is already configured, and leaves it untouched.
 func (c *Client) CreateConnection(ctx context.Context, connectionID string, settings workflows.Settings) (workflows.ConnectionStatus, error) {
+	// Checked here too, so a bad ID never starts a workflow under it.
+	if err := refuseInvalid(workflows.ValidateConnectionID(connectionID)); err != nil {
+		return workflows.ConnectionStatus{}, err
+	}
 	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.ConnectionWorkflowID(connectionID),
 		TaskQueue:                c.taskQueue,

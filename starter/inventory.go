@@ -26,6 +26,10 @@ var (
 // opts also replace a running sync's options. It fails with
 // ErrInventorySyncOff when the connection has inventory sync off.
 func (c *Client) StartInventorySync(ctx context.Context, connectionID string, opts workflows.InventoryOptions) error {
+	// The workflow would quietly floor a negative buffer; refuse it instead.
+	if err := refuseInvalid(opts.Validate()); err != nil {
+		return err
+	}
 	status, err := c.ConnectionStatus(ctx, connectionID)
 	if err != nil {
 		return err

@@ -17,11 +17,11 @@ func (p *Process) printBanner(intake string) {
 	fmt.Fprintf(p.banner, `
 hrbc is running on the embedded Temporal server.
 
-  Temporal Web UI   http://%s/namespaces/%s/workflows
+  Temporal Web UI   %s
   Temporal frontend %s
   HTTP intake       http://%s
   Database          %s
-`, p.dev.UIAddress(), p.cfg.Namespace, p.dev.FrontendAddress(), intake, p.cfg.DevDatabase)
+`, p.uiURL(), p.dev.FrontendAddress(), intake, p.cfg.DevDatabase)
 	if sb != nil {
 		fmt.Fprintf(p.banner, `  Sandbox store     %s (fake BigCommerce, token %s)
   Sandbox POS       %s (fake Heartland, token %s)
@@ -39,4 +39,13 @@ Try, in another terminal:
 
 Press Ctrl-C to stop.
 `, sandbox.DemoConnectionID)
+}
+
+// uiURL is where the Web UI shows this namespace's workflows, or why
+// there is none (a URL without a host helps nobody).
+func (p *Process) uiURL() string {
+	if p.dev.UIAddress() == "" {
+		return "off (HRBC_DEV_UI_PORT=-1)"
+	}
+	return "http://" + p.dev.UIAddress() + "/namespaces/" + p.cfg.Namespace + "/workflows"
 }

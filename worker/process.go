@@ -57,6 +57,11 @@ func (p *Process) Run(ctx context.Context) error {
 		if err := statedir.Harden(sandbox.StateDir(p.cfg.DevDatabase)); err != nil {
 			return err
 		}
+		release, err := lockStateFolder(p.cfg.DevDatabase)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 	if err := p.loadPayloadKeys(); err != nil {
 		return err

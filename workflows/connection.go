@@ -81,6 +81,9 @@ func (c *connection) validateConfigure(_ workflow.Context, req ConfigureRequest)
 		return temporal.NewApplicationError(
 			fmt.Sprintf("connection %q already exists", c.ConnectionID), ErrTypeConnectionExists)
 	}
+	if err := ValidateConnectionID(c.ConnectionID); err != nil {
+		return temporal.NewApplicationError(err.Error(), ErrTypeInvalidSettings, "connection_id")
+	}
 	if req.ExpectedVersion > 0 && req.ExpectedVersion != c.Version {
 		return temporal.NewApplicationError(
 			fmt.Sprintf("connection %q is at version %d, not %d: read it again", c.ConnectionID, c.Version, req.ExpectedVersion),

@@ -60,6 +60,10 @@ func (s Settings) orderSweepInterval() time.Duration {
 	if s.OrderSweepSeconds <= 0 {
 		return DefaultOrderSweepInterval
 	}
+	// Settings stored before the bound was checked must not overflow.
+	if s.OrderSweepSeconds > MaxOrderSweepSeconds {
+		return MaxOrderSweepSeconds * time.Second
+	}
 	return time.Duration(s.OrderSweepSeconds) * time.Second
 }
 
@@ -114,8 +118,8 @@ func (s Settings) Validate() error {
 			return &SettingsError{f.name, fmt.Sprintf("%d is not a location ID", f.id)}
 		}
 	}
-	if s.OrderSweepSeconds < 0 {
-		return &SettingsError{"order_sweep_seconds", "must not be negative"}
+	if err := s.validateOrderSweep(); err != nil {
+		return err
 	}
 	if s.HeartlandSweepSeconds < 0 {
 		return &SettingsError{"heartland_sweep_seconds", "must not be negative"}

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,8 @@ func TestConnectionRejectsMalformedSettings(t *testing.T) {
 	noLocations.AllLocations = false
 	badMode := validSettings()
 	badMode.CatalogMode = "mirror"
+	hugeSweep := validSettings()
+	hugeSweep.OrderSweepSeconds = 1 << 40
 	cases := []struct {
 		name      string
 		req       ConfigureRequest
@@ -117,6 +120,7 @@ func TestConnectionRejectsMalformedSettings(t *testing.T) {
 	}{
 		{"unknown catalog mode", ConfigureRequest{Settings: badMode}, ErrTypeInvalidSettings, "catalog_mode"},
 		{"empty location list with all off", ConfigureRequest{Settings: noLocations}, ErrTypeInvalidSettings, "location_ids"},
+		{"order sweep that would overflow", ConfigureRequest{Settings: hugeSweep}, ErrTypeInvalidSettings, "order_sweep_seconds"},
 		{"create over an existing connection", ConfigureRequest{Settings: validSettings(), CreateOnly: true}, ErrTypeConnectionExists, ""},
 		{"stale expected version", ConfigureRequest{Settings: validSettings(), ExpectedVersion: 7}, ErrTypeVersionConflict, ""},
 	}
@@ -257,5 +261,22 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 	}
 	if len(follows) != 1 || follows[0].ConnectionID != "acme" {
 		t.Fatalf("catalog follows started: %+v, want one for acme in pull mode", follows)
+	}
+}
+
+// TestConnectionRefusesConfigureUnderBadID: a Connection started under an ID
+// the rules refuse (by a client that skipped starter's check) takes no
+// settings; the update validator names connection_id.
+func TestConnectionRefusesConfigureUnderBadID(t *testing.T) {
+	env := newConnectionEnv(t)
+	var r updateResult
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(ConfigureUpdate, "bad-id", r.callbacks(), ConfigureRequest{Settings: validSettings(), CreateOnly: true})
+	}, time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 2*time.Minute)
+	env.ExecuteWorkflow(Connection, ConnectionInput{ConnectionID: "../evil"})
+	var appErr *temporal.ApplicationError
+	if !errors.As(r.rejected, &appErr) || appErr.Type() != ErrTypeInvalidSettings || !strings.Contains(appErr.Error(), `"../evil" is not a connection ID`) {
+		t.Fatalf("update under ../evil: rejected=%v failed=%v", r.rejected, r.failed)
 	}
 }

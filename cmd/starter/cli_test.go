@@ -7,18 +7,11 @@ import (
 	"testing"
 
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
 func TestCLIConnectionCommands(t *testing.T) {
-	// The CLI's default task queue, since this test passes none.
-	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "hrbc"})
-	global := []string{"--address", s.FrontendAddress, "--namespace", s.Namespace}
-	cli := func(args ...string) (string, error) {
-		out, _, err := runCLI(append(append([]string{}, global...), args...)...)
-		return out, err
-	}
+	cli := startBareCLI(t)
 
 	out, err := cli("connection", "create", "acme", "--catalog-mode", "push", "--locations", "2,5")
 	if err != nil {

@@ -27,8 +27,8 @@ func newSyncInventoryCommand(a *app) *cobra.Command {
 		Use:   "inventory <connection>",
 		Short: "Push every linked SKU's Heartland quantity to BigCommerce, then follow changes",
 		Long: "Starts a full inventory sync of the connection (starting its inventory workflow if needed)\n" +
-			"and draws its progress until it is done, unless --no-wait. The tuning flags apply only\n" +
-			"when the inventory workflow is not running yet.",
+			"and draws its progress until it is done, unless --no-wait. The tuning flags given replace\n" +
+			"the sync's options, also of a sync that is running.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -43,6 +42,9 @@ func newOrdersListCommand(a *app) *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.ConnectionID = connectionFlag(cmd)
+			if err := checkStage(f.Stage); err != nil {
+				return err
+			}
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
 				orders, err := st.ListOrders(ctx, f)
 				if err != nil {
@@ -97,37 +99,24 @@ func orderCommand(a *app, use, short string, act func(ctx context.Context, st *s
 }
 
 func newOrdersDistributeCommand(a *app) *cobra.Command {
-	var location int64
+	var location string
 	var lines []string
 	cmd := orderCommand(a, "distribute <order> --location L [--line ID=L ...]", "Choose the Heartland locations an order ships from",
 		func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error) {
-			req, err := distributeRequest(location, lines)
+			// Names are resolved against the order's own locations.
+			o, err := st.OrderStatus(ctx, conn, id)
+			if err != nil {
+				return o, err
+			}
+			req, err := distributeRequest(o, location, lines)
 			if err != nil {
 				return workflows.OrderState{}, err
 			}
 			return st.DistributeOrder(ctx, conn, id, req)
 		})
-	cmd.Flags().Int64Var(&location, "location", 0, "Heartland location for every line not named by --line")
-	cmd.Flags().StringArrayVar(&lines, "line", nil, "LINE_ID=LOCATION_ID for one Heartland order line (repeatable)")
+	cmd.Flags().StringVar(&location, "location", "", `Heartland location, id or name ("1" or "Main Street"), for every line not named by --line`)
+	cmd.Flags().StringArrayVar(&lines, "line", nil, "LINE_ID=LOCATION for one Heartland order line, location by id or name (repeatable)")
 	return cmd
-}
-
-// distributeRequest reads --location and the --line LINE_ID=LOCATION_ID pairs.
-func distributeRequest(location int64, lines []string) (workflows.DistributeOrderRequest, error) {
-	req := workflows.DistributeOrderRequest{LocationID: location}
-	for _, l := range lines {
-		lineID, loc, ok := strings.Cut(l, "=")
-		li, err1 := strconv.ParseInt(lineID, 10, 64)
-		lo, err2 := strconv.ParseInt(loc, 10, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return req, &usageError{fmt.Errorf("--line %q: want LINE_ID=LOCATION_ID", l)}
-		}
-		req.Lines = append(req.Lines, workflows.LineAssignment{LineID: li, LocationID: lo})
-	}
-	if req.LocationID == 0 && len(req.Lines) == 0 {
-		return req, &usageError{fmt.Errorf("give --location or at least one --line")}
-	}
-	return req, nil
 }
 
 func newOrdersRetryCommand(a *app) *cobra.Command {
@@ -221,7 +210,7 @@ func (a *app) printOrder(o workflows.OrderState) error {
 		fmt.Fprintf(w, "last refused signal\t%s at %s: %s\n", r.Command, r.At.UTC().Format(time.RFC3339), r.Reason)
 	}
 	fmt.Fprintf(w, "heartland order\t%s\n", describeID(o.HeartlandOrderID))
-	fmt.Fprintf(w, "bigcommerce status\t%d\n", o.BigCommerceStatus)
+	fmt.Fprintf(w, "bigcommerce status\t%s\n", describeBigCommerceStatus(o.BigCommerceStatus))
 	fmt.Fprintf(w, "payment\t%s (captured by hrbc: %t)\n", dash(o.PaymentStatus), o.Captured)
 	fmt.Fprintf(w, "total\t%s\n", dash(o.Total))
 	fmt.Fprintln(w, "\nLINE\tSKU\tQTY\tSHIPPED\tLOCATION\tNAME")

@@ -39,23 +39,27 @@ func (sb *sandboxClient) orderCommand(a *app) *cobra.Command {
 	var skus []string
 	var qty int
 	var email string
+	var attn orderAttention
 	cmd := &cobra.Command{
 		Use:   "order --sku SKU [--sku SKU ...] [--qty N]",
 		Short: "Place an order on the sandbox store (authorized payment, Awaiting Fulfillment)",
-		Args:  exactArgs(0),
+		Long: "Places an order as a shopper would. The options below make the orders hrbc hands to a person\n" +
+			"(stage attention): --gift-wrap, --engrave TEXT, --partial-refund; an unknown SKU is one the\n" +
+			"store sells and Heartland lacks, such as --sku STK-A.",
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(skus) == 0 || qty < 1 {
 				return &usageError{fmt.Errorf("give at least one --sku and a --qty of 1 or more")}
 			}
 			var lines []map[string]any
 			for _, s := range skus {
-				lines = append(lines, map[string]any{"sku": s, "quantity": qty})
+				lines = append(lines, attn.line(s, qty))
 			}
 			var out struct {
 				ID int `json:"id"`
 			}
 			if err := sb.call(cmd.Context(), http.MethodPost, sb.bigCommerce+"/__fake/orders",
-				map[string]any{"customer_email": email, "lines": lines}, &out); err != nil {
+				map[string]any{"customer_email": email, "lines": lines, "partial_refund": attn.partialRefund}, &out); err != nil {
 				return err
 			}
 			if a.json {
@@ -68,21 +72,37 @@ func (sb *sandboxClient) orderCommand(a *app) *cobra.Command {
 	cmd.Flags().StringArrayVar(&skus, "sku", nil, "SKU to buy (repeatable)")
 	cmd.Flags().IntVar(&qty, "qty", 1, "quantity of each SKU")
 	cmd.Flags().StringVar(&email, "email", "shopper@example.com", "customer email")
+	attn.flags(cmd)
 	return cmd
 }
 
 func (sb *sandboxClient) statusCommand(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "status <order> <status-id>",
-		Short: "Change a sandbox order's BigCommerce status (e.g. 5 to cancel)",
+		Use:   "status <order> <status>",
+		Short: "Change a sandbox order's BigCommerce status, by id or name (5 or cancelled)",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var status int
-			if _, err := fmt.Sscan(args[1], &status); err != nil {
-				return &usageError{fmt.Errorf("%q is not a status id", args[1])}
+			id, err := orderArg(args)
+			if err != nil {
+				return err
 			}
-			return sb.call(cmd.Context(), http.MethodPut, sb.bigCommerce+"/__fake/orders/"+url.PathEscape(args[0])+"/status",
-				map[string]int{"status_id": status}, nil)
+			status, err := parseBigCommerceStatus(args[1])
+			if err != nil {
+				return err
+			}
+			var out struct {
+				ID       int `json:"id"`
+				StatusID int `json:"status_id"`
+			}
+			if err := sb.call(cmd.Context(), http.MethodPut, fmt.Sprintf("%s/__fake/orders/%d/status", sb.bigCommerce, id),
+				map[string]int{"status_id": status}, &out); err != nil {
+				return err
+			}
+			if a.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.out, "BigCommerce order %d is now %s\n", out.ID, describeBigCommerceStatus(out.StatusID))
+			return nil
 		},
 	}
 }
@@ -94,12 +114,18 @@ func (sb *sandboxClient) invoiceCommand(a *app) *cobra.Command {
 		Short: "Invoice an order's lines distributed to a location, as store staff do",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var out map[string]any
+			order := heartlandOrderKey(args[0])
+			var out sandboxInvoice
 			if err := sb.call(cmd.Context(), http.MethodPost, sb.heartland+"/__fake/invoice",
-				map[string]any{"order": heartlandOrderKey(args[0]), "location": location}, &out); err != nil {
+				map[string]any{"order": order, "location": location}, &out); err != nil {
 				return err
 			}
-			return a.printJSON(out)
+			if a.json {
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.out, "invoiced %s at %s: Heartland invoice %d, total %s\nwatch it: go run ./cmd/starter orders show %s\n",
+				order, location, out.InvoiceID, out.Total, strings.TrimPrefix(order, "BC-"))
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&location, "location", "", "location id or name")
@@ -123,12 +149,26 @@ func (sb *sandboxClient) stockChange(a *app, use, path, short string) *cobra.Com
 		Short: short,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var out map[string]any
+			var sale sandboxSale
+			var stock heartlandStock
+			out := any(&stock) // receive answers the SKU's stock, sell its ticket
+			if use == "sell" {
+				out = &sale
+			}
 			if err := sb.call(cmd.Context(), http.MethodPost, sb.heartland+path,
-				map[string]any{"sku": args[0], "qty": qty, "location": location}, &out); err != nil {
+				map[string]any{"sku": args[0], "qty": qty, "location": location}, out); err != nil {
 				return err
 			}
-			return a.printJSON(out)
+			if a.json {
+				return a.printJSON(out)
+			}
+			if use == "sell" {
+				fmt.Fprintf(a.out, "sold %d × %s at %s: Heartland ticket %d, total %s\nthe store follows within seconds: go run ./cmd/starter sandbox stock %s\n",
+					qty, args[0], location, sale.TicketID, sale.Total, args[0])
+				return nil
+			}
+			fmt.Fprintf(a.out, "received %d × %s at %s\n", qty, args[0], location)
+			return printStock(a.out, &stock, nil)
 		},
 	}
 	cmd.Flags().StringVar(&location, "location", "", "location id or name")
@@ -143,7 +183,8 @@ func (sb *sandboxClient) stockCommand(a *app) *cobra.Command {
 		Short: "Show a SKU's quantities on both sandbox sides",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var hl, bc any
+			var hl heartlandStock
+			var bc bigCommerceStock
 			q := "?sku=" + url.QueryEscape(args[0])
 			if err := sb.call(cmd.Context(), http.MethodGet, sb.heartland+"/__fake/stock"+q, nil, &hl); err != nil {
 				return fmt.Errorf("heartland: %w", err)
@@ -151,7 +192,10 @@ func (sb *sandboxClient) stockCommand(a *app) *cobra.Command {
 			if err := sb.call(cmd.Context(), http.MethodGet, sb.bigCommerce+"/__fake/inventory"+q, nil, &bc); err != nil {
 				return fmt.Errorf("bigcommerce: %w", err)
 			}
-			return a.printJSON(map[string]any{"heartland": hl, "bigcommerce": bc})
+			if a.json {
+				return a.printJSON(map[string]any{"heartland": hl, "bigcommerce": bc})
+			}
+			return printStock(a.out, &hl, &bc)
 		},
 	}
 }

@@ -32,3 +32,15 @@ func runCLI(args ...string) (string, string, error) {
 	err := cmd.Execute()
 	return out.String(), errOut.String(), err
 }
+
+// startBareCLI runs a Temporal server and the worker without fakes on the
+// CLI's default task queue and returns a runner of CLI commands against it.
+func startBareCLI(t *testing.T) func(args ...string) (string, error) {
+	t.Helper()
+	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "hrbc"})
+	global := []string{"--address", s.FrontendAddress, "--namespace", s.Namespace}
+	return func(args ...string) (string, error) {
+		out, _, err := runCLI(append(append([]string{}, global...), args...)...)
+		return out, err
+	}
+}

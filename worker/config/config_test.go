@@ -3,7 +3,6 @@ package config
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -124,11 +123,7 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadConfig(tc.environ)
-			var ce *ConfigError
-			if !errors.As(err, &ce) || ce.Variable != tc.varName {
-				t.Fatalf("LoadConfig error = %v, want one naming %s", err, tc.varName)
-			}
+			err := loadRefused(t, tc.environ, tc.varName)
 			if !strings.HasPrefix(err.Error(), tc.varName+": ") {
 				t.Errorf("message %q does not start with the variable", err)
 			}

@@ -15,6 +15,9 @@ import (
 // returns) and validates it.
 func LoadConfig(environ []string) (Config, error) {
 	var cfg Config
+	if err := checkConnectionNumbering(environ); err != nil {
+		return Config{}, err
+	}
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: env.ToMap(environ)}); err != nil {
 		return Config{}, explainParseError(reflect.TypeOf(cfg), environ, err)
 	}

@@ -111,6 +111,9 @@ func (c ConnectionConfig) validate(i int) error {
 	if len(c.WebhookSecret) < 16 {
 		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
 	}
+	if err := c.validateFormats(i); err != nil {
+		return err
+	}
 	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
 		return &ConfigError{connVar(i, "HEARTLAND_PAGE_SIZE"), "must be from 1 to 10000 (0: the default)"}
 	}

@@ -23,12 +23,18 @@ type ControlOrder struct {
 	Lines         []ControlOrderLine `json:"lines"`
 	StatusID      int                `json:"status_id,omitempty"`
 	PaymentStatus string             `json:"payment_status,omitempty"`
+	// PartialRefund refunds one unit of the first line after creation.
+	PartialRefund bool `json:"partial_refund,omitempty"`
 }
 
 // ControlOrderLine is one line of a ControlOrder.
 type ControlOrderLine struct {
 	SKU      string `json:"sku"`
 	Quantity int    `json:"quantity"`
+	// GiftWrap, when set, gift-wraps the line with paper of that name.
+	GiftWrap string `json:"gift_wrap,omitempty"`
+	// Engraving, when set, customizes the line with a Text field modifier.
+	Engraving string `json:"engraving,omitempty"`
 }
 
 // ControlStatus is the body of PUT /__fake/orders/{id}/status.
@@ -64,12 +70,12 @@ func (s *Server) controlRoutes() {
 			controlError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		seed := OrderSeed{CustomerEmail: in.CustomerEmail, StatusID: in.StatusID, PaymentStatus: in.PaymentStatus}
+		seed := OrderSeed{CustomerEmail: in.CustomerEmail, StatusID: in.StatusID, PaymentStatus: in.PaymentStatus, PartialRefund: in.PartialRefund}
 		if seed.PaymentStatus == "" {
 			seed.PaymentStatus = bc.PaymentAuthorized
 		}
 		for _, l := range in.Lines {
-			seed.Lines = append(seed.Lines, OrderLine{SKU: l.SKU, Quantity: l.Quantity})
+			seed.Lines = append(seed.Lines, l.seedLine())
 		}
 		o, err := s.AddOrder(seed)
 		if err != nil {

@@ -22,7 +22,8 @@
 // token, under /__fake/ (a prefix no BigCommerce route uses):
 //
 //	POST /__fake/orders               {"customer_email":"a@b.c","lines":[{"sku":"SKU-1","quantity":2}],
-//	                                   "status_id":11,"payment_status":"authorized"}
+//	                                   "status_id":11,"payment_status":"authorized","partial_refund":false}
+//	                                  (a line may add "gift_wrap":"Gold paper" and "engraving":"ADA")
 //	                                  → 201 {"id":101,"status_id":11}   (emits store/order/created)
 //	PUT  /__fake/orders/{id}/status   {"status_id":5} → 200 {"id":101,"status_id":5}
 //	                                  (emits store/order/updated and store/order/statusUpdated)
