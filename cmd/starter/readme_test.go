@@ -54,8 +54,9 @@ func TestREADMECommands(t *testing.T) {
 	start := time.Now()
 	commands := readmeCommands(t, "../../README.md")
 	frontend, bcPort, hlPort := workertest.FreePort(t), workertest.FreePort(t), workertest.FreePort(t)
+	devDB := filepath.Join(t.TempDir(), ".hrbc", "temporal.db")
 	p := workertest.RunProcess(t, []string{
-		"HRBC_DEV_DB=" + filepath.Join(t.TempDir(), ".hrbc", "temporal.db"),
+		"HRBC_DEV_DB=" + devDB,
 		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
 		"HRBC_DEV_UI_PORT=-1",
 		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(workertest.FreePort(t)),
@@ -65,6 +66,9 @@ func TestREADMECommands(t *testing.T) {
 	defer p.Stop()
 	t.Setenv("TEMPORAL_ADDRESS", fmt.Sprintf("127.0.0.1:%d", frontend))
 	t.Setenv("TEMPORAL_NAMESPACE", "default")
+	// The CLI reads the sandbox's payload keys beside its state, as a
+	// person running it from the worker's folder does.
+	t.Setenv("HRBC_DEV_DB", devDB)
 	t.Setenv("HRBC_TASK_QUEUE", "hrbc")
 	t.Setenv("HRBC_SANDBOX_BIGCOMMERCE_URL", fmt.Sprintf("http://127.0.0.1:%d", bcPort))
 	t.Setenv("HRBC_SANDBOX_HEARTLAND_URL", fmt.Sprintf("http://127.0.0.1:%d", hlPort))
