@@ -31,7 +31,7 @@ func lockStateFolder(devDatabase string) (release func(), err error) {
 		return nil, fmt.Errorf("state folder %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, lockFileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock state folder %s: %w", dir, err)
 	}
