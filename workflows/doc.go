@@ -47,6 +47,9 @@
 //     OrderState
 //   - update retry (OrderRetryUpdate): no argument → OrderState; rejected
 //     unless the order needs attention
+//   - signal distribute (OrderDistributeSignal) and signal retry
+//     (OrderRetrySignal): the same commands for tools that only signal,
+//     checked when handled; a refused one is OrderState.LastRejected
 //   - query status (OrderStatusQuery) → OrderState
 //   - search attributes: HrbcStage (waiting_status, importing,
 //     awaiting_distribution, fulfilling, closed, cancelled, attention),
