@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -58,15 +60,24 @@ func (p *Process) Stop() {
 	}
 }
 
-// FreePort returns a loopback port nothing listens on right now.
+// FreePort returns a loopback port nothing listens on right now, taken
+// below the kernel's ephemeral range (32768 and up on Linux). The embedded
+// server picks its internal ports by asking the kernel for any free one,
+// so a port handed out here and closed again could otherwise be taken by
+// the server before the test's process binds it.
 func FreePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free loopback port between 20000 and 32000")
+	return 0
 }
 
 // SyncBuffer is a bytes.Buffer safe to write from the process's goroutines
