@@ -42,18 +42,11 @@ func RunHeartland(ctx context.Context, opts FakeOptions, cfg HeartlandConfig, lo
 	res := HeartlandResult{Config: cfg}
 	lost := newDropTransport(1, opts.Seed)
 	opts.Heartland = append(opts.Heartland, heartlandtest.WithWebhookClient(&http.Client{Transport: lost, Timeout: 10 * time.Second}))
-	st, err := StartStack(opts, logger)
+	st, shop, err := startOrderStack(ctx, opts, logger)
 	if err != nil {
 		return res, nil, err
 	}
 	defer st.Close()
-	shop := SeedShop(st.Fakes, ShopSpec{SKUs: 20, HeartlandStock: 100000, StoreStock: 100})
-	settings := workflows.DefaultSettings()
-	settings.OrderSync = true
-	settings.SourceLocationID = shop.Website.ID
-	if err := st.CreateConnection(ctx, settings); err != nil {
-		return res, nil, err
-	}
 
 	progress(fmt.Sprintf("heartland: %d orders distributed in Heartland", cfg.Orders))
 	var ids []int

@@ -61,21 +61,33 @@ func perOrder(c SideCounts, n int) PerOrder {
 		RateLimited429: Ratio(c.BigCommerce.RateLimited, n)}
 }
 
-// RunOrders runs the orders scenario on a fresh stack.
-func RunOrders(ctx context.Context, opts FakeOptions, cfg OrdersConfig, logger *slog.Logger, progress func(string)) (OrdersResult, []Row, error) {
-	res := OrdersResult{Config: cfg}
+// startOrderStack starts a fresh stack with the 20-SKU shop the order
+// scenarios sell from, and a connection importing web orders at its
+// Website location. The caller closes the stack.
+func startOrderStack(ctx context.Context, opts FakeOptions, logger *slog.Logger) (*Stack, Shop, error) {
 	st, err := StartStack(opts, logger)
 	if err != nil {
-		return res, nil, err
+		return nil, Shop{}, err
 	}
-	defer st.Close()
 	shop := SeedShop(st.Fakes, ShopSpec{SKUs: 20, HeartlandStock: 100000, StoreStock: 100})
 	settings := workflows.DefaultSettings()
 	settings.OrderSync = true
 	settings.SourceLocationID = shop.Website.ID
 	if err := st.CreateConnection(ctx, settings); err != nil {
+		st.Close()
+		return nil, Shop{}, err
+	}
+	return st, shop, nil
+}
+
+// RunOrders runs the orders scenario on a fresh stack.
+func RunOrders(ctx context.Context, opts FakeOptions, cfg OrdersConfig, logger *slog.Logger, progress func(string)) (OrdersResult, []Row, error) {
+	res := OrdersResult{Config: cfg}
+	st, shop, err := startOrderStack(ctx, opts, logger)
+	if err != nil {
 		return res, nil, err
 	}
+	defer st.Close()
 
 	open := NewWatch(func(id int) bool {
 		o, ok := st.Fakes.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(id))
