@@ -61,7 +61,7 @@ func (a *Orders) ReadOrder(ctx context.Context, req OrderRequest) (OrderSnapshot
 		what := fmt.Sprintf("read BigCommerce order %d", req.OrderID)
 		switch {
 		case oErr != nil:
-			return OrderSnapshot{}, bigCommerceError(what, oErr)
+			return OrderSnapshot{}, orderReadError(req.OrderID, what, oErr)
 		case prodErr != nil:
 			return OrderSnapshot{}, bigCommerceError(what+" products", prodErr)
 		case addrErr != nil:
@@ -118,7 +118,7 @@ func (a *Orders) ReadOrderStatus(ctx context.Context, req OrderRequest) (OrderSt
 	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (OrderStatusSnapshot, error) {
 		o, err := cl.BigCommerce.GetOrder(ctx, req.OrderID)
 		if err != nil {
-			return OrderStatusSnapshot{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
+			return OrderStatusSnapshot{}, orderReadError(req.OrderID, fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
 		}
 		return OrderStatusSnapshot{OrderID: o.ID, StatusID: o.StatusID, Status: o.Status, PaymentStatus: o.PaymentStatus,
 			DateModified: bcTimestamp(o.DateModified.Time)}, nil

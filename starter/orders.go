@@ -34,6 +34,11 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 		client.StartWorkflowOptions{
 			ID:        id,
 			TaskQueue: c.taskQueue,
+			// One order, one row: a finished order's run watches the store
+			// for its last weeks and ends; a webhook after that must not
+			// import it again. A run that failed or was terminated may be
+			// started afresh.
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				workflows.ConnectionAttr.ValueSet(connectionID),
 				workflows.StageAttr.ValueSet(workflows.OrderStageImporting),
@@ -41,6 +46,11 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 			),
 		},
 		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		// Finished, and past the weeks it watches the store: nothing to do.
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("signal-with-start order %d of %q: %w", orderID, connectionID, err)
 	}
@@ -134,7 +144,8 @@ type OrderFilter struct {
 // Query is the visibility query of the filter, the same one an operator
 // can paste into the Temporal UI.
 func (f OrderFilter) Query() string {
-	parts := []string{"WorkflowType = 'Order'"}
+	// A run that continued as new is the same order as its successor.
+	parts := []string{"WorkflowType = 'Order'", "ExecutionStatus != 'ContinuedAsNew'"}
 	if f.ConnectionID != "" {
 		parts = append(parts, workflows.ConnectionAttr.GetName()+" = "+quote(f.ConnectionID))
 	}
@@ -153,11 +164,15 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "
 // ListOrders lists orders from the visibility store, newest first.
 func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, error) {
 	var out []OrderSummary
+	seen := map[string]bool{}
 	err := c.listAll(ctx, f.Query(), func(e *workflowpb.WorkflowExecutionInfo) {
 		conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
-		if !ok {
+		if !ok || seen[e.GetExecution().GetWorkflowId()] {
+			// Runs from before one order was one run: the newest stands for
+			// the order (the list is newest first).
 			return
 		}
+		seen[e.GetExecution().GetWorkflowId()] = true
 		out = append(out, OrderSummary{
 			ConnectionID:     conn,
 			OrderID:          id,

@@ -63,6 +63,16 @@ type order struct {
 	// commandSignals is whether this run acts on command signals
 	// (commandSignalsChange); nil until the first one arrives.
 	commandSignals *bool
+	// rescue is true for runs under orderRescueChange.
+	rescue bool
+	// resolved is set by the resolve command; every wait then ends the run.
+	resolved bool
+	// outages counts rounds of failed attempts in a row against an API that
+	// does not answer, for the pause before the next.
+	outages int
+	// distributionProblem is why auto-distribution failed; while it is set
+	// the order shows it and still takes a distribute command.
+	distributionProblem string
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -81,35 +91,44 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
 	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
 	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
+	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
 	if err := o.publish(ctx); err != nil {
 		return err
 	}
+	err := o.process(ctx)
+	if o.rescue {
+		err = o.afterProcess(ctx, err)
+	}
+	return o.finish(ctx, err)
+}
 
-	var err error
+// process carries the order through import, distribution and fulfillment,
+// from wherever this run starts.
+func (o *order) process(ctx workflow.Context) error {
 	switch o.Stage {
 	case OrderStageImporting, OrderStageWaitingStatus, OrderStageAttention:
 		if o.HeartlandOrderID == 0 {
-			if err = o.importOrder(ctx); err != nil {
-				return o.finish(ctx, err)
+			if err := o.importOrder(ctx); err != nil {
+				return err
 			}
 		}
 	}
 	if o.Stage == OrderStageClosed || o.Stage == OrderStageCancelled || o.HeartlandOrderID == 0 {
 		// Finished already, cancelled before import, or never synced.
-		return o.finish(ctx, nil)
+		return nil
 	}
 	if !o.allDistributed() {
-		if err = o.distribute(ctx); err != nil {
-			return o.finish(ctx, err)
+		if err := o.distribute(ctx); err != nil {
+			return err
 		}
 	}
 	if o.Stage == OrderStageCancelled {
-		return o.finish(ctx, nil)
+		return nil
 	}
-	return o.finish(ctx, o.fulfill(ctx))
+	return o.fulfill(ctx)
 }
 
 // finish lets accepted updates complete before the run ends, so no caller
@@ -119,6 +138,7 @@ func (o *order) finish(ctx workflow.Context, err error) error {
 	if err != nil && !errors.As(err, &can) && !temporal.IsCanceledError(err) {
 		return err
 	}
+	o.settled()
 	// A distribution begun by a signal is not a handler: wait for it too.
 	if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && !o.distributing }); werr != nil {
 		return werr
@@ -133,6 +153,7 @@ func (o *order) listen(ctx workflow.Context) error {
 	distribute := workflow.GetSignalChannel(ctx, OrderDistributeSignal)
 	retry := workflow.GetSignalChannel(ctx, OrderRetrySignal)
 	settings := workflow.GetSignalChannel(ctx, OrderSettingsSignal)
+	resolve := workflow.GetSignalChannel(ctx, OrderResolveSignal)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -141,6 +162,7 @@ func (o *order) listen(ctx workflow.Context) error {
 			sel.AddReceive(distribute, func(c workflow.ReceiveChannel, _ bool) { o.receiveDistributeSignal(ctx, c) })
 			sel.AddReceive(retry, func(c workflow.ReceiveChannel, _ bool) { o.receiveRetrySignal(ctx, c) })
 			sel.AddReceive(settings, func(c workflow.ReceiveChannel, _ bool) { o.receiveSettings(ctx, c) })
+			sel.AddReceive(resolve, func(c workflow.ReceiveChannel, _ bool) { o.receiveResolveSignal(ctx, c) })
 			sel.Select(ctx)
 		}
 	})
@@ -152,9 +174,19 @@ func (o *order) listen(ctx workflow.Context) error {
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, OrderRetryUpdate,
 		func(ctx workflow.Context) (OrderState, error) {
 			o.retries++
+			o.RetriesAsked++
 			return o.OrderState, nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(workflow.Context) error { return o.validateRetry() }}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, OrderResolveUpdate, o.resolve,
+		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req ResolveOrderRequest) error {
+			if !o.rescue {
+				return temporal.NewApplicationError("this order's run predates resolve; terminate it in the Temporal UI instead", ErrTypeNothingToRetry)
+			}
+			return o.validateResolve(req)
+		}}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, OrderDistributeUpdate, o.handleDistribute,
@@ -236,7 +268,19 @@ func (o *order) setStage(ctx workflow.Context, stage, attention string) error {
 }
 
 func (o *order) activityContext(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, orderActivityOptions(2*time.Minute, 0))
+	return workflow.WithActivityOptions(ctx, o.activityOptions(2*time.Minute, 0))
+}
+
+// activityOptions are orderActivityOptions for this run: under
+// orderRescueChange a few attempts only, after which the order shows the
+// failure and keeps trying (callWith) instead of hiding an outage for an
+// hour and a half.
+func (o *order) activityOptions(startToClose, heartbeat time.Duration) workflow.ActivityOptions {
+	opts := orderActivityOptions(startToClose, heartbeat)
+	if o.rescue {
+		opts.RetryPolicy.MaximumAttempts = rescueActivityAttempts
+	}
+	return opts
 }
 
 // orderActivityOptions are the options of an order's activities: the
@@ -268,13 +312,23 @@ func (o *order) callWith(ctx workflow.Context, activity any, result any, args ..
 		f := workflow.ExecuteActivity(ctx, activity, args...)
 		err := f.Get(ctx, result)
 		if err == nil {
+			o.outages = 0
 			return nil
 		}
 		if temporal.IsCanceledError(err) || ctx.Err() != nil {
 			return err
 		}
+		if o.rescue && isOrderNotFound(err) && o.HeartlandOrderID == 0 {
+			// Nothing was written for it: the run ends (afterProcess).
+			return err
+		}
 		prev := o.Stage
-		if err := o.needAttention(ctx, failureReason(err)); err != nil {
+		if o.rescue && isTransient(err) {
+			err = o.waitOutage(ctx, failureReason(err))
+		} else {
+			err = o.needAttention(ctx, failureReason(err))
+		}
+		if err != nil {
 			return err
 		}
 		if err := o.setStage(ctx, prev, ""); err != nil {
@@ -303,7 +357,18 @@ func (o *order) needAttention(ctx workflow.Context, reason string) error {
 	// Only what happens from now on counts: an older, already handled
 	// wake-up must not send the order round again at once.
 	retries, changes := o.retries, o.bcChanged
-	return workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > changes })
+	o.settled()
+	if err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > changes || o.resolved }); err != nil {
+		return err
+	}
+	if o.resolved {
+		return errResolved
+	}
+	if o.rescue && o.retries > retries {
+		// The person may have fixed a setting before retrying.
+		o.refreshSettings(ctx)
+	}
+	return nil
 }
 
 // consumeWakeups marks every pending signal and retry as seen.

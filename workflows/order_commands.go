@@ -39,6 +39,7 @@ func (o *order) receiveRetrySignal(ctx workflow.Context, c workflow.ReceiveChann
 		return
 	}
 	o.retries++
+	o.RetriesAsked++
 }
 
 // receiveDistributeSignal does what the distribute update does, or records

@@ -21,9 +21,13 @@ func (o *order) distribute(ctx workflow.Context) error {
 		return nil
 	}
 	if loc := o.settings.AutoDistributeLocationID; loc != 0 {
-		return o.assign(ctx, DistributeOrderRequest{LocationID: loc}, true)
-	}
-	if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
+		if !o.rescue {
+			return o.assign(ctx, DistributeOrderRequest{LocationID: loc}, assignMain)
+		}
+		if err := o.autoDistributeTo(ctx, loc); err != nil || o.allDistributed() {
+			return err
+		}
+	} else if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
 		return err
 	}
 	// auto is how many times auto-distribute was turned on that this loop
@@ -32,16 +36,33 @@ func (o *order) distribute(ctx workflow.Context) error {
 	auto := o.autoDistribute
 	for {
 		autoTurnedOn := func() bool { return o.autoDistribute > auto && !o.distributing }
-		look, err := o.awaitDistribution(ctx, autoTurnedOn)
+		retried := func() bool { return o.rescue && (o.retries > o.seenRetry || o.resolved) && !o.distributing }
+		look, err := o.awaitDistribution(ctx, func() bool { return autoTurnedOn() || retried() })
 		if err != nil {
 			return err
 		}
 		if o.allDistributed() {
+			o.distributionProblem = ""
 			return o.setStage(ctx, OrderStageFulfilling, "")
+		}
+		if o.resolved {
+			return errResolved
 		}
 		if autoTurnedOn() {
 			auto = o.autoDistribute
-			if err := o.assign(ctx, DistributeOrderRequest{LocationID: o.settings.AutoDistributeLocationID}, true); err != nil || o.allDistributed() {
+			if !o.rescue {
+				if err := o.assign(ctx, DistributeOrderRequest{LocationID: o.settings.AutoDistributeLocationID}, assignMain); err != nil || o.allDistributed() {
+					return err
+				}
+				continue
+			}
+			if err := o.autoDistributeTo(ctx, o.settings.AutoDistributeLocationID); err != nil || o.allDistributed() {
+				return err
+			}
+			continue
+		}
+		if retried() {
+			if ended, err := o.retryDistribution(ctx); err != nil || ended {
 				return err
 			}
 			continue
@@ -58,7 +79,12 @@ func (o *order) distribute(ctx workflow.Context) error {
 		if err != nil || cancelled {
 			return err
 		}
-		if o.Stage != OrderStageAwaitingDistribution && !o.allDistributed() {
+		if o.distributionProblem != "" && !o.allDistributed() {
+			// Still not distributed: the failure stays where people look.
+			if err := o.setStage(ctx, OrderStageAttention, o.distributionProblem); err != nil {
+				return err
+			}
+		} else if o.Stage != OrderStageAwaitingDistribution && !o.allDistributed() {
 			if err := o.setStage(ctx, OrderStageAwaitingDistribution, ""); err != nil {
 				return err
 			}
@@ -109,7 +135,10 @@ func (o *order) validateDistribute(_ workflow.Context, req DistributeOrderReques
 	if o.distributing {
 		return temporal.NewApplicationError(fmt.Sprintf("order %d is being distributed already", o.OrderID), ErrTypeNotAwaitingDistribution)
 	}
-	if o.Stage != OrderStageAwaitingDistribution {
+	// An order whose auto-distribution failed is in attention, but
+	// distributing it by hand is exactly what resolves that.
+	inDistribution := o.Stage == OrderStageAttention && o.distributionProblem != ""
+	if o.Stage != OrderStageAwaitingDistribution && !inDistribution {
 		return temporal.NewApplicationError(fmt.Sprintf("order %d is not awaiting distribution (stage %s)", o.OrderID, o.Stage), ErrTypeNotAwaitingDistribution)
 	}
 	if req.LocationID == 0 && len(req.Lines) == 0 {
@@ -136,7 +165,7 @@ func (o *order) handleDistribute(ctx workflow.Context, req DistributeOrderReques
 			return o.OrderState, temporal.NewApplicationError(fmt.Sprintf("location %d is not a Heartland location", id), ErrTypeUnknownLocation)
 		}
 	}
-	if err := o.assign(ctx, req, false); err != nil {
+	if err := o.assign(ctx, req, assignAdmin); err != nil {
 		return o.OrderState, err
 	}
 	return o.OrderState, nil
@@ -178,10 +207,25 @@ var adminActivityOptions = workflow.ActivityOptions{
 	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 }
 
-// assign writes ship-from locations to Heartland. From the main loop
-// (auto-distribute) failures become attention; from an update they go back
-// to the admin who asked.
-func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, fromMain bool) error {
+// assignMode is who asked for a distribution, which decides what a failure
+// does.
+type assignMode int
+
+const (
+	// assignMain: the main loop (auto-distribute, outside fulfillment);
+	// a failure becomes attention until a retry.
+	assignMain assignMode = iota
+	// assignAdmin: a distribute command; a failure goes back to the admin.
+	assignAdmin
+	// assignAuto: auto-distribute under orderRescueChange; an outage is
+	// waited out, a refusal goes back to the caller, which shows it while
+	// the order still takes a distribute command.
+	assignAuto
+)
+
+// assign writes ship-from locations to Heartland; mode says what a
+// failure does.
+func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, mode assignMode) error {
 	var todo []activities.LineLocation
 	for _, l := range o.Lines {
 		loc := req.LocationID
@@ -197,10 +241,13 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, fromMai
 	if len(todo) > 0 {
 		args := activities.DistributeRequest{ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Lines: todo}
 		var err error
-		if fromMain {
+		switch mode {
+		case assignMain:
 			err = o.call(ctx, orderActivities.DistributeLines, nil, args)
-		} else {
+		case assignAdmin:
 			err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
+		case assignAuto:
+			err = o.distributeThroughOutages(ctx, args)
 		}
 		if err != nil {
 			return err
@@ -215,7 +262,13 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, fromMai
 	}
 	workflow.GetLogger(ctx).Info("Order lines distributed", "OrderID", o.OrderID, "Lines", len(todo))
 	if o.allDistributed() {
+		o.distributionProblem = ""
 		return o.setStage(ctx, OrderStageFulfilling, "")
+	}
+	if o.distributionProblem != "" && mode == assignAdmin {
+		// A person distributed part of it by hand: the rest simply waits.
+		o.distributionProblem = ""
+		return o.setStage(ctx, OrderStageAwaitingDistribution, "")
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ func (o *order) fulfill(ctx workflow.Context) error {
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return o.continueAsNew(ctx)
 		}
+		o.settled()
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
 			return o.hlChanged > o.seenHL || o.bcChanged > o.seenBC || o.retries > o.seenRetry
 		}); err != nil {
@@ -215,6 +216,7 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return o.continueAsNew(ctx)
 		}
+		o.settled()
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return o.bcChanged > o.seenBC }); err != nil {
 			return err
 		}
@@ -230,7 +232,7 @@ func (o *order) recordOutside(ctx workflow.Context) error {
 		}
 	}
 	loc := o.settings.FulfillmentLocationID
-	if err := o.assign(ctx, DistributeOrderRequest{LocationID: loc}, true); err != nil {
+	if err := o.assign(ctx, DistributeOrderRequest{LocationID: loc}, assignMain); err != nil {
 		return err
 	}
 	if err := o.call(ctx, orderActivities.RecordOutsideFulfillment, nil, activities.OutsideFulfillmentRequest{

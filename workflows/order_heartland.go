@@ -48,6 +48,7 @@ const attentionHeartlandPrefix = "in Heartland: "
 // from Heartland, or the backstop. look says whether to read Heartland.
 func (o *order) awaitDistribution(ctx workflow.Context, also func() bool) (look bool, err error) {
 	done := func() bool { return o.allDistributed() || o.bcChanged > o.seenBC || also() }
+	o.settled()
 	if !o.screens {
 		return false, workflow.Await(ctx, done)
 	}
@@ -110,8 +111,12 @@ func (o *order) syncHeartland(ctx workflow.Context, known string) (ended bool, e
 			return false, err
 		}
 		retries, bc, hl := o.retries, o.bcChanged, o.hlChanged
-		if err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > bc || o.hlChanged > hl }); err != nil {
+		o.settled()
+		if err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > bc || o.hlChanged > hl || o.resolved }); err != nil {
 			return false, err
+		}
+		if o.resolved {
+			return true, errResolved
 		}
 		if o.bcChanged > bc {
 			o.consumeWakeups()

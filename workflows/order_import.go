@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/hrbc/hrbc/activities"
@@ -54,9 +55,16 @@ func (o *order) importOrder(ctx workflow.Context) error {
 				return err
 			}
 			workflow.GetLogger(ctx).Info("Order status is not synced; waiting for a change", "OrderID", o.OrderID, "Status", snap.Status)
+			o.settled()
 			changed, err := workflow.AwaitWithTimeout(ctx, o.options.MaxStatusWait, func() bool { return o.bcChanged > o.seenBC || o.retries > o.seenRetry })
 			if err != nil {
 				return err
+			}
+			if !changed && o.rescue {
+				// Still one row: a later change must reach this order, and a
+				// finished run cannot be started again (the start paths refuse
+				// to start a completed order anew). A fresh run keeps waiting.
+				return o.continueAsNew(ctx)
 			}
 			if !changed {
 				// An abandoned checkout or an order parked for good: nothing was
@@ -141,7 +149,47 @@ func (o *order) importBlocker(snap activities.OrderSnapshot, imported bool) (rea
 	if len(snap.Lines) == 0 {
 		return "order has no lines", false
 	}
+	if o.rescue {
+		if reason := implausibleLines(snap.Lines); reason != "" {
+			return reason, false
+		}
+	}
 	return "", false
+}
+
+// MaxLineQuantity is the largest quantity of one line hrbc imports without
+// a person looking first: more is far likelier a typo or an attack on the
+// store's stock than a real web order, and importing it would commit (and
+// then zero on the website) the whole stock of the item.
+const MaxLineQuantity = 1000
+
+// implausibleLines says which lines no real order has: a quantity that is
+// not positive or above MaxLineQuantity, or a price that is negative or
+// not a number. Such an order waits in attention instead of being imported.
+func implausibleLines(lines []activities.OrderLine) string {
+	var bad []string
+	for _, l := range lines {
+		switch {
+		case l.Quantity <= 0 || l.Quantity > MaxLineQuantity:
+			bad = append(bad, fmt.Sprintf("line %q (%s) has quantity %d (hrbc imports 1 to %d per line)", l.Name, l.SKU, l.Quantity, MaxLineQuantity))
+		case negativeOrInvalid(l.UnitPrice):
+			bad = append(bad, fmt.Sprintf("line %q (%s) has unit price %q (must be a number of at least 0)", l.Name, l.SKU, l.UnitPrice))
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	return "implausible order, check it in BigCommerce before importing: " + strings.Join(bad, "; ")
+}
+
+// negativeOrInvalid reports whether a decimal string is negative or not a
+// decimal at all; empty counts as zero.
+func negativeOrInvalid(price string) bool {
+	if price == "" {
+		return false
+	}
+	d, err := decimal.NewFromString(price)
+	return err != nil || d.IsNegative()
 }
 
 // createInHeartland resolves SKUs and creates customer and order, one
@@ -221,8 +269,14 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	// An import may wait its turn behind a flash sale's other orders (two
 	// per connection at a time): a long start-to-close, and a heartbeat to
 	// notice a dead worker sooner.
-	importCtx := workflow.WithActivityOptions(ctx, orderActivityOptions(importTimeout, importHeartbeatTimeout))
-	if err := o.callWith(importCtx, orderActivities.ImportSalesOrder, &res, req); err != nil {
+	importCtx := workflow.WithActivityOptions(ctx, o.activityOptions(importTimeout, importHeartbeatTimeout))
+	if o.rescue {
+		// A refusal is shown until a retry, which may come with fixed
+		// settings: the request is then built again from the top.
+		if attended, err := o.callOrAttend(importCtx, orderActivities.ImportSalesOrder, &res, req); err != nil || attended {
+			return false, err
+		}
+	} else if err := o.callWith(importCtx, orderActivities.ImportSalesOrder, &res, req); err != nil {
 		return false, err
 	}
 	if len(res.Missing) > 0 {

@@ -27,6 +27,12 @@ const (
 	OrderDistributeSignal = "distribute"
 	// OrderRetrySignal is the retry command sent as a signal; no payload.
 	OrderRetrySignal = "retry"
+	// OrderResolveUpdate records that a person settled an order in
+	// attention by hand (ResolveOrderRequest); the order ends resolved.
+	OrderResolveUpdate = "resolve"
+	// OrderResolveSignal is the resolve command sent as a signal, with the
+	// update's payload.
+	OrderResolveSignal = "resolve"
 	// OrderSettingsSignal carries the connection's new Settings (from the
 	// sweep); an order takes only AutoDistributeLocationID from them, and a
 	// waiting order turned auto-distributed is distributed at once.
@@ -50,6 +56,13 @@ const (
 	OrderStageClosed = "closed"
 	// OrderStageCancelled: cancelled in BigCommerce before fulfillment.
 	OrderStageCancelled = "cancelled"
+	// OrderStageResolved: a person settled the order by hand (the resolve
+	// command); hrbc does nothing more for it.
+	OrderStageResolved = "resolved"
+	// OrderStageNotInStore: BigCommerce has no such order (a webhook or a
+	// command named an order never placed, or since deleted); nothing was
+	// written anywhere.
+	OrderStageNotInStore = "not_in_store"
 )
 
 // Application error types of rejected order updates.
@@ -108,6 +121,11 @@ type OrderOptions struct {
 	// HeartlandSweep before it reads Heartland anyway (runs under
 	// heartlandScreensChange; they do not poll otherwise).
 	HeartlandBackstop time.Duration `json:"heartland_backstop,omitempty"`
+	// FinishedWatch is how long a closed or cancelled order keeps watching
+	// the store (runs under orderRescueChange): a cancellation or refund
+	// after shipment is flagged, and late webhooks reach this run instead of
+	// starting another. After it the order's workflow ends.
+	FinishedWatch time.Duration `json:"finished_watch,omitempty"`
 }
 
 func (o OrderOptions) withDefaults() OrderOptions {
@@ -123,6 +141,9 @@ func (o OrderOptions) withDefaults() OrderOptions {
 	if o.HeartlandBackstop <= 0 {
 		o.HeartlandBackstop = DefaultHeartlandBackstop
 	}
+	if o.FinishedWatch <= 0 {
+		o.FinishedWatch = DefaultFinishedWatch
+	}
 	return o
 }
 
@@ -135,6 +156,27 @@ type OrderInput struct {
 	Options  OrderOptions `json:"options,omitzero"`
 	// Resume carries the state into a continued run; nil on first start.
 	Resume *OrderState `json:"resume,omitempty"`
+}
+
+// DefaultFinishedWatch is how long a finished order watches the store for
+// a cancellation or refund after shipment: BigCommerce's usual return
+// window.
+const DefaultFinishedWatch = 30 * 24 * time.Hour
+
+// ResolveOrderRequest is the argument of the resolve command.
+type ResolveOrderRequest struct {
+	// Note says what the person did, for whoever looks next.
+	Note string `json:"note,omitempty"`
+}
+
+// Resolution records a resolve command.
+type Resolution struct {
+	// Note is the person's note.
+	Note string `json:"note,omitempty"`
+	// Attention is the reason the order showed when it was resolved.
+	Attention string `json:"attention"`
+	// At is the workflow time of the resolve.
+	At time.Time `json:"at"`
 }
 
 // LineAssignment sends one Heartland order line to a location.
@@ -202,6 +244,14 @@ type OrderState struct {
 	// LastRejected is the last command sent as a signal that the order
 	// refused, with why; nil when none was.
 	LastRejected *RejectedCommand `json:"last_rejected,omitempty"`
+	// Resolution is set once a person resolved the order by hand.
+	Resolution *Resolution `json:"resolution,omitempty"`
+	// RetriesAsked counts the retries the order accepted; RetriesAnswered
+	// is RetriesAsked as of the last time the order settled (waits for
+	// something: a person, a change, an invoice). A caller that retried
+	// knows the outcome once RetriesAnswered reaches its retry.
+	RetriesAsked    int `json:"retries_asked,omitempty"`
+	RetriesAnswered int `json:"retries_answered,omitempty"`
 }
 
 // RejectedCommand is an admin command the order received as a signal and

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -122,6 +123,9 @@ func handOver(ctx workflow.Context, connectionID string, mo activities.ModifiedO
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        id,
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		// One order, one row: an order whose run finished (and watched the
+		// store for its last weeks) is not imported again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			ConnectionAttr.ValueSet(connectionID), StageAttr.ValueSet(OrderStageImporting)),
 	})
@@ -134,5 +138,15 @@ func handOver(ctx workflow.Context, connectionID string, mo activities.ModifiedO
 		return err
 	}
 	change := OrderChange{DateModified: mo.DateModified, StatusID: mo.StatusID}
-	return workflow.SignalExternalWorkflow(ctx, id, "", OrderBigCommerceChangedSignal, change).Get(ctx, nil)
+	err = workflow.SignalExternalWorkflow(ctx, id, "", OrderBigCommerceChangedSignal, change).Get(ctx, nil)
+	var finished *temporal.UnknownExternalWorkflowExecutionError
+	if errors.As(err, &finished) && workflow.GetVersion(ctx, sweepSkipsFinishedChange, workflow.DefaultVersion, 1) >= 1 {
+		// Not running and not started again: the order is finished.
+		return nil
+	}
+	return err
 }
+
+// sweepSkipsFinishedChange versions the sweep passing over an order whose
+// run has finished, instead of failing its round on the signal.
+const sweepSkipsFinishedChange = "sweep-skips-finished"

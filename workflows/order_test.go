@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -56,6 +57,21 @@ type orderWorld struct {
 	everOpen bool
 	// hlReads and invoiceLists count ReadHeartlandOrder and ListInvoices calls.
 	hlReads, invoiceLists int
+	// current are the connection's settings as CurrentSettings reads them
+	// now; nil reads as no settings.
+	current *Settings
+	// settingsReads counts CurrentSettings calls.
+	settingsReads int
+	// gone makes BigCommerce answer that it has no such order.
+	gone bool
+	// failDistribute fails DistributeLines for lines sent to a location.
+	failDistribute map[int64]error
+	// importOutage is how many more ImportSalesOrder calls fail as if
+	// Heartland did not answer.
+	importOutage int
+	// badSource refuses imports at that source location; importSource is
+	// the source location of the last import.
+	badSource, importSource int64
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -114,11 +130,22 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.ReadOrder, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) {
 			w.reads++
+			if w.gone {
+				return activities.OrderSnapshot{}, temporal.NewNonRetryableApplicationError("BigCommerce has no order 100", activities.ErrTypeOrderNotFound, nil)
+			}
 			return w.snap, nil
+		})
+	env.OnActivity(orderActivities.CurrentSettings, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.CurrentSettingsRequest) (json.RawMessage, error) {
+			w.settingsReads++
+			return json.Marshal(w.current)
 		})
 	env.OnActivity(orderActivities.ReadOrderStatus, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.OrderStatusSnapshot, error) {
 			w.statusReads++
+			if w.gone {
+				return activities.OrderStatusSnapshot{}, temporal.NewNonRetryableApplicationError("BigCommerce has no order 100", activities.ErrTypeOrderNotFound, nil)
+			}
 			return activities.OrderStatusSnapshot{OrderID: w.snap.OrderID, StatusID: w.snap.StatusID, Status: w.snap.Status,
 				PaymentStatus: w.snap.PaymentStatus, DateModified: w.snap.DateModified}, nil
 		})
@@ -173,6 +200,11 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.DistributeLines, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.DistributeRequest) error {
 			w.distributeCalls++
+			for _, l := range req.Lines {
+				if err := w.failDistribute[l.LocationID]; err != nil {
+					return err
+				}
+			}
 			for _, l := range req.Lines {
 				w.distributed[l.LineID] = l.LocationID
 			}
@@ -240,6 +272,15 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 // importSalesOrder is ImportSalesOrder on the world: what FindSalesOrder,
 // ResolveOrderItems and EnsureSalesOrder do, in one.
 func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSalesOrderRequest) (activities.ImportSalesOrderResult, error) {
+	if w.importOutage > 0 {
+		w.importOutage--
+		return activities.ImportSalesOrderResult{}, errors.New("heartland: POST /api/sales/orders: dial tcp: connection refused")
+	}
+	if w.badSource != 0 && req.SourceLocationID == w.badSource {
+		return activities.ImportSalesOrderResult{}, temporal.NewNonRetryableApplicationError(
+			"heartland: location 3 has no active station", activities.ErrTypeHeartlandRejected, nil)
+	}
+	w.importSource = req.SourceLocationID
 	if w.hlOrder != 0 && (w.hlStatus == "closed" || w.hlStatus == "canceled") {
 		return activities.ImportSalesOrderResult{Order: activities.SalesOrderRef{ID: w.hlOrder, Status: w.hlStatus}}, nil
 	}
@@ -681,6 +722,8 @@ func testOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T, legacy bool) {
 	w := newOrderWorld(legacy)
 	w.snap.StatusID = 0
 	env := newOrderEnv(t, w)
+	// Runs under orderRescueChange keep waiting instead (TestOrderInUnsyncedStatusKeepsWaiting).
+	env.OnGetVersion(orderRescueChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings(),
 		Options: OrderOptions{MaxStatusWait: 48 * time.Hour}})
 	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {

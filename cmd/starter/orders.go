@@ -14,10 +14,10 @@ import (
 )
 
 func newOrdersCommand(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "orders", Short: "List, inspect, distribute and retry web orders"}
+	cmd := &cobra.Command{Use: "orders", Short: "List, inspect, distribute, retry and resolve web orders"}
 	cmd.PersistentFlags().String("connection", "demo", "connection the orders belong to")
 	cmd.AddCommand(newOrdersListCommand(a), newOrdersShowCommand(a), newOrdersDistributeCommand(a),
-		newOrdersRetryCommand(a), newOrdersImportCommand(a))
+		newOrdersRetryCommand(a), newOrdersResolveCommand(a), newOrdersImportCommand(a))
 	return cmd
 }
 
@@ -119,13 +119,6 @@ func newOrdersDistributeCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-func newOrdersRetryCommand(a *app) *cobra.Command {
-	return orderCommand(a, "retry <order>", "Resume an order that needs attention, once its cause is fixed",
-		func(ctx context.Context, st *starter.Client, conn string, id int) (workflows.OrderState, error) {
-			return st.RetryOrder(ctx, conn, id)
-		})
-}
-
 func newOrdersImportCommand(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "import <order>",
@@ -205,6 +198,9 @@ func (a *app) printOrder(o workflows.OrderState) error {
 	fmt.Fprintf(w, "stage\t%s\n", o.Stage)
 	if o.Attention != "" {
 		fmt.Fprintf(w, "attention\t%s\n", o.Attention)
+	}
+	if r := o.Resolution; r != nil {
+		fmt.Fprintf(w, "resolved by hand	%s: %s (it needed: %s)\n", r.At.UTC().Format(time.RFC3339), dash(r.Note), r.Attention)
 	}
 	if r := o.LastRejected; r != nil {
 		fmt.Fprintf(w, "last refused signal\t%s at %s: %s\n", r.Command, r.At.UTC().Format(time.RFC3339), r.Reason)
