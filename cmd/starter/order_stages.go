@@ -14,6 +14,7 @@ import (
 var orderStages = []string{
 	workflows.OrderStageWaitingStatus, workflows.OrderStageImporting, workflows.OrderStageAwaitingDistribution,
 	workflows.OrderStageFulfilling, workflows.OrderStageClosed, workflows.OrderStageCancelled, workflows.OrderStageAttention,
+	workflows.OrderStageResolved, workflows.OrderStageNotInStore,
 }
 
 // checkStage refuses a stage no order can be in ("" lists every stage).
