@@ -44,6 +44,9 @@ func paymentBlocker(o bigcommerce.Order) string {
 	if ps == "" {
 		ps = "none"
 	}
+	if strings.EqualFold(ps, bigcommerce.PaymentDeclined) {
+		return fmt.Sprintf("BigCommerce order %d payment_status %q: the gateway declined the payment or its capture; nothing shipped — take the payment again in BigCommerce, then retry", o.ID, ps)
+	}
 	return fmt.Sprintf("BigCommerce order %d payment_status %q: payment not received, nothing shipped until it is captured", o.ID, ps)
 }
 
@@ -139,7 +142,7 @@ func (a *Orders) CapturePayment(ctx context.Context, req OrderRequest) (CaptureR
 		if err != nil {
 			return CaptureResult{}, bigCommerceError(fmt.Sprintf("read BigCommerce order %d", req.OrderID), err)
 		}
-		res := CaptureResult{PaymentStatus: o.PaymentStatus, StatusID: o.StatusID, Blocker: paymentBlocker(o)}
+		res := CaptureResult{PaymentStatus: o.PaymentStatus, StatusID: o.StatusID, Blocker: paymentBlocker(o), Pending: capturePending(o)}
 		if slices.Contains(settledStatuses, o.StatusID) || !strings.EqualFold(o.PaymentStatus, bigcommerce.PaymentAuthorized) {
 			return res, nil
 		}
@@ -153,7 +156,7 @@ func (a *Orders) CapturePayment(ctx context.Context, req OrderRequest) (CaptureR
 			res.PaymentStatus, res.Blocker = bigcommerce.PaymentCaptured, ""
 			return res, nil
 		}
-		res.PaymentStatus, res.StatusID, res.Blocker = after.PaymentStatus, after.StatusID, paymentBlocker(after)
+		res.PaymentStatus, res.StatusID, res.Blocker, res.Pending = after.PaymentStatus, after.StatusID, paymentBlocker(after), capturePending(after)
 		return res, nil
 	})
 }
@@ -169,6 +172,17 @@ type CaptureResult struct {
 	// Blocker says why BigCommerce does not hold the order's money (payment
 	// pending, declined, void…); empty when it does.
 	Blocker string `json:"blocker,omitempty"`
+	// Pending is true while a capture is on its way through the gateway
+	// ("capture pending"): the money is neither there nor refused yet.
+	// Blocker is set too, so that runs which predate Pending ship nothing.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// capturePending reports whether the order's capture is still with the
+// gateway: the real store answers a capture with "capture pending" and
+// settles it (or declines it) later.
+func capturePending(o bigcommerce.Order) bool {
+	return strings.EqualFold(strings.TrimSpace(o.PaymentStatus), bigcommerce.PaymentCapturePending)
 }
 
 // ErrTypeFinalStatus refuses to move a BigCommerce order out of Refunded or

@@ -54,6 +54,9 @@ type Settings struct {
 	// orders and invoices changed in Heartland's own screens; 0 means
 	// DefaultHeartlandSweepInterval.
 	HeartlandSweepSeconds int `json:"heartland_sweep_seconds,omitempty"`
+	// Capture is how the store takes payments: CaptureAtCheckout ("" is
+	// the same) or CaptureOnFirstShipment.
+	Capture string `json:"capture,omitempty"`
 }
 
 func (s Settings) orderSweepInterval() time.Duration {
@@ -119,6 +122,9 @@ func (s Settings) Validate() error {
 		}
 	}
 	if err := s.validateOrderSweep(); err != nil {
+		return err
+	}
+	if err := s.validateCapture(); err != nil {
 		return err
 	}
 	if s.HeartlandSweepSeconds < 0 {

@@ -73,6 +73,12 @@ type order struct {
 	// distributionProblem is why auto-distribution failed; while it is set
 	// the order shows it and still takes a distribute command.
 	distributionProblem string
+	// capture is true for runs under captureChange.
+	capture bool
+	// pendingSince is when the current wait for a pending capture began
+	// (zero when none); pendingWait is the next pause.
+	pendingSince time.Time
+	pendingWait  time.Duration
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -92,6 +98,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
 	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
 	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
+	o.capture = workflow.GetVersion(ctx, captureChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}

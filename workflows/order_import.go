@@ -129,7 +129,7 @@ func (o *order) importBlocker(snap activities.OrderSnapshot, imported bool) (rea
 	if snap.StatusID == bcPartiallyRefunded || strings.EqualFold(snap.PaymentStatus, "partially refunded") {
 		return "partially refunded in BigCommerce: not synced", false
 	}
-	if !imported && !slices.Contains(syncedStatuses, snap.StatusID) {
+	if !imported && !slices.Contains(syncedStatuses, snap.StatusID) && !o.importsAuthorized(snap) {
 		return "", true
 	}
 	var unsupported []string

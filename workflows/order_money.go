@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/workflow"
@@ -56,6 +57,14 @@ func (o *order) paymentGate(ctx workflow.Context) (ok bool, err error) {
 			}
 			continue
 		}
+		if res.Pending && o.capture {
+			// With the gateway: neither shipped nor a person's business yet.
+			if err := o.waitCapture(ctx); err != nil {
+				return false, err
+			}
+			continue
+		}
+		o.pendingSince = time.Time{}
 		if res.Blocker == "" {
 			if o.Stage == OrderStageAttention {
 				return true, o.setStage(ctx, o.resumeStage(), "")

@@ -218,13 +218,7 @@ func TestOrderWithImplausibleLinesWaitsForAPerson(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := newOrderWorld(false)
 			w.snap.Lines[0] = line
-			env := newOrderEnv(t, w)
-			var st OrderState
-			env.RegisterDelayedCallback(func() {
-				st = queryOrder(t, env)
-				env.CancelWorkflow()
-			}, time.Hour)
-			env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+			st := stateAfterAnHour(t, w, orderSettings(), nil)
 			if st.Stage != OrderStageAttention || !strings.Contains(st.Attention, "implausible order") || w.hlOrder != 0 {
 				t.Errorf("state %s %q, heartland order %d", st.Stage, st.Attention, w.hlOrder)
 			}

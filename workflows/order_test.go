@@ -72,6 +72,10 @@ type orderWorld struct {
 	// badSource refuses imports at that source location; importSource is
 	// the source location of the last import.
 	badSource, importSource int64
+	// gatewayRounds is how many looks a capture stays "capture pending";
+	// declineCapture makes the gateway decline it then.
+	gatewayRounds  int
+	declineCapture bool
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -228,12 +232,27 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.CapturePayment, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.CaptureResult, error) {
 			res := activities.CaptureResult{PaymentStatus: w.snap.PaymentStatus, StatusID: w.snap.StatusID}
+			if w.snap.PaymentStatus == "capture pending" {
+				w.gatewayRounds--
+			}
 			if w.snap.PaymentStatus == "authorized" && !slices.Contains(settledStatuses, w.snap.StatusID) {
 				w.captures++
-				w.snap.PaymentStatus = "captured"
-				w.captured = decimal.RequireFromString(w.snap.Total)
-				res.Captured, res.PaymentStatus = true, "captured"
+				w.snap.PaymentStatus = "capture pending"
+				res.Captured = true
 			}
+			if w.snap.PaymentStatus == "capture pending" && w.gatewayRounds <= 0 {
+				w.snap.PaymentStatus = "captured"
+				if w.declineCapture {
+					w.snap.PaymentStatus = "declined"
+				} else {
+					w.captured = decimal.RequireFromString(w.snap.Total)
+				}
+				if w.snap.StatusID == bcAwaitingPayment {
+					w.snap.StatusID, w.snap.Status = bcAwaitingFulfilment, "Awaiting Fulfillment"
+				}
+			}
+			res.PaymentStatus, res.StatusID = w.snap.PaymentStatus, w.snap.StatusID
+			res.Pending = res.PaymentStatus == "capture pending"
 			if !received(res.PaymentStatus) {
 				res.Blocker = "payment_status " + res.PaymentStatus + ": payment not received"
 			}

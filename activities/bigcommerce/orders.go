@@ -38,6 +38,7 @@ const (
 	PaymentRefunded          = "refunded"
 	PaymentVoid              = "void"
 	PaymentVoidPending       = "void pending"
+	PaymentDeclined          = "declined"
 )
 
 // Order is a v2 order. Money fields are exact (Money); dates are RFC-2822.

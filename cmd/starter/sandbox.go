@@ -45,7 +45,8 @@ func (sb *sandboxClient) orderCommand(a *app) *cobra.Command {
 		Short: "Place an order on the sandbox store (authorized payment, Awaiting Fulfillment)",
 		Long: "Places an order as a shopper would. The options below make the orders hrbc hands to a person\n" +
 			"(stage attention): --gift-wrap, --engrave TEXT, --partial-refund; an unknown SKU is one the\n" +
-			"store sells and Heartland lacks, such as --sku STK-A.",
+			"store sells and Heartland lacks, such as --sku STK-A. --authorize-only checks out through an\n" +
+			"authorize-only gateway: the order waits Awaiting Payment, imported only with capture on_first_shipment.",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(skus) == 0 || qty < 1 {
@@ -59,7 +60,7 @@ func (sb *sandboxClient) orderCommand(a *app) *cobra.Command {
 				ID int `json:"id"`
 			}
 			if err := sb.call(cmd.Context(), http.MethodPost, sb.bigCommerce+"/__fake/orders",
-				map[string]any{"customer_email": email, "lines": lines, "partial_refund": attn.partialRefund}, &out); err != nil {
+				map[string]any{"customer_email": email, "lines": lines, "partial_refund": attn.partialRefund, "authorize_only": attn.authorizeOnly}, &out); err != nil {
 				return err
 			}
 			if a.json {

@@ -8,6 +8,8 @@ import "github.com/spf13/cobra"
 type orderAttention struct {
 	giftWrap, engrave string
 	partialRefund     bool
+	// authorizeOnly checks out through an authorize-only gateway.
+	authorizeOnly bool
 }
 
 func (o *orderAttention) flags(cmd *cobra.Command) {
@@ -15,6 +17,7 @@ func (o *orderAttention) flags(cmd *cobra.Command) {
 	f.StringVar(&o.giftWrap, "gift-wrap", "", `gift-wrap every line with this paper (e.g. "Gold paper")`)
 	f.StringVar(&o.engrave, "engrave", "", "customize every line with an engraving (a Text field modifier)")
 	f.BoolVar(&o.partialRefund, "partial-refund", false, "refund one unit of the first line right after checkout")
+	f.BoolVar(&o.authorizeOnly, "authorize-only", false, "check out through an authorize-only gateway: Awaiting Payment (7), payment authorized")
 }
 
 // line is one order line of the control API with the options applied.

@@ -25,6 +25,9 @@ type ControlOrder struct {
 	PaymentStatus string             `json:"payment_status,omitempty"`
 	// PartialRefund refunds one unit of the first line after creation.
 	PartialRefund bool `json:"partial_refund,omitempty"`
+	// AuthorizeOnly checks out through an authorize-only gateway: the order
+	// waits at Awaiting Payment (7) with its payment authorized.
+	AuthorizeOnly bool `json:"authorize_only,omitempty"`
 }
 
 // ControlOrderLine is one line of a ControlOrder.
@@ -70,7 +73,8 @@ func (s *Server) controlRoutes() {
 			controlError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		seed := OrderSeed{CustomerEmail: in.CustomerEmail, StatusID: in.StatusID, PaymentStatus: in.PaymentStatus, PartialRefund: in.PartialRefund}
+		seed := OrderSeed{CustomerEmail: in.CustomerEmail, StatusID: in.StatusID, PaymentStatus: in.PaymentStatus, PartialRefund: in.PartialRefund,
+			AuthorizeOnly: in.AuthorizeOnly}
 		if seed.PaymentStatus == "" {
 			seed.PaymentStatus = bc.PaymentAuthorized
 		}

@@ -53,7 +53,11 @@ type OrderSeed struct {
 	Lines         []OrderLine
 	// PartialRefund refunds one unit of the first line after creation: the
 	// order ends in Partially Refunded (14) with a v3 refund record.
-	PartialRefund   bool
+	PartialRefund bool
+	// AuthorizeOnly is a checkout through an authorize-only gateway: the
+	// order waits at Awaiting Payment (7) with its payment authorized until
+	// it is captured (unless StatusID or PaymentStatus say otherwise).
+	AuthorizeOnly   bool
 	ExternalOrderID string
 	CustomerMessage string
 }
@@ -125,6 +129,12 @@ func (s *Server) createOrder(o OrderSeed) (bc.Order, error) {
 		return bc.Order{}, fmt.Errorf("bigcommercetest: order needs at least one line")
 	}
 	status := o.StatusID
+	if status == 0 && o.AuthorizeOnly {
+		status = bc.StatusAwaitingPayment
+		if o.PaymentStatus == "" {
+			o.PaymentStatus = bc.PaymentAuthorized
+		}
+	}
 	if status == 0 && !o.Incomplete {
 		status = bc.StatusAwaitingFulfillment
 	}

@@ -48,6 +48,8 @@ type store struct {
 	stock        map[stockKey]*stockLevel
 	orders       map[int]*orderRec
 	hooks        map[int]*bc.Hook
+	// gateway says how captures settle (SetGateway).
+	gateway Gateway
 }
 
 func newStore(now func() time.Time) *store {

@@ -32,8 +32,9 @@ func (s *Server) listTransactions(w http.ResponseWriter, r *http.Request) {
 	v3List(w, r, items, 250)
 }
 
-// capture moves an authorized payment to captured (synchronously here; the
-// real gateway passes through "capture pending"). Anything else is a 422.
+// capture takes an authorized payment to the gateway: captured at once,
+// or "capture pending" and settled later (SetGateway), as the real store
+// does. Anything else is a 422.
 func (s *Server) capture(w http.ResponseWriter, r *http.Request) {
 	st := s.st
 	st.mu.Lock()
@@ -51,9 +52,7 @@ func (s *Server) capture(w http.ResponseWriter, r *http.Request) {
 		writeV3Error(w, http.StatusUnprocessableEntity, title, nil)
 		return
 	}
-	rec.order.PaymentStatus = bc.PaymentCaptured
-	rec.transactions = append(rec.transactions, st.newTransaction(rec.order.ID, "capture", rec.order.TotalIncTax.Decimal))
-	st.touch(rec)
+	s.startCapture(rec)
 	id := rec.order.ID
 	st.mu.Unlock()
 	s.hooks.emit("store/order/updated", map[string]any{"type": "order", "id": id})
