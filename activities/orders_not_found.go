@@ -20,7 +20,7 @@ const ErrTypeOrderNotFound = "OrderNotFound"
 func orderReadError(orderID int, what string, err error) error {
 	if errors.Is(err, bigcommerce.ErrNotFound) {
 		return temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("BigCommerce has no order %d: %v", orderID, err), ErrTypeOrderNotFound, err)
+			fmt.Sprintf("BigCommerce has no order %d (%s answered 404)", orderID, what), ErrTypeOrderNotFound, err)
 	}
 	return bigCommerceError(what, err)
 }

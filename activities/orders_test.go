@@ -215,8 +215,8 @@ func TestOrderActivityErrorsAreClassified(t *testing.T) {
 		t.Errorf("unknown connection: %v", err)
 	}
 	_, err = f.acts.ReadOrder(f.ctx, OrderRequest{ConnectionID: "shop", OrderID: 999999})
-	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != ErrTypeBigCommerceRejected {
-		t.Errorf("missing order: %v, want a non-retryable rejection", err)
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != ErrTypeOrderNotFound {
+		t.Errorf("missing order: %v, want a non-retryable %s", err, ErrTypeOrderNotFound)
 	}
 	f.hl.RateLimitNext("GET /sales/orders", 1, 7*time.Second)
 	_, err = f.acts.FindSalesOrder(f.ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})

@@ -188,6 +188,9 @@ type apiErrorBody struct {
 	Detail string          `json:"detail"`
 	Errors json.RawMessage `json:"errors"`
 	Data   json.RawMessage `json:"data"`
+	// BatchErrors is a batch write's 422 (PUT /v3/catalog/variants): one
+	// error per item that failed, each with its own title and fields.
+	BatchErrors []apiErrorBody `json:"batch_errors"`
 }
 
 type v2ErrorItem struct {
@@ -213,6 +216,9 @@ func parseErrorBody(body []byte) (title string, fields map[string]string) {
 	case '{':
 		var e apiErrorBody
 		if json.Unmarshal(body, &e) == nil {
+			if len(e.BatchErrors) > 0 {
+				return joinBatch(e.BatchErrors), nil
+			}
 			title = e.Title
 			if title == "" {
 				title = e.Detail
@@ -327,4 +333,30 @@ func newPartialError(method, path string, body []byte) *APIError {
 		e.Message = "saved with errors"
 	}
 	return e
+}
+
+// joinBatch names every failed item of a batch 422, with its reason and
+// fields, so that the operator learns which variant failed and why.
+func joinBatch(items []apiErrorBody) string {
+	msgs := make([]string, 0, len(items))
+	for _, it := range items {
+		m := it.Title
+		if m == "" {
+			m = it.Detail
+		}
+		if fields := parseFieldErrors(it.Errors); len(fields) > 0 {
+			keys := make([]string, 0, len(fields))
+			for k := range fields {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, 0, len(keys))
+			for _, k := range keys {
+				parts = append(parts, k+": "+fields[k])
+			}
+			m += " (" + strings.Join(parts, "; ") + ")"
+		}
+		msgs = append(msgs, m)
+	}
+	return fmt.Sprintf("%d item(s) of the batch failed: %s", len(items), strings.Join(msgs, "; "))
 }

@@ -3,6 +3,7 @@ package bigcommerce_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	bc "github.com/hrbc/hrbc/activities/bigcommerce"
@@ -53,10 +54,12 @@ func TestUpdateVariantsErrors(t *testing.T) {
 	srv, c := newFake(t)
 	srv.AddProduct(bigcommercetest.ProductSeed{Name: "Tee", SKU: "TEE", Variants: []bigcommercetest.VariantSeed{{SKU: "A"}, {SKU: "B"}}})
 	a := must(c.ListVariants(ctx(t), bc.VariantFilter{SKU: "A"}))[0]
-	if _, err := c.UpdateVariants(ctx(t), []bc.VariantUpdate{{ID: a.ID, SKU: ptr("B")}}); !errors.Is(err, bc.ErrConflict) {
+	// The spec answers a failed batch with 422 and batch_errors, whatever
+	// each variant's reason.
+	if _, err := c.UpdateVariants(ctx(t), []bc.VariantUpdate{{ID: a.ID, SKU: ptr("B")}}); !errors.Is(err, bc.ErrValidation) || !strings.Contains(err.Error(), "duplicate") {
 		t.Fatalf("dup sku: %v", err)
 	}
-	if _, err := c.UpdateVariants(ctx(t), []bc.VariantUpdate{{ID: 987654}}); !errors.Is(err, bc.ErrNotFound) {
+	if _, err := c.UpdateVariants(ctx(t), []bc.VariantUpdate{{ID: 987654}}); !errors.Is(err, bc.ErrValidation) || !strings.Contains(err.Error(), "987654 not found") {
 		t.Fatalf("unknown id: %v", err)
 	}
 	if _, err := c.UpdateVariants(ctx(t), []bc.VariantUpdate{{}}); !errors.Is(err, bc.ErrValidation) {

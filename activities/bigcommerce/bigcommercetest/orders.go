@@ -18,6 +18,10 @@ func (s *Server) orderRoutes() {
 	s.api.HandleFunc("PUT /v2/orders/{id}", s.updateOrder)
 	s.api.HandleFunc("GET /v2/orders/{id}/products", s.listOrderProducts)
 	s.api.HandleFunc("GET /v2/orders/{id}/shipping_addresses", s.listShippingAddresses)
+	// Every order advertises its coupons link; the fake has no coupons, so
+	// the list is empty (204), as the real store answers for an order
+	// without any.
+	s.api.HandleFunc("GET /v2/orders/{id}/coupons", s.listCoupons)
 	s.api.HandleFunc("GET /v2/order_statuses", s.listOrderStatuses)
 	s.shipmentRoutes()
 	s.paymentRoutes()
@@ -464,6 +468,16 @@ func (s *Server) listShippingAddresses(w http.ResponseWriter, r *http.Request) {
 	items := append([]bc.ShippingAddress(nil), rec.addresses...)
 	s.st.mu.Unlock()
 	v2List(w, r, items)
+}
+
+func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) {
+	s.st.mu.Lock()
+	rec := s.orderOr404(w, r, false)
+	s.st.mu.Unlock()
+	if rec == nil {
+		return
+	}
+	v2List(w, r, []struct{}{})
 }
 
 func (s *Server) listOrderStatuses(w http.ResponseWriter, r *http.Request) {

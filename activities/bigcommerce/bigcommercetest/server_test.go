@@ -250,3 +250,29 @@ func TestScopeMatches(t *testing.T) {
 		}
 	}
 }
+
+// Every link an order advertises is a route the fake serves.
+func TestOrderLinksAreServed(t *testing.T) {
+	srv := NewServer(WithoutRateLimit())
+	t.Cleanup(srv.Close)
+	srv.AddProduct(ProductSeed{Name: "Mug", SKU: "MUG"})
+	o, err := srv.AddOrder(OrderSeed{Lines: []OrderLine{{SKU: "MUG", Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.st.mu.Lock()
+	rendered := srv.renderOrder(srv.st.orders[o.ID])
+	srv.st.mu.Unlock()
+	for _, link := range []*bc.Resource{rendered.Products, rendered.ShippingAddresses, rendered.Coupons} {
+		req, _ := http.NewRequest(http.MethodGet, link.URL, nil)
+		req.Header.Set("X-Auth-Token", srv.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+			t.Errorf("%s: %d, want 200 or 204", link.Resource, resp.StatusCode)
+		}
+	}
+}
