@@ -108,10 +108,10 @@ func (c ConnectionConfig) validate(i int) error {
 	if c.BigCommerceToken == "" {
 		return &ConfigError{connVar(i, "BIGCOMMERCE_TOKEN"), "must not be empty"}
 	}
-	if len(c.WebhookSecret) < 16 {
-		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
-	}
 	if err := c.validateFormats(i); err != nil {
+		return err
+	}
+	if err := c.validateWebhookSecrets(i); err != nil {
 		return err
 	}
 	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
