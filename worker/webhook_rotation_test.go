@@ -14,9 +14,9 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
-	"github.com/hrbc/hrbc/workflows"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/workflows"
 )
 
 // rotationWorkflows is what the intake reaches in the rotation test: a
