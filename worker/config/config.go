@@ -41,6 +41,10 @@ type Config struct {
 	// CodecToken authorizes calls to the codec server (/codec/...) the Web
 	// UI decrypts through; empty in the embedded default generates one.
 	CodecToken Secret `env:"HRBC_CODEC_TOKEN"`
+	// CodecOrigins are the browser origins (scheme://host:port) of Web UIs
+	// served elsewhere, such as deployments/compose.yaml's, that CORS lets
+	// call the codec server; the embedded UI is always allowed.
+	CodecOrigins []string `env:"HRBC_CODEC_ORIGINS" envSeparator:","`
 
 	// DevDatabase is the embedded server's SQLite file.
 	DevDatabase string `env:"HRBC_DEV_DB" envDefault:".hrbc/temporal.db"`

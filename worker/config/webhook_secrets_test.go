@@ -153,3 +153,19 @@ func TestWebhookSecretsRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestCodecOrigins(t *testing.T) {
+	cfg, err := LoadConfig([]string{"HRBC_CODEC_ORIGINS=http://127.0.0.1:8233,https://temporal.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.CodecOrigins, []string{"http://127.0.0.1:8233", "https://temporal.example.com"}) {
+		t.Errorf("origins = %q", cfg.CodecOrigins)
+	}
+	for _, bad := range []string{"127.0.0.1:8233", "http://127.0.0.1:8233/", "http://ui.example.com/path", "*"} {
+		err := loadRefused(t, []string{"HRBC_CODEC_ORIGINS=" + bad}, "HRBC_CODEC_ORIGINS")
+		if !strings.Contains(err.Error(), "not an origin") {
+			t.Errorf("%q refused with %q", bad, err)
+		}
+	}
+}
