@@ -21,9 +21,34 @@ type Clients struct {
 	BigCommerce *bigcommerce.Client
 	// Heartland talks to the connection's account.
 	Heartland *heartland.Client
-	// WebhookSecret is what webhooks to the intake must carry; it stays in
-	// the worker's memory and in the platforms' hook registrations.
+	// BigCommerceWebhookSecret is what the store's webhooks carry (in a
+	// header hrbc registers with each hook); it stays in the worker's
+	// memory and in the store's hook registrations.
+	BigCommerceWebhookSecret string
+	// HeartlandWebhookSecret is what Heartland's webhooks carry (in the
+	// registered URL's query, which Heartland stores and shows in clear),
+	// so it is another secret than the store's: one leaked from Heartland
+	// does not open the door to forged store events.
+	HeartlandWebhookSecret string
+	// WebhookSecret is the deprecated shared secret, used for a platform
+	// whose own secret is empty.
 	WebhookSecret string
+}
+
+// BigCommerceSecret is the secret the store's hooks are registered with.
+func (c Clients) BigCommerceSecret() string {
+	if c.BigCommerceWebhookSecret != "" {
+		return c.BigCommerceWebhookSecret
+	}
+	return c.WebhookSecret
+}
+
+// HeartlandSecret is the secret Heartland's hooks are registered with.
+func (c Clients) HeartlandSecret() string {
+	if c.HeartlandWebhookSecret != "" {
+		return c.HeartlandWebhookSecret
+	}
+	return c.WebhookSecret
 }
 
 // Connections maps connection IDs to their API clients. Credentials live

@@ -64,6 +64,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 		var reg WebhookRegistration
 
 		bcDest := base + "/webhooks/bigcommerce/" + conn
+		bcSecret := cl.BigCommerceSecret()
 		hooks, err := cl.BigCommerce.ListHooks(ctx)
 		if err != nil {
 			return reg, bigCommerceError("list BigCommerce webhooks", err)
@@ -80,8 +81,8 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 					on := true
 					upd.IsActive = &on
 				}
-				if h.Headers[BigCommerceSecretHeader] != cl.WebhookSecret {
-					upd.Headers = map[string]string{BigCommerceSecretHeader: cl.WebhookSecret}
+				if h.Headers[BigCommerceSecretHeader] != bcSecret {
+					upd.Headers = map[string]string{BigCommerceSecretHeader: bcSecret}
 					moved = true
 				}
 				if upd.Destination != nil || upd.IsActive != nil || upd.Headers != nil {
@@ -99,7 +100,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 			}
 			if _, err := cl.BigCommerce.CreateHook(ctx, bigcommerce.HookCreate{
 				Scope: scope, Destination: bcDest, IsActive: true,
-				Headers: map[string]string{BigCommerceSecretHeader: cl.WebhookSecret},
+				Headers: map[string]string{BigCommerceSecretHeader: bcSecret},
 			}); err != nil {
 				// Someone registered the same hook between our look-up and our
 				// create (two registrations racing): what we wanted exists.
@@ -111,7 +112,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 			reg.BigCommerceCreated++
 		}
 
-		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.WebhookSecret))
+		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.HeartlandSecret()))
 		existing, err := cl.Heartland.ListWebhooks(ctx)
 		if err != nil {
 			return reg, heartlandError("list Heartland webhooks", err)

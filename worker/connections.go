@@ -34,7 +34,9 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 	if err != nil {
 		return activities.Clients{}, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
 	}
-	return activities.Clients{BigCommerce: bc, Heartland: hl, WebhookSecret: conn.WebhookSecret.Reveal()}, nil
+	return activities.Clients{BigCommerce: bc, Heartland: hl,
+		BigCommerceWebhookSecret: conn.BigCommerceSecret().Reveal(),
+		HeartlandWebhookSecret:   conn.HeartlandSecret().Reveal()}, nil
 }
 
 // NewConnections builds the registry of every configured connection.
@@ -52,16 +54,34 @@ func NewConnections(conns []config.ConnectionConfig, logger *slog.Logger) (*acti
 
 // webhookSecrets answers the intake's question "which secrets may a
 // webhook of this connection from this platform carry" from the
-// configured connections. Registration (activities.EnsureWebhooks) still
-// sends one secret to both platforms, so both accept that one; per-platform
-// secrets need registration to carry two first.
+// configured connections: each platform its own secret, plus its previous
+// one while a rotation runs, so a secret Heartland holds never opens the
+// store's door and a delivery signed before a rotation is not lost.
 func webhookSecrets(conns []config.ConnectionConfig) intake.WebhookSecrets {
-	secrets := make(map[string][]string, len(conns))
+	type accepted struct{ bigCommerce, heartland []string }
+	secrets := make(map[string]accepted, len(conns))
 	for _, c := range conns {
-		secrets[c.ID] = []string{c.WebhookSecret.Reveal()}
+		secrets[c.ID] = accepted{bigCommerce: revealAll(c.BigCommerceSecrets()), heartland: revealAll(c.HeartlandSecrets())}
 	}
-	return func(id string, _ intake.Platform) ([]string, bool) {
+	return func(id string, platform intake.Platform) ([]string, bool) {
 		s, ok := secrets[id]
-		return s, ok
+		switch {
+		case !ok:
+			return nil, false
+		case platform == intake.BigCommerce:
+			return s.bigCommerce, true
+		case platform == intake.Heartland:
+			return s.heartland, true
+		}
+		return nil, false
 	}
+}
+
+// revealAll reveals secrets for the intake's constant-time comparison.
+func revealAll(secrets []config.Secret) []string {
+	out := make([]string, len(secrets))
+	for i, s := range secrets {
+		out[i] = s.Reveal()
+	}
+	return out
 }

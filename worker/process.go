@@ -120,6 +120,8 @@ func (p *Process) Run(ctx context.Context) error {
 			if err := p.setUpDemo(gctx, st, registry); err != nil {
 				return err
 			}
+		} else {
+			p.refreshWebhooks(gctx, conns, registry)
 		}
 		if p.cfg.Embedded() {
 			p.printBanner(ln.Addr().String())

@@ -59,6 +59,8 @@ func (p *Process) withCodecServer(in *intake.Intake) http.Handler {
 		_, port, _ := net.SplitHostPort(ui)
 		origins = []string{"http://" + ui, "http://localhost:" + port}
 	}
+	// UIs served elsewhere (deployments/compose.yaml's) are named.
+	origins = append(origins, p.cfg.CodecOrigins...)
 	mux := http.NewServeMux()
 	mux.Handle(codecserver.Prefix+"/", codecserver.Handler(codecserver.Options{
 		Keys: p.keys, Token: p.codecToken, Namespace: p.cfg.Namespace, Origins: origins, Guard: in.Guard(),

@@ -10,9 +10,11 @@ package worker
 
 import (
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/workflows"
 )
 
 // New returns a worker polling cfg.TaskQueue with every hrbc workflow and
@@ -29,6 +31,8 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
 		OnFatalError:      onFatal,
+		// HrbcAttention is stored in clear: no quoted customer data in it.
+		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor()},
 	})
 	Register(w, deps)
 	return w

@@ -41,6 +41,10 @@ type Config struct {
 	// CodecToken authorizes calls to the codec server (/codec/...) the Web
 	// UI decrypts through; empty in the embedded default generates one.
 	CodecToken Secret `env:"HRBC_CODEC_TOKEN"`
+	// CodecOrigins are the browser origins (scheme://host:port) of Web UIs
+	// served elsewhere, such as deployments/compose.yaml's, that CORS lets
+	// call the codec server; the embedded UI is always allowed.
+	CodecOrigins []string `env:"HRBC_CODEC_ORIGINS" envSeparator:","`
 
 	// DevDatabase is the embedded server's SQLite file.
 	DevDatabase string `env:"HRBC_DEV_DB" envDefault:".hrbc/temporal.db"`
@@ -78,8 +82,22 @@ type ConnectionConfig struct {
 	BigCommerceURL string `env:"BIGCOMMERCE_URL"`
 	// BigCommerceToken is the store-level API account's access token.
 	BigCommerceToken Secret `env:"BIGCOMMERCE_TOKEN"`
-	// WebhookSecret authenticates webhooks from both platforms to the HTTP
-	// intake: BigCommerce sends it in a header, Heartland in the URL query.
+	// BigCommerceWebhookSecret authenticates the store's webhooks to the
+	// HTTP intake (BigCommerce sends it in a header hrbc registers).
+	BigCommerceWebhookSecret Secret `env:"BIGCOMMERCE_WEBHOOK_SECRET"`
+	// BigCommerceWebhookSecretPrevious is the store's secret before a
+	// rotation: the intake still accepts it, hooks are registered with the
+	// new one. Remove it once the rotation is over (see README).
+	BigCommerceWebhookSecretPrevious Secret `env:"BIGCOMMERCE_WEBHOOK_SECRET_PREVIOUS"`
+	// HeartlandWebhookSecret authenticates Heartland's webhooks (Heartland
+	// sends it in the registered URL's query, which it stores in clear, so
+	// it must not be the store's secret).
+	HeartlandWebhookSecret Secret `env:"HEARTLAND_WEBHOOK_SECRET"`
+	// HeartlandWebhookSecretPrevious is Heartland's secret before a
+	// rotation, accepted until it is removed.
+	HeartlandWebhookSecretPrevious Secret `env:"HEARTLAND_WEBHOOK_SECRET_PREVIOUS"`
+	// WebhookSecret is the deprecated shared secret of both platforms,
+	// used for a platform whose own secret is not set.
 	WebhookSecret Secret `env:"WEBHOOK_SECRET"`
 	// HeartlandRPS paces calls to the Heartland account (requests per
 	// second). Heartland publishes no limit and parallel writes have been

@@ -110,7 +110,7 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"store hash missing", without("HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH"), "HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH"},
 		{"bigcommerce url", append(validConnection, "HRBC_CONNECTION_0_BIGCOMMERCE_URL=not a url"), "HRBC_CONNECTION_0_BIGCOMMERCE_URL"},
 		{"bigcommerce token missing", without("HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"), "HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN"},
-		{"webhook secret missing", without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
+		{"webhook secret missing", without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_BIGCOMMERCE_WEBHOOK_SECRET"},
 		{"webhook secret short", append(without("HRBC_CONNECTION_0_WEBHOOK_SECRET"), "HRBC_CONNECTION_0_WEBHOOK_SECRET=short"), "HRBC_CONNECTION_0_WEBHOOK_SECRET"},
 		{"heartland page size", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=20000"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},
 		{"heartland page size text", append(validConnection, "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE=big"), "HRBC_CONNECTION_0_HEARTLAND_PAGE_SIZE"},

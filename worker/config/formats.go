@@ -19,8 +19,9 @@ var heartlandSubdomainPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,
 var storeHashPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
 
 // validateFormats checks what a person types for a connection beyond
-// presence: host-forming parts, secrets that are only spaces, and rates
-// that are not numbers. It never quotes a secret.
+// presence: host-forming parts, tokens that are only spaces, and rates
+// that are not numbers (webhook secrets: validateWebhookSecrets). It never
+// quotes a secret.
 func (c ConnectionConfig) validateFormats(i int) error {
 	if c.HeartlandURL == "" && !heartlandSubdomainPattern.MatchString(c.HeartlandSubdomain) {
 		return &ConfigError{connVar(i, "HEARTLAND_SUBDOMAIN"), fmt.Sprintf(
@@ -33,7 +34,7 @@ func (c ConnectionConfig) validateFormats(i int) error {
 	for _, s := range []struct {
 		name  string
 		value Secret
-	}{{"HEARTLAND_TOKEN", c.HeartlandToken}, {"BIGCOMMERCE_TOKEN", c.BigCommerceToken}, {"WEBHOOK_SECRET", c.WebhookSecret}} {
+	}{{"HEARTLAND_TOKEN", c.HeartlandToken}, {"BIGCOMMERCE_TOKEN", c.BigCommerceToken}} {
 		v := s.value.Reveal()
 		switch {
 		case strings.TrimSpace(v) == "":

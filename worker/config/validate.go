@@ -29,6 +29,11 @@ func (c Config) Validate() error {
 			return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}
 		}
 	}
+	for _, o := range c.CodecOrigins {
+		if err := checkOrigin(o); err != nil {
+			return &ConfigError{"HRBC_CODEC_ORIGINS", fmt.Sprintf("%q %s", o, err)}
+		}
+	}
 	for _, v := range []struct{ name, value string }{
 		{"TEMPORAL_NAMESPACE", c.Namespace}, {"HRBC_TASK_QUEUE", c.TaskQueue}, {"HRBC_DEV_DB", c.DevDatabase},
 	} {
@@ -108,10 +113,10 @@ func (c ConnectionConfig) validate(i int) error {
 	if c.BigCommerceToken == "" {
 		return &ConfigError{connVar(i, "BIGCOMMERCE_TOKEN"), "must not be empty"}
 	}
-	if len(c.WebhookSecret) < 16 {
-		return &ConfigError{connVar(i, "WEBHOOK_SECRET"), "must be at least 16 characters"}
-	}
 	if err := c.validateFormats(i); err != nil {
+		return err
+	}
+	if err := c.validateWebhookSecrets(i); err != nil {
 		return err
 	}
 	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
@@ -124,6 +129,17 @@ func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
+}
+
+// checkOrigin accepts a browser origin as CORS compares it: scheme and
+// host (and port), nothing after.
+func checkOrigin(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "/") {
+		return errors.New("is not an origin: want scheme://host[:port] as the browser shows it, e.g. http://127.0.0.1:8233")
 	}
 	return nil
 }

@@ -22,13 +22,14 @@ import (
 // DemoConnectionID is the connection the embedded default creates.
 const DemoConnectionID = "demo"
 
-// Sandbox credentials of the embedded default. They only open the fakes on
-// loopback, so they are constants rather than secrets.
+// Sandbox credentials of the embedded default. The token only opens the
+// fake on loopback, so it is a constant; the webhook secrets open the
+// intake, which may listen on more than loopback, so they are drawn at
+// random (see webhookSecrets).
 const (
 	// HeartlandToken opens the fake Heartland account; the banner shows it
 	// so a person can call the fake by hand.
 	HeartlandToken = "sandbox-heartland-token"
-	webhookSecret  = "sandbox-webhook-secret"
 	// WebsiteLocation is the Heartland location demo web orders
 	// are created at.
 	WebsiteLocation = "Website"
@@ -73,6 +74,12 @@ func Start(ip string, bigCommercePort, heartlandPort int, stateDir string, logge
 		hl.Close()
 		return nil, fmt.Errorf("sandbox Heartland account has no %q location", WebsiteLocation)
 	}
+	secrets, err := webhookSecrets(stateDir)
+	if err != nil {
+		bc.Close()
+		hl.Close()
+		return nil, err
+	}
 	if states != nil {
 		states.start()
 		logger.Info("sandbox state kept on disk", "directory", stateDir, "restored", restored)
@@ -87,7 +94,10 @@ func Start(ip string, bigCommercePort, heartlandPort int, stateDir string, logge
 			BigCommerceStoreHash: bc.StoreHash,
 			BigCommerceURL:       bc.BaseURL(),
 			BigCommerceToken:     config.Secret(bc.Token),
-			WebhookSecret:        config.Secret(webhookSecret),
+			// One secret per platform, drawn at the first start and kept
+			// beside the fakes' state, whose saved hooks carry them.
+			BigCommerceWebhookSecret: config.Secret(secrets.BigCommerce),
+			HeartlandWebhookSecret:   config.Secret(secrets.Heartland),
 		},
 		WebsiteLocationID: website.ID,
 		Restored:          restored,

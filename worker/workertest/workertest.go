@@ -29,8 +29,9 @@ type WorkerOptions struct {
 	Client client.Client
 	// TaskQueue is the queue the worker polls and starter starts on.
 	TaskQueue string
-	// Connections are the connections' API clients; each one's
-	// WebhookSecret is what the intake asks its webhooks to carry.
+	// Connections are the connections' API clients; each one's webhook
+	// secrets (BigCommerceSecret, HeartlandSecret) are what the intake asks
+	// each platform's webhooks to carry.
 	Connections *activities.Connections
 	// Logger receives the worker's and the intake's logs (nil: none).
 	Logger *slog.Logger
@@ -92,11 +93,14 @@ func (w *Worker) Close() {
 // secretsOf answers the intake's secret question from the connections'
 // clients, so a test states each secret once.
 func secretsOf(conns *activities.Connections) intake.WebhookSecrets {
-	return func(id string, _ intake.Platform) ([]string, bool) {
+	return func(id string, platform intake.Platform) ([]string, bool) {
 		c, err := conns.Get(id)
 		if err != nil {
 			return nil, false
 		}
-		return []string{c.WebhookSecret}, true
+		if platform == intake.Heartland {
+			return []string{c.HeartlandSecret()}, true
+		}
+		return []string{c.BigCommerceSecret()}, true
 	}
 }
