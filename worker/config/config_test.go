@@ -88,6 +88,8 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"empty task queue", []string{"HRBC_TASK_QUEUE= "}, "HRBC_TASK_QUEUE"},
 		{"http addr", []string{"HRBC_HTTP_ADDR=8080"}, "HRBC_HTTP_ADDR"},
 		{"public url", []string{"HRBC_PUBLIC_URL=hrbc.example.com"}, "HRBC_PUBLIC_URL"},
+		{"public url not https for a real store", append(validConnection, "HRBC_PUBLIC_URL=http://hrbc.example.com"), "HRBC_PUBLIC_URL"},
+		{"public url not on 443", append(validConnection, "HRBC_PUBLIC_URL=https://hrbc.example.com:8443"), "HRBC_PUBLIC_URL"},
 		{"log level", []string{"HRBC_LOG_LEVEL=loud"}, "HRBC_LOG_LEVEL"},
 		{"log format", []string{"HRBC_LOG_FORMAT=xml"}, "HRBC_LOG_FORMAT"},
 		{"activities not a number", []string{"HRBC_MAX_CONCURRENT_ACTIVITIES=many"}, "HRBC_MAX_CONCURRENT_ACTIVITIES"},
@@ -163,5 +165,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), mask) {
 		t.Error("mask missing: the test printed nothing of the secret fields")
+	}
+}
+
+// A connection to a real store needs an https public URL on port 443 (the
+// only kind BigCommerce delivers to); loopback stays open to tests.
+func TestPublicURLForRealStores(t *testing.T) {
+	for _, u := range []string{"https://hrbc.example.com", "https://hrbc.example.com:443/", "http://127.0.0.1:8080", "http://localhost:9999"} {
+		if _, err := LoadConfig(append(append([]string{}, validConnection...), "HRBC_PUBLIC_URL="+u)); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	if _, err := LoadConfig([]string{"HRBC_PUBLIC_URL=http://hrbc.example.com"}); err != nil {
+		t.Errorf("sandbox with an http public URL: %v", err)
 	}
 }

@@ -28,6 +28,11 @@ func (c Config) Validate() error {
 		if err := checkURL(c.PublicURL); err != nil {
 			return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}
 		}
+		if len(c.Connections) > 0 {
+			if err := checkWebhookURL(c.PublicURL); err != nil {
+				return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}
+			}
+		}
 	}
 	for _, o := range c.CodecOrigins {
 		if err := checkOrigin(o); err != nil {
@@ -129,6 +134,28 @@ func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
+}
+
+// checkWebhookURL refuses a public URL real stores cannot deliver to:
+// BigCommerce sends webhooks only to https on port 443. A loopback address
+// (a test, or a tunnel's local end) is allowed over http: no store reaches
+// it anyway, and the platforms' fakes do.
+func checkWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || host == "localhost" {
+		return nil
+	}
+	if u.Scheme != "https" {
+		return fmt.Errorf("%q must be https: BigCommerce delivers webhooks only to https on port 443 (put TLS in front of the intake, see deployments/README.md)", raw)
+	}
+	if p := u.Port(); p != "" && p != "443" {
+		return fmt.Errorf("%q uses port %s: BigCommerce delivers webhooks only to https on port 443", raw, p)
 	}
 	return nil
 }
