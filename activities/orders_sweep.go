@@ -28,6 +28,10 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 		if err != nil {
 			return res, bigCommerceError("list BigCommerce orders modified since "+req.Since, err)
 		}
+		if req.CheckHooks {
+			// A failure here is not the round's: the next round looks again.
+			res.HooksReenabled, _ = reenableHooks(ctx, cl.BigCommerce, req.ConnectionID)
+		}
 		for _, o := range orders {
 			modified := o.DateModified.Time.UTC()
 			res.Orders = append(res.Orders, ModifiedOrder{OrderID: o.ID, StatusID: o.StatusID, DateModified: modified.Format(time.RFC3339)})
@@ -46,6 +50,9 @@ type ModifiedOrdersRequest struct {
 	Since string `json:"since,omitempty"`
 	// Limit caps how many orders one call returns.
 	Limit int `json:"limit"`
+	// CheckHooks also looks for hrbc's BigCommerce hooks the store has
+	// deactivated and turns them back on (one more call).
+	CheckHooks bool `json:"check_hooks,omitempty"`
 }
 
 // ModifiedOrder is one order the sweep found.
@@ -60,6 +67,9 @@ type ModifiedOrdersResult struct {
 	Orders []ModifiedOrder `json:"orders"`
 	// Watermark is the newest date_modified seen (RFC 3339), or the input's.
 	Watermark string `json:"watermark"`
+	// HooksReenabled are the scopes of hrbc's hooks BigCommerce had
+	// deactivated (after failed deliveries) and this call turned back on.
+	HooksReenabled []string `json:"hooks_reenabled,omitempty"`
 }
 
 // maxAwaitingOrders bounds the orders one ListAwaitingOrders returns; a

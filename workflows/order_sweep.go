@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -55,7 +56,14 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 			return err
 		}
 		health := sweepHealth{failures: &s.Failures, attention: &s.Attention, name: "order sweep", connectionID: s.ConnectionID}
-		interval, aerr := health.afterRound(ctx, err, s.Settings.orderSweepInterval())
+		var interval time.Duration
+		var aerr error
+		if err == nil && s.HooksNote != "" {
+			s.Failures, interval = 0, s.Settings.orderSweepInterval()
+			aerr = showHooksNote(ctx, &s)
+		} else {
+			interval, aerr = health.afterRound(ctx, err, s.Settings.orderSweepInterval())
+		}
 		if aerr != nil {
 			return aerr
 		}
@@ -84,8 +92,14 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput) (full bool, err error) {
 	var page activities.ModifiedOrdersResult
 	if err := workflow.ExecuteActivity(actx, orderActivities.ListModifiedOrders, activities.ModifiedOrdersRequest{
-		ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize}).Get(ctx, &page); err != nil {
+		ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize, CheckHooks: true}).Get(ctx, &page); err != nil {
 		return false, err
+	}
+	if len(page.HooksReenabled) > 0 {
+		s.HooksNote = fmt.Sprintf("BigCommerce had turned off webhook(s) %s after failed deliveries; hrbc turned them back on at %s and found the orders meanwhile by sweeping — check that the store can reach the intake (HRBC_PUBLIC_URL)",
+			strings.Join(page.HooksReenabled, ", "), workflow.Now(ctx).UTC().Format(time.RFC3339))
+		s.HooksNoteUntil = workflow.Now(ctx).Add(hooksNoteFor)
+		workflow.GetLogger(ctx).Warn("BigCommerce webhooks were deactivated; re-enabled", "ConnectionID", s.ConnectionID, "Scopes", page.HooksReenabled)
 	}
 	for _, o := range page.Orders {
 		if o.StatusID == 0 {
@@ -150,3 +164,22 @@ func handOver(ctx workflow.Context, connectionID string, mo activities.ModifiedO
 // sweepSkipsFinishedChange versions the sweep passing over an order whose
 // run has finished, instead of failing its round on the signal.
 const sweepSkipsFinishedChange = "sweep-skips-finished"
+
+// hooksNoteFor is how long the sweep shows that it re-enabled deactivated
+// webhooks: long enough for an operator to see it in `starter errors`.
+const hooksNoteFor = time.Hour
+
+// showHooksNote shows, after a successful round, that the sweep re-enabled
+// webhooks BigCommerce had deactivated, for hooksNoteFor; then clears it.
+// It is driven by the recorded answer of ListModifiedOrders, so histories
+// from before hooks were checked replay without it.
+func showHooksNote(ctx workflow.Context, s *OrderSweepInput) error {
+	if s.HooksNote == "" {
+		return nil
+	}
+	if workflow.Now(ctx).Before(s.HooksNoteUntil) {
+		return showSweepAttention(ctx, &s.Attention, "order sweep", s.ConnectionID, s.HooksNote)
+	}
+	s.HooksNote = ""
+	return showSweepAttention(ctx, &s.Attention, "order sweep", s.ConnectionID, "")
+}

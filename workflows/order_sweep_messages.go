@@ -29,6 +29,10 @@ type OrderSweepInput struct {
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row; the pause grows with it.
 	Failures int `json:"failures,omitempty"`
+	// HooksNote says which deactivated webhooks the sweep re-enabled; it
+	// is shown as attention until HooksNoteUntil.
+	HooksNote      string    `json:"hooks_note,omitempty"`
+	HooksNoteUntil time.Time `json:"hooks_note_until,omitzero"`
 }
 
 // SweepStatus is what the sweep's status query returns.
