@@ -122,6 +122,13 @@ type Server struct {
 	completeOnNew bool
 	createBodies  bool
 	noTx          bool
+	// Quirks whose real behaviour is UNCONFIRMED, each an option.
+	pageLimit      pageLimit
+	emptyInvoices  bool            // invoices start without lines
+	commitmentTx   bool            // committing stock writes a transaction
+	paymentClasses map[string]bool // accepted payment "type" spellings
+	cancelStatus   string          // the sales-order cancel status ("" = none)
+	closeStatus    string          // the sales-order closed status
 
 	faultMu sync.Mutex
 	faults  map[string]*faultState
@@ -171,38 +178,80 @@ func WithInvoiceCompletesOnCreate() Option { return func(s *Server) { s.complete
 // besides the Location header, as some endpoints do (POST /webhooks).
 func WithCreateBodies() Option { return func(s *Server) { s.createBodies = true } }
 
+// WithMaxPerPage sets the largest page served; a larger per_page is
+// refused with 400 naming per_page (default DefaultMaxPerPage).
+func WithMaxPerPage(n int) Option { return func(s *Server) { s.pageLimit.max = n } }
+
+// WithPerPageClamp makes a per_page above the maximum answer a smaller
+// page instead of a 400, as some servers do.
+func WithPerPageClamp() Option { return func(s *Server) { s.pageLimit.clamp = true } }
+
+// WithEmptyInvoices makes new invoices start without lines: the caller adds
+// them (POST /sales/invoices/{id}/lines). By default an invoice takes the
+// order lines distributed to its location by itself, as the UI pre-lists
+// them; which one Heartland's API does is UNCONFIRMED.
+func WithEmptyInvoices() Option { return func(s *Server) { s.emptyInvoices = true } }
+
+// WithCommitmentTransactions makes committing or releasing stock (an open
+// order, distribution, cancellation) write an inventory transaction. Real
+// Heartland very likely logs only on-hand movements, so it is off by default.
+func WithCommitmentTransactions() Option { return func(s *Server) { s.commitmentTx = true } }
+
+// WithPaymentClasses sets the order-payment "type" spellings the account
+// accepts (default "CustomPayment"); any other is refused with 422 on type.
+// Real code uses CustomPayment, ExternalPayment and Payments::ExternalPayment.
+func WithPaymentClasses(types ...string) Option {
+	return func(s *Server) {
+		s.paymentClasses = map[string]bool{}
+		for _, t := range types {
+			s.paymentClasses[t] = true
+		}
+	}
+}
+
+// WithOrderStatuses sets the spellings of a cancelled and a closed sales
+// order (defaults "canceled" and "closed"); an empty cancel status means
+// the account cannot cancel an order by status at all.
+func WithOrderStatuses(cancel, closed string) Option {
+	return func(s *Server) { s.cancelStatus, s.closeStatus = cancel, closed }
+}
+
 // WithoutInventoryTransactions makes /inventory/transactions answer 404, for
 // exercising the client's full-values fallback.
 func WithoutInventoryTransactions() Option { return func(s *Server) { s.noTx = true } }
 
 func newServer(opts []Option) *Server {
 	s := &Server{
-		Token:        DefaultToken,
-		now:          time.Now,
-		items:        newCollection(),
-		customFields: newCollection(),
-		locations:    newCollection(),
-		stations:     newCollection(),
-		customers:    newCollection(),
-		addresses:    newCollection(),
-		orders:       newCollection(),
-		orderLines:   newCollection(),
-		payments:     newCollection(),
-		invoices:     newCollection(),
-		invoiceLines: newCollection(),
-		tickets:      newCollection(),
-		ticketLines:  newCollection(),
-		paymentTypes: newCollection(),
-		webhooks:     newCollection(),
-		adjSets:      newCollection(),
-		adjLines:     newCollection(),
-		adjReasons:   newCollection(),
-		invTx:        newCollection(),
-		onHand:       map[position]decimal.Decimal{},
-		committed:    map[position]decimal.Decimal{},
-		faults:       map[string]*faultState{},
-		rng:          rand.New(rand.NewPCG(1, 2)),
-		hookClient:   &http.Client{Timeout: 10 * time.Second},
+		Token:          DefaultToken,
+		now:            time.Now,
+		items:          newCollection(),
+		customFields:   newCollection(),
+		locations:      newCollection(),
+		stations:       newCollection(),
+		customers:      newCollection(),
+		addresses:      newCollection(),
+		orders:         newCollection(),
+		orderLines:     newCollection(),
+		payments:       newCollection(),
+		invoices:       newCollection(),
+		invoiceLines:   newCollection(),
+		tickets:        newCollection(),
+		ticketLines:    newCollection(),
+		paymentTypes:   newCollection(),
+		webhooks:       newCollection(),
+		adjSets:        newCollection(),
+		adjLines:       newCollection(),
+		adjReasons:     newCollection(),
+		invTx:          newCollection(),
+		onHand:         map[position]decimal.Decimal{},
+		committed:      map[position]decimal.Decimal{},
+		faults:         map[string]*faultState{},
+		rng:            rand.New(rand.NewPCG(1, 2)),
+		hookClient:     &http.Client{Timeout: 10 * time.Second},
+		pageLimit:      pageLimit{max: DefaultMaxPerPage},
+		paymentClasses: map[string]bool{"CustomPayment": true},
+		cancelStatus:   "canceled",
+		closeStatus:    "closed",
 	}
 	for _, o := range opts {
 		o(s)
@@ -276,33 +325,41 @@ func (s *Server) Handler() http.Handler {
 	api("PUT /inventory/adjustment_sets/{id}", s.updateAdjSet)
 	api("GET /inventory/adjustment_sets/{id}/lines", s.listAdjLines)
 	api("POST /inventory/adjustment_sets/{id}/lines", s.createAdjLine)
+	api("GET /inventory/adjustment_sets/{id}/lines/{line}", s.getAdjLine)
 	api("GET /customers", s.listCustomers)
 	api("POST /customers", s.createCustomer)
 	api("GET /customers/{id}", s.getCustomer)
 	api("PUT /customers/{id}", s.updateCustomer)
 	api("GET /customers/{id}/addresses", s.listAddresses)
 	api("POST /customers/{id}/addresses", s.createAddress)
+	api("GET /customers/{id}/addresses/{address}", s.getAddress)
 	api("GET /sales/orders", s.listOrders)
 	api("POST /sales/orders", s.createOrder)
 	api("GET /sales/orders/{id}", s.getOrder)
 	api("PUT /sales/orders/{id}", s.updateOrder)
 	api("GET /sales/orders/{id}/lines", s.listOrderLines)
 	api("POST /sales/orders/{id}/lines", s.createOrderLine)
+	api("GET /sales/orders/{id}/lines/{line}", s.getOrderLine)
 	api("PUT /sales/orders/{id}/lines/{line}", s.updateOrderLine)
 	api("GET /sales/orders/{id}/payments", s.listPayments)
 	api("POST /sales/orders/{id}/payments", s.createPayment)
+	api("GET /sales/orders/{id}/payments/{payment}", s.getPayment)
 	api("GET /sales/invoices", s.listInvoices)
 	api("POST /sales/invoices", s.createInvoice)
 	api("GET /sales/invoices/{id}", s.getInvoice)
 	api("PUT /sales/invoices/{id}", s.updateInvoice)
 	api("GET /sales/invoices/{id}/lines", s.listInvoiceLines)
+	api("POST /sales/invoices/{id}/lines", s.createInvoiceLine)
+	api("GET /sales/invoices/{id}/lines/{line}", s.getInvoiceLine)
 	api("GET /sales/tickets", s.listTickets)
 	api("GET /sales/tickets/{id}", s.getTicket)
 	api("GET /sales/tickets/{id}/lines", s.listTicketLines)
 	api("GET /payment_types", s.listPaymentTypes)
 	api("POST /payment_types", s.createPaymentType)
+	api("GET /payment_types/{id}", s.getPaymentType)
 	api("GET /webhooks", s.listWebhooks)
 	api("POST /webhooks", s.createWebhook)
+	api("GET /webhooks/{id}", s.getWebhook)
 	api("DELETE /webhooks/{id}", s.deleteWebhook)
 	api("GET /{path...}", func(http.ResponseWriter, *http.Request) error { return errNotFound("Route") })
 	s.controlRoutes(mux)
@@ -319,6 +376,7 @@ func (s *Server) apiHandler(route string, h func(http.ResponseWriter, *http.Requ
 		if s.applyFault(w, r, route) {
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), pageLimitKey{}, s.pageLimit))
 		s.mu.Lock()
 		err := h(w, r)
 		s.mu.Unlock()
