@@ -108,6 +108,11 @@ type Config struct {
 	// order and then PUT {"status":"open"}; whether the create honours a
 	// status is UNCONFIRMED, so the default is off.
 	CreateOrdersOpen bool
+	// OrderCancelStatus is the account's spelling of a cancelled sales
+	// order, when known (HRBC_CONNECTION_<n>_HEARTLAND_CANCEL_STATUS). Empty:
+	// callers learn it from the account (UNCONFIRMED spelling; see
+	// activities/orders_status.go).
+	OrderCancelStatus string
 	// InvoiceCompleteStatus is the status PUT by CompleteInvoice (default "complete").
 	InvoiceCompleteStatus string
 	// AdjustmentSetCompleteStatus is the status PUT by CompleteAdjustmentSet
@@ -585,6 +590,14 @@ func (w *Walker[T]) All(ctx context.Context) ([]T, error) {
 func idPath(collection string, id int64) string {
 	return collection + "/" + strconv.FormatInt(id, 10)
 }
+
+// CancelStatus is Config.OrderCancelStatus: the configured spelling of a
+// cancelled sales order, or "" when the account's is to be learned.
+func (c *Client) CancelStatus() string { return c.cfg.OrderCancelStatus }
+
+// OrderPaymentType is the payment "type" sent when PaymentFields names none
+// (Config.OrderPaymentType).
+func (c *Client) OrderPaymentType() string { return c.cfg.OrderPaymentType }
 
 // CreatesOrdersOpen reports Config.CreateOrdersOpen.
 func (c *Client) CreatesOrdersOpen() bool { return c.cfg.CreateOrdersOpen }

@@ -181,7 +181,7 @@ func (s *Server) InvoiceOrderAt(orderID, locationID int64) (heartland.Invoice, e
 	if err != nil {
 		return heartland.Invoice{}, err
 	}
-	inv, err := s.newInvoice(doc{"order_id": num(orderID), "source_location_id": num(locationID), "station_id": st["id"]})
+	inv, err := s.newInvoice(doc{"order_id": num(orderID), "source_location_id": num(locationID), "station_id": st["id"]}, false)
 	if err != nil {
 		return heartland.Invoice{}, err
 	}

@@ -379,8 +379,9 @@ func (s *Server) pendingInvoiced(lineID int64) decimal.Decimal {
 }
 
 // newInvoice creates an invoice at a location from the order lines
-// distributed there that remain to invoice.
-func (s *Server) newInvoice(body doc) (doc, error) {
+// distributed there that remain to invoice; viaAPI with WithEmptyInvoices
+// leaves the lines to the caller (Heartland's screens always pre-list them).
+func (s *Server) newInvoice(body doc, viaAPI bool) (doc, error) {
 	oid, _ := asInt(body["order_id"])
 	o, ok := s.orders.get(oid)
 	if !ok {
@@ -435,7 +436,7 @@ func (s *Server) newInvoice(body doc) (doc, error) {
 	// Shipping carries over from the order to its invoice (Heartland's help
 	// pages); with several invoices the first one takes it.
 	inv["shipping_charge"] = dnum(s.uninvoicedShipping(oid))
-	if s.emptyInvoices {
+	if s.emptyInvoices && viaAPI {
 		lines, total = nil, decimal.Zero
 	}
 	inv["total"] = dnum(total.Add(getDec(inv, "shipping_charge")))
@@ -512,7 +513,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.newInvoice(body)
+	inv, err := s.newInvoice(body, true)
 	if err != nil {
 		return err
 	}

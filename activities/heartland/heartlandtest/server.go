@@ -125,6 +125,7 @@ type Server struct {
 	// Quirks whose real behaviour is UNCONFIRMED, each an option.
 	pageLimit      pageLimit
 	emptyInvoices  bool            // invoices start without lines
+	noShipInvoice  bool            // the shipping charge stays on the order
 	commitmentTx   bool            // committing stock writes a transaction
 	paymentClasses map[string]bool // accepted payment "type" spellings
 	cancelStatus   string          // the sales-order cancel status ("" = none)
@@ -191,6 +192,12 @@ func WithPerPageClamp() Option { return func(s *Server) { s.pageLimit.clamp = tr
 // order lines distributed to its location by itself, as the UI pre-lists
 // them; which one Heartland's API does is UNCONFIRMED.
 func WithEmptyInvoices() Option { return func(s *Server) { s.emptyInvoices = true } }
+
+// WithInvoicesWithoutShipping keeps an order's shipping charge off its
+// invoices (the order is then owed it after the last invoice). By default
+// the first invoice carries it, as Heartland's help pages say shipping
+// carries over to the invoice; the API's invoice total is UNCONFIRMED.
+func WithInvoicesWithoutShipping() Option { return func(s *Server) { s.noShipInvoice = true } }
 
 // WithCommitmentTransactions makes committing or releasing stock (an open
 // order, distribution, cancellation) write an inventory transaction. Real
