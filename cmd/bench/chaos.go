@@ -78,9 +78,9 @@ type ChaosResult struct {
 	Converge      time.Duration `json:"converge_ns"`
 	LongestGap    time.Duration `json:"longest_gap_ns"`
 	MostDiffering int           `json:"most_differing"`
-	Checks           []Check       `json:"checks"`
-	Problems         []string      `json:"driver_problems,omitempty"`
-	WorkerLog        string        `json:"worker_log"`
+	Checks        []Check       `json:"checks"`
+	Problems      []string      `json:"driver_problems,omitempty"`
+	WorkerLog     string        `json:"worker_log"`
 	// Attention lists the workflows that need a person at the end, with why.
 	Attention []string `json:"attention,omitempty"`
 	// Unexpected are worker exits the bench did not cause.
