@@ -6,13 +6,19 @@
 //	client, _ := heartland.New(srv.ClientConfig())
 //
 // It speaks the real representation: "?"-suffixed booleans, 201 + Location
-// with an empty body on create, {total, pages, results} collections, _filter
-// JSON (objects, AND arrays, $in $gt $gte $lt $lte $ne $nin $eq $like $and
-// $or, custom@key), sort[], _only[], _include[], and {error, message,
-// details} error bodies. It also behaves like the business: open sales
-// orders commit stock (pending ones do not), completing an invoice consumes
-// the stock at its location, required custom fields and duplicate public_ids
-// are rejected, and every stock movement is an inventory transaction.
+// with an empty body on create (every Location names a route it serves; POST
+// /webhooks also answers the new hook as JSON), {total, pages, results}
+// collections, _filter JSON (objects, AND arrays, $in $gt $gte $lt $lte $ne
+// $nin $eq $like $and $or, custom@key), the nested ~[field][$op]= and
+// _filter[field][$op]= forms, plain field=value equality, sort[], _only[]
+// (select[] too), _include[], and {error, message, details} error bodies. A
+// parameter it does not understand is refused with 400, never ignored; a
+// per_page above its maximum (DefaultMaxPerPage, WithMaxPerPage) is refused
+// naming per_page (WithPerPageClamp answers a smaller page instead). It
+// also behaves like the business: open sales orders commit stock (pending
+// ones do not), completing an invoice consumes the stock at its location,
+// required custom fields and duplicate public_ids are rejected, and every
+// on-hand movement is an inventory transaction.
 //
 // Go helpers seed the account (AddLocation, AddItem, AddGrid,
 // AddCustomField, SetStock, AddCustomer, AddPaymentType, DemoSeed), act like
@@ -41,21 +47,28 @@
 //
 // # Modelling choices
 //
-// Where the real behaviour is UNCONFIRMED the fake picks the likeliest one:
-// orders are created pending unless the body says "open"; an order's station
-// must belong to its source location; an open order's undistributed lines
-// commit stock at the source location and move with ship_from_location_id;
-// an invoice takes every remaining line distributed to its source location
-// and consumes stock when its status becomes "complete" (or at once with
+// Where the real behaviour is UNCONFIRMED the fake picks the likeliest one
+// and an option gives the other (activities/heartland/NOTES.md has the
+// evidence): orders are created pending unless the body says "open"; an
+// order's station must belong to its source location; an open order's
+// undistributed lines commit stock at the source location and move with
+// ship_from_location_id; an invoice takes every remaining line distributed
+// to its source location (WithEmptyInvoices: none, POST
+// /sales/invoices/{id}/lines adds them) and the first invoice of an order
+// carries its shipping charge (WithInvoicesWithoutShipping: none does); it
+// consumes stock when its status becomes "complete" (or at once with
 // WithInvoiceCompletesOnCreate); an order closes by itself when every line
 // is invoiced and its balance is paid (otherwise it stays open for the
-// payment and an explicit close); "canceled" releases commitments; adjustment-set lines post
+// payment and an explicit close); "canceled" releases commitments
+// (WithOrderStatuses: another spelling, or none); a payment's type must be
+// "CustomPayment" (WithPaymentClasses: others); adjustment-set lines post
 // immediately; completing an invoice and ringing up a ticket both emit
 // sales_transaction_completed. Inventory transaction rows carry item_id,
-// location_id, type (sale, receipt, adjustment, invoice, commitment), qty
-// (on-hand change), qty_committed (committed change), source_type,
-// source_id and created_at. Webhook routes are unsigned; put a secret in the
-// registered URL's query.
+// location_id, type (sale, receipt, adjustment, invoice; commitment only
+// WithCommitmentTransactions), qty (on-hand change), qty_committed
+// (committed change), source_type, source_id and created_at. 429 and 503
+// faults carry Retry-After when given one. Webhook routes are unsigned; put
+// a secret in the registered URL's query.
 //
 // Serve on a fixed loopback address for the sandbox with Listen:
 //
