@@ -270,9 +270,19 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	killErr := killLoop(ctx, wp, cfg, rng, progress, func(k int) {
 		if k == cfg.Kills/2 {
 			go func() {
-				cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-				defer cancel()
-				if err := st.StartInventorySync(cctx, conn.ID, workflows.InventoryOptions{}); err != nil {
+				// Asked right after a restart, the connection's query may time
+				// out while the new worker takes over; an operator asks again.
+				var err error
+				for range 3 {
+					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					err = st.StartInventorySync(cctx, conn.ID, workflows.InventoryOptions{})
+					cancel()
+					if err == nil || ctx.Err() != nil {
+						break
+					}
+					sleepCtx(ctx, 2*time.Second)
+				}
+				if err != nil {
 					driver.problem("start full inventory sync: %v", err)
 				}
 			}()
