@@ -130,7 +130,9 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 				hb = passHeartbeat{Result: InventoryPassResult{Cursor: in.Cursor}}
 			}
 		}
-		beat := func() { activity.RecordHeartbeat(ctx, hb) }
+		alive := startKeepAlive(ctx, hb) // a killed worker is noticed within the heartbeat timeout
+		defer alive.stop()
+		beat := func() { alive.beat(hb) }
 
 		m := a.memory(in.ConnectionID)
 		m.mu.Lock()

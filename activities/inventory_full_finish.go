@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"go.temporal.io/sdk/activity"
-
 	"github.com/hrbc/hrbc/activities/heartland"
 )
 
@@ -35,7 +33,9 @@ func (a *Inventory) FinishInventoryPass(ctx context.Context, in InventoryFinishI
 		m := a.memory(in.ConnectionID)
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		beat := func() { activity.RecordHeartbeat(ctx) }
+		alive := startKeepAlive(ctx) // a killed worker is noticed within the heartbeat timeout
+		defer alive.stop()
+		beat := func() { alive.beat() }
 		snap, err := a.snapshot(ctx, m, cl, in.Scope, in.PassID, 0, beat)
 		if err != nil {
 			return InventoryFinishResult{}, err

@@ -78,6 +78,8 @@ type InventoryChangesResult struct {
 // simply writes the same values again.
 func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChangesInput) (InventoryChangesResult, error) {
 	return withClients(a.Connections, in.ConnectionID, func(cl Clients) (InventoryChangesResult, error) {
+		alive := startKeepAlive(ctx) // a killed worker is noticed within the heartbeat timeout
+		defer alive.stop()
 		m := a.memory(in.ConnectionID)
 		m.mu.Lock()
 		defer m.mu.Unlock()

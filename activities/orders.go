@@ -20,6 +20,11 @@ type Orders struct {
 	cache orderCache
 	// imports queues the imports of each connection (see importsPerConnection).
 	imports importSlots
+	// vocab keeps each account's order-status spellings (orders_status.go).
+	vocab statusVocabulary
+	// payClasses keeps each account's payment "type" spelling
+	// (orders_payment_type.go).
+	payClasses learnedStrings
 }
 
 func toLocations(locs []heartland.Location) []Location {
@@ -84,20 +89,21 @@ func activeStation(loc heartland.Location) (int64, bool) {
 }
 
 // SetSalesOrderStatus moves a Heartland order to a status unless it is
-// there already.
+// there already. The workflow's "canceled" and "closed" are sent in the
+// account's own spelling (orders_status.go); a status Heartland refuses is
+// a non-retryable ErrTypeHeartlandStatusRefused with Heartland's message,
+// which the Order workflow shows as attention.
 func (a *Orders) SetSalesOrderStatus(ctx context.Context, req SalesOrderStatusRequest) error {
 	return withClientsDo(a.Connections, req.ConnectionID, func(cl Clients) error {
 		o, err := cl.Heartland.GetSalesOrder(ctx, req.HeartlandOrderID)
 		if err != nil {
 			return heartlandError(fmt.Sprintf("read Heartland order %d", req.HeartlandOrderID), err)
 		}
-		if o.Status == req.Status {
+		if a.hrbcStatus(req.ConnectionID, cl.Heartland, o.Status) == req.Status {
 			return nil
 		}
-		if err := cl.Heartland.SetSalesOrderStatus(ctx, req.HeartlandOrderID, req.Status); err != nil {
-			return heartlandError(fmt.Sprintf("set Heartland order %d to %s", req.HeartlandOrderID, req.Status), err)
-		}
-		return nil
+		return a.setOrderStatus(ctx, req.ConnectionID, cl.Heartland, req.HeartlandOrderID, req.Status,
+			fmt.Sprintf("set Heartland order %d to %s", req.HeartlandOrderID, req.Status))
 	})
 }
 

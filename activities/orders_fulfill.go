@@ -57,6 +57,9 @@ func (a *Orders) RecordOutsideFulfillment(ctx context.Context, req OutsideFulfil
 			inv = &created
 		}
 		if !inv.Completed && inv.Status != "complete" {
+			if err := fillInvoice(ctx, hl, inv.ID, req.HeartlandOrderID, req.LocationID); err != nil {
+				return err
+			}
 			if err := hl.CompleteInvoice(ctx, inv.ID); err != nil {
 				return heartlandError(fmt.Sprintf("complete Heartland invoice %d", inv.ID), err)
 			}
@@ -179,7 +182,7 @@ func (a *Orders) recordPaymentIf(ctx context.Context, connectionID string, hl *h
 	if err != nil {
 		return err
 	}
-	if _, err := hl.AddSalesOrderPayment(ctx, orderID, heartland.PaymentFields{
+	if err := a.addPayment(ctx, connectionID, hl, orderID, payments, heartland.PaymentFields{
 		PaymentTypeID: typeID, Amount: amt, Deposit: true, Description: marker,
 	}); err != nil {
 		// The cached type may be the culprit (deleted in Heartland): the

@@ -73,7 +73,11 @@ func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesR
 				c.touch(o, inv.ID)
 			}
 		}
-		return c.result(), nil
+		res := c.result()
+		for i := range res.Orders {
+			res.Orders[i].Status = a.hrbcStatus(req.ConnectionID, cl.Heartland, res.Orders[i].Status)
+		}
+		return res, nil
 	})
 }
 

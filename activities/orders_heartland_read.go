@@ -18,7 +18,7 @@ func (a *Orders) ReadHeartlandOrder(ctx context.Context, req HeartlandOrderReque
 		if err != nil {
 			return HeartlandOrderSnapshot{}, heartlandError(fmt.Sprintf("list lines of Heartland order %d", req.HeartlandOrderID), err)
 		}
-		snap := HeartlandOrderSnapshot{Status: o.Status}
+		snap := HeartlandOrderSnapshot{Status: a.hrbcStatus(req.ConnectionID, cl.Heartland, o.Status)}
 		for _, l := range lines {
 			hl := HeartlandLine{LineID: l.ID}
 			if l.ShipFromLocationID != nil {
@@ -38,8 +38,8 @@ type HeartlandOrderRequest struct {
 
 // HeartlandOrderSnapshot is a sales order as Heartland has it now.
 type HeartlandOrderSnapshot struct {
-	// Status is Heartland's: pending, open, closed, canceled (spelling
-	// UNCONFIRMED; "cancelled" is taken too).
+	// Status is Heartland's in the workflow's words: pending, open, closed,
+	// canceled (the account's own spelling translated, orders_status.go).
 	Status string          `json:"status"`
 	Lines  []HeartlandLine `json:"lines"`
 }

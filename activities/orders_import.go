@@ -101,6 +101,9 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
+		if existing != nil {
+			existing.Status = a.hrbcStatus(req.ConnectionID, hl, existing.Status)
+		}
 		if existing != nil && (existing.Status == heartland.OrderClosed || existing.Status == heartland.OrderCanceled) {
 			return ImportSalesOrderResult{Order: SalesOrderRef{ID: existing.ID, Status: existing.Status}}, nil
 		}
@@ -177,7 +180,7 @@ func (a *Orders) FindSalesOrder(ctx context.Context, req FindSalesOrderRequest) 
 		if err != nil || o == nil {
 			return FindSalesOrderResult{}, err
 		}
-		return FindSalesOrderResult{Found: true, ID: o.ID, Status: o.Status}, nil
+		return FindSalesOrderResult{Found: true, ID: o.ID, Status: a.hrbcStatus(req.ConnectionID, cl.Heartland, o.Status)}, nil
 	})
 }
 

@@ -56,12 +56,13 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 		}
 		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
 	}
+	ref.Status = a.hrbcStatus(req.ConnectionID, hl, ref.Status)
 	if req.Cancelled && ref.Status != heartland.OrderCanceled && ref.Status != heartland.OrderClosed {
 		// A sale the web store cancelled is kept for the record and commits
 		// nothing. Where Heartland creates orders open it was committed for
 		// the moment between the two calls.
-		if err := hl.SetSalesOrderStatus(ctx, ref.ID, heartland.OrderCanceled); err != nil {
-			return SalesOrderRef{}, heartlandError("cancel Heartland order "+req.PublicID, err)
+		if err := a.setOrderStatus(ctx, req.ConnectionID, hl, ref.ID, heartland.OrderCanceled, "cancel Heartland order "+req.PublicID); err != nil {
+			return SalesOrderRef{}, err
 		}
 		ref.Status = heartland.OrderCanceled
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 )
 
 // bcClient is a second client on the fixture's store, for what staff do
@@ -65,11 +66,11 @@ func wantErrType(t *testing.T, err error, typ string) {
 	}
 }
 
-// The seed's order 100: invoices carry the lines (20), the order owes the
-// shipping charge (5) too. Settling books it, so the order's balance is 0
-// and its total paid is what BigCommerce captured.
+// The seed's order 100 on an account whose invoices carry only the lines
+// (20): the order owes the shipping charge (5) too. Settling books it, so
+// the order's balance is 0 and its total paid is what BigCommerce captured.
 func TestSettleOrderPaymentBooksTheShippingCharge(t *testing.T) {
-	f := newOrderFixture(t)
+	f := newQuirkFixture(t, nil, heartlandtest.WithInvoicesWithoutShipping()).orderFixture
 	ref := f.paidInvoice(t)
 	for range 2 {
 		res, err := f.acts.SettleOrderPayment(f.ctx, SettleRequest{ConnectionID: "shop", OrderID: f.orderID, HeartlandOrderID: ref.ID})
@@ -89,7 +90,7 @@ func TestSettleOrderPaymentBooksTheShippingCharge(t *testing.T) {
 // A partial refund leaves BigCommerce holding less than Heartland is
 // owed: nothing is booked and the problem names both amounts.
 func TestSettleOrderPaymentReportsMoneyThatDoesNotAddUp(t *testing.T) {
-	f := newOrderFixture(t)
+	f := newQuirkFixture(t, nil, heartlandtest.WithInvoicesWithoutShipping()).orderFixture
 	ref := f.paidInvoice(t)
 	amt := bigcommerce.NewNumber("5.00")
 	if _, err := f.bcClient(t).CreateRefund(f.ctx, f.orderID, bigcommerce.RefundCreate{Items: []bigcommerce.RefundItem{{ItemType: "SHIPPING", Amount: &amt}}}); err != nil {

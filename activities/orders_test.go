@@ -187,7 +187,8 @@ func TestFulfillmentActivitiesAreIdempotent(t *testing.T) {
 		t.Errorf("captures %d, shipments %d, want 1 and 1", captures, len(f.bc.Shipments(f.orderID)))
 	}
 	o, _ := f.hl.OrderByPublicID("BC-1")
-	if len(o.Payments) != 1 || !o.Payments[0].Amount.Equal(heartland.DecInt(20)) {
+	// The invoice carries the goods (20) and the order's shipping (5).
+	if len(o.Payments) != 1 || !o.Payments[0].Amount.Equal(heartland.DecInt(25)) {
 		t.Errorf("payments %+v", o.Payments)
 	}
 	if len(f.hl.PaymentTypes()) == 0 {
@@ -223,10 +224,16 @@ func TestOrderActivityErrorsAreClassified(t *testing.T) {
 	if !errors.As(err, &appErr) || appErr.Type() != ErrTypeRateLimited || appErr.NextRetryDelay() != 7*time.Second {
 		t.Errorf("429: %v, want RateLimited with a 7s delay", err)
 	}
-	f.hl.FailNext("GET /sales/orders", 503, 1)
+	f.hl.FailNext("GET /sales/orders", 500, 1)
 	_, err = f.acts.FindSalesOrder(f.ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})
 	if err == nil || errors.As(err, &appErr) {
-		t.Errorf("503: %v, want a plain (retryable) error", err)
+		t.Errorf("500: %v, want a plain (retryable) error", err)
+	}
+	// A 503 is a slow-down like a 429 (Heartland's throttle is unpublished).
+	f.hl.FailNext("GET /sales/orders", 503, 1)
+	_, err = f.acts.FindSalesOrder(f.ctx, FindSalesOrderRequest{ConnectionID: "shop", PublicID: "BC-1"})
+	if !errors.As(err, &appErr) || appErr.Type() != ErrTypeRateLimited || appErr.NextRetryDelay() != time.Second {
+		t.Errorf("503: %v, want RateLimited with the 1s default delay", err)
 	}
 	_, err = f.acts.EnsureCustomer(f.ctx, EnsureCustomerRequest{ConnectionID: "shop"})
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {

@@ -133,6 +133,27 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 			}
 			reg.HeartlandCreated++
 		}
+		if reg.HeartlandCreated > 0 {
+			// Heartland takes duplicate hooks: a registration racing this one
+			// (a cold start runs two) may have created the same. Both keep the
+			// lowest id per event, so they agree on what to delete.
+			if existing, err = cl.Heartland.ListWebhooks(ctx); err != nil {
+				return reg, heartlandError("list Heartland webhooks", err)
+			}
+			kept := map[string]bool{}
+			for _, w := range existing { // ListWebhooks walks by ascending id
+				if w.URL != hlURL || len(w.Events) != 1 {
+					continue
+				}
+				if kept[w.Events[0]] {
+					if err := cl.Heartland.DeleteWebhook(ctx, w.ID); err != nil && !errors.Is(err, heartland.ErrNotFound) {
+						return reg, heartlandError(fmt.Sprintf("delete duplicate Heartland webhook %d", w.ID), err)
+					}
+					reg.HeartlandCreated--
+				}
+				kept[w.Events[0]] = true
+			}
+		}
 		// Every event now reaches the current URL: hooks of this connection to
 		// another URL (an old address or secret) only deliver to nowhere or
 		// get refused, so they go.

@@ -29,6 +29,7 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 		PerPage:           cmp.Or(conn.HeartlandPageSize, config.DefaultHeartlandPageSize),
 		RequestsPerSecond: conn.HeartlandRPS,
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
+		OrderCancelStatus: conn.HeartlandCancelStatus,
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})
 	if err != nil {

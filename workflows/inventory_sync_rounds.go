@@ -22,14 +22,17 @@ const (
 	maxRejectedSample = 20
 )
 
-// passActivityOptions: a chunk heartbeats every page; it is retried without
-// limit (a 429 storm only slows it, and it resumes from its heartbeat);
-// rejections are non-retryable and end the pass. The heartbeat timeout is
-// generous because reading BigCommerce's levels is one client call that
-// pages internally (1000 items per request, paced to the store's quota).
+// passActivityOptions: a chunk heartbeats its cursor every page and, from a
+// ticker, every few seconds while a call runs (activities.keepAlive); it is
+// retried without limit (a 429 storm only slows it, and it resumes from its
+// heartbeat); rejections are non-retryable and end the pass. The heartbeat
+// timeout is short so that a chunk lost with a killed worker is retried
+// within seconds: while it is outstanding no incremental round runs, and
+// with the former 5 minutes a kill during a full sync left the store behind
+// Heartland for minutes after the faults of the chaos test stopped.
 var passActivityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Minute,
-	HeartbeatTimeout:    5 * time.Minute,
+	HeartbeatTimeout:    15 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    time.Second,
 		BackoffCoefficient: 2,
@@ -38,10 +41,12 @@ var passActivityOptions = workflow.ActivityOptions{
 }
 
 // pollActivityOptions: a round is short; after its attempts the next round
-// simply tries again from the same watermark.
+// simply tries again from the same watermark. It heartbeats from a ticker
+// (activities.keepAlive), so a round lost with a killed worker is retried
+// after the 10 s heartbeat timeout rather than a minute.
 var pollActivityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
-	HeartbeatTimeout:    time.Minute,
+	HeartbeatTimeout:    10 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    200 * time.Millisecond,
 		BackoffCoefficient: 2,

@@ -27,6 +27,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -82,7 +83,14 @@ type Config struct {
 	// DefaultRetryAfter is the delay assumed for a 429 without Retry-After
 	// (UNCONFIRMED header; default 5s).
 	DefaultRetryAfter time.Duration
-	// PerPage is the default page size for lists and walks (default 100).
+	// DefaultUnavailableRetryAfter is the delay assumed for a 503 without
+	// Retry-After (default 1s): a 503 is treated as a slow-down like a 429,
+	// but one that says nothing of how long is most often brief.
+	DefaultUnavailableRetryAfter time.Duration
+	// PerPage is the page size lists and walks start with (default
+	// DefaultPerPage, what Heartland's own importer asks for). An account that
+	// refuses it, or answers fewer rows a page, is asked for less from then
+	// on (see pagesize.go).
 	PerPage int
 	// FilterStyle selects _filter=<json array> (default) or repeated _filter[].
 	FilterStyle FilterStyle
@@ -100,6 +108,11 @@ type Config struct {
 	// order and then PUT {"status":"open"}; whether the create honours a
 	// status is UNCONFIRMED, so the default is off.
 	CreateOrdersOpen bool
+	// OrderCancelStatus is the account's spelling of a cancelled sales
+	// order, when known (HRBC_CONNECTION_<n>_HEARTLAND_CANCEL_STATUS). Empty:
+	// callers learn it from the account (UNCONFIRMED spelling; see
+	// activities/orders_status.go).
+	OrderCancelStatus string
 	// InvoiceCompleteStatus is the status PUT by CompleteInvoice (default "complete").
 	InvoiceCompleteStatus string
 	// AdjustmentSetCompleteStatus is the status PUT by CompleteAdjustmentSet
@@ -136,6 +149,9 @@ type Client struct {
 	lim  *rate.Limiter
 	log  *slog.Logger
 	now  func() time.Time
+	// maxPage is the largest page size the account was seen to accept
+	// after refusing or capping a larger one; 0 until then.
+	maxPage atomic.Int64
 }
 
 // New validates cfg, fills defaults and returns a Client.
@@ -180,8 +196,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.DefaultRetryAfter <= 0 {
 		cfg.DefaultRetryAfter = 5 * time.Second
 	}
+	if cfg.DefaultUnavailableRetryAfter <= 0 {
+		cfg.DefaultUnavailableRetryAfter = time.Second
+	}
 	if cfg.PerPage <= 0 {
-		cfg.PerPage = 100
+		cfg.PerPage = DefaultPerPage
 	}
 	if cfg.InventoryChanges == "" {
 		cfg.InventoryChanges = ChangesAuto
@@ -318,7 +337,11 @@ func (c *Client) httpError(method, p string, res *http.Response, body []byte) *A
 	}
 	if e.Kind == apierror.KindRateLimited {
 		d, ok := parseRetryAfter(res.Header.Get("Retry-After"), c.now())
-		if !ok {
+		switch {
+		case ok:
+		case res.StatusCode == http.StatusServiceUnavailable:
+			d = c.cfg.DefaultUnavailableRetryAfter
+		default:
 			d = c.cfg.DefaultRetryAfter
 		}
 		e.RetryAfter = d
@@ -418,13 +441,31 @@ type Page[T any] struct {
 
 // list fetches one page of a collection.
 func list[T any](ctx context.Context, c *Client, p string, q Query) (Page[T], error) {
-	var pg Page[T]
-	v, err := q.values(c.cfg.FilterStyle, c.cfg.PerPage)
-	if err != nil {
-		return pg, &APIError{Kind: apierror.KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
-	}
-	err = c.get(ctx, p, v, &pg)
+	pg, _, err := listPer[T](ctx, c, p, q)
 	return pg, err
+}
+
+// listPer fetches one page and says which page size it asked for: the
+// query's, else the largest the account accepts (see pageSize). A page
+// size the account refuses is lowered and the call made again.
+func listPer[T any](ctx context.Context, c *Client, p string, q Query) (Page[T], int, error) {
+	for {
+		per := c.clampPageSize(q.PerPage)
+		q.PerPage = per
+		var pg Page[T]
+		v, err := q.values(c.cfg.FilterStyle, per)
+		if err != nil {
+			return pg, per, &APIError{Kind: apierror.KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
+		}
+		err = c.get(ctx, p, v, &pg)
+		if err != nil && isPageSizeRefusal(err) && c.refusePageSize(per) {
+			continue
+		}
+		if err == nil {
+			c.notePageCap(q.Page, per, len(pg.Results), pg.Pages)
+		}
+		return pg, per, err
+	}
 }
 
 // first returns the first match of q or a apierror.KindNotFound error naming what was sought.
@@ -448,6 +489,9 @@ type Cursor struct {
 	AfterID int64 `json:"after_id,omitempty"`
 	// Page is the last page read by a page-numbered walk (for grouped rows without ids).
 	Page int `json:"page,omitempty"`
+	// PerPage is the page size a page-numbered walk started with: its page
+	// numbers only mean something at that size, so it keeps it.
+	PerPage int `json:"per_page,omitempty"`
 	// Done is set once the walk has returned its last page.
 	Done bool `json:"done,omitempty"`
 }
@@ -490,11 +534,9 @@ func (w *Walker[T]) Next(ctx context.Context) ([]T, error) {
 		return nil, nil
 	}
 	q := w.q
-	per := q.PerPage
-	if per <= 0 {
-		per = w.c.cfg.PerPage
+	if w.idOf == nil && w.cur.PerPage > 0 {
+		q.PerPage = w.cur.PerPage
 	}
-	q.PerPage = per
 	if w.idOf != nil {
 		q = q.Where(Filter{"id": Gt(w.cur.AfterID)})
 		q.Sort = []string{"id"}
@@ -502,7 +544,7 @@ func (w *Walker[T]) Next(ctx context.Context) ([]T, error) {
 	} else {
 		q.Page = w.cur.Page + 1
 	}
-	pg, err := list[T](ctx, w.c, w.path, q)
+	pg, per, err := listPer[T](ctx, w.c, w.path, q)
 	if err != nil {
 		return nil, err
 	}
@@ -525,7 +567,7 @@ func (w *Walker[T]) Next(ctx context.Context) ([]T, error) {
 			next.Done = len(pg.Results) < per
 		}
 	} else {
-		next.Page = q.Page
+		next.Page, next.PerPage = q.Page, per
 		next.Done = len(pg.Results) == 0 || q.Page >= pg.Pages
 	}
 	w.cur = next
@@ -549,8 +591,17 @@ func idPath(collection string, id int64) string {
 	return collection + "/" + strconv.FormatInt(id, 10)
 }
 
+// CancelStatus is Config.OrderCancelStatus: the configured spelling of a
+// cancelled sales order, or "" when the account's is to be learned.
+func (c *Client) CancelStatus() string { return c.cfg.OrderCancelStatus }
+
+// OrderPaymentType is the payment "type" sent when PaymentFields names none
+// (Config.OrderPaymentType).
+func (c *Client) OrderPaymentType() string { return c.cfg.OrderPaymentType }
+
 // CreatesOrdersOpen reports Config.CreateOrdersOpen.
 func (c *Client) CreatesOrdersOpen() bool { return c.cfg.CreateOrdersOpen }
 
-// PerPage is the page size lists and walks ask for when a Query sets none.
-func (c *Client) PerPage() int { return c.cfg.PerPage }
+// PerPage is the page size lists and walks ask for when a Query sets none:
+// Config.PerPage, or less once the account refused or capped that.
+func (c *Client) PerPage() int { return c.pageSize() }

@@ -152,8 +152,8 @@ func (e *APIError) Retryable() bool {
 	return false
 }
 
-// RetryDelay returns the delay the server asked for on a 429 (Retry-After,
-// or Config.DefaultRetryAfter when the header is missing). The boolean is
+// RetryDelay returns the delay the server asked for on a 429 or 503
+// (Retry-After, or the configured default when the header is missing). The boolean is
 // false for every other error, leaving the delay to the caller's backoff.
 func (e *APIError) RetryDelay() (time.Duration, bool) {
 	if e.Kind == apierror.KindRateLimited {
@@ -255,7 +255,9 @@ func classify(status int, code, msg string, details map[string][]string) apierro
 		return apierror.KindNotFound
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return apierror.KindUnauthorized
-	case status == http.StatusTooManyRequests:
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		// Heartland publishes neither its throttle's status nor its headers:
+		// 429 and 503 both mean "slow down" (UNCONFIRMED which one it sends).
 		return apierror.KindRateLimited
 	case status == http.StatusConflict:
 		return apierror.KindConflict

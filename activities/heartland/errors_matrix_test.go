@@ -187,7 +187,8 @@ func TestEveryMethodErrorClasses(t *testing.T) {
 		{"conflict", heartlandtest.Fault{Status: 409}, heartland.ErrConflict, false},
 		{"unauthorized", heartlandtest.Fault{Status: 401}, heartland.ErrUnauthorized, false},
 		{"rate limited", heartlandtest.Fault{Status: 429, RetryAfter: 7 * time.Second}, heartland.ErrRateLimited, true},
-		{"server", heartlandtest.Fault{Status: 503}, heartland.ErrServer, true},
+		{"server", heartlandtest.Fault{Status: 500}, heartland.ErrServer, true},
+		{"unavailable", heartlandtest.Fault{Status: 503, RetryAfter: 7 * time.Second}, heartland.ErrRateLimited, true},
 	}
 	srv, c := newFake(t)
 	seedForMatrix(t, srv, c)

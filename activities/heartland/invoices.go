@@ -49,8 +49,10 @@ func (l *InvoiceLine) UnmarshalJSON(b []byte) error {
 
 // InvoiceFields is the create body of an invoice. The fulfilling location
 // must be the source location (and its station), or stock is consumed at
-// the wrong place. Lines are pulled from the order lines distributed to that
-// location (UNCONFIRMED; it is what the UI does).
+// the wrong place. Whether Heartland pulls the order lines distributed to
+// that location onto the invoice by itself (as the UI pre-lists them) is
+// UNCONFIRMED: read the invoice's lines back and AddInvoiceLine the
+// missing ones.
 type InvoiceFields struct {
 	OrderID          int64   `json:"order_id"`
 	SourceLocationID int64   `json:"source_location_id"`
@@ -74,6 +76,20 @@ func (c *Client) GetInvoice(ctx context.Context, id int64) (Invoice, error) {
 // ListInvoiceLines walks an invoice's lines.
 func (c *Client) ListInvoiceLines(ctx context.Context, invoiceID int64) ([]InvoiceLine, error) {
 	return newWalker(c, idPath("sales/invoices", invoiceID)+"/lines", Query{}, Cursor{}, func(l *InvoiceLine) int64 { return l.ID }).All(ctx)
+}
+
+// InvoiceLineFields is the body of a new invoice line: an order line
+// distributed to the invoice's location and how much of it to invoice.
+type InvoiceLineFields struct {
+	OrderLineID int64 `json:"order_line_id"`
+	ItemID      int64 `json:"item_id,omitempty"`
+	Qty         Qty   `json:"qty"`
+}
+
+// AddInvoiceLine adds a line to an invoice that is not complete yet and
+// returns its id.
+func (c *Client) AddInvoiceLine(ctx context.Context, invoiceID int64, l InvoiceLineFields) (int64, error) {
+	return c.create(ctx, idPath("sales/invoices", invoiceID)+"/lines", l)
 }
 
 // CreateInvoice creates an invoice for an order at one location and returns its id.

@@ -86,7 +86,7 @@ func (c *Client) ItemsByPublicIDs(ctx context.Context, publicIDs []string) ([]It
 	if len(publicIDs) == 0 {
 		return nil, nil
 	}
-	q := Query{Filters: []Filter{{"public_id": In(publicIDs...)}}, PerPage: max(len(publicIDs), c.cfg.PerPage)}
+	q := Query{Filters: []Filter{{"public_id": In(publicIDs...)}}, PerPage: max(len(publicIDs), c.pageSize())}
 	return c.WalkItems(q, Cursor{}).All(ctx)
 }
 

@@ -91,7 +91,8 @@ func TestOrderLifecycle(t *testing.T) {
 	wantStock(t, srv, "HR-MUG-01", main.ID, 8, 8, 0)
 	wantStock(t, srv, "HR-TEE-BLK-M", wh.ID, 25, 22, 3)
 	got, err := c.GetInvoice(ctx, inv)
-	if err != nil || !got.Completed || got.Status != "complete" || got.OrderID != oid || !got.Total.Equal(heartland.DecInt(24)) {
+	if err != nil || !got.Completed || got.Status != "complete" || got.OrderID != oid || !got.Total.Equal(heartland.Dec("28.50")) {
+		// 2 mugs at 12.00 plus the order's 4.50 shipping, which the first invoice carries.
 		t.Fatalf("invoice: %+v %v", got, err)
 	}
 	il, err := c.ListInvoiceLines(ctx, inv)

@@ -44,6 +44,13 @@ type ChaosConfig struct {
 	// SweepSeconds is the connection's order sweep interval.
 	SweepSeconds int
 	Plan         FaultPlan
+	// MaxConverge fails the run when the stock takes longer than this to
+	// agree on every SKU after the faults stop (0: report only).
+	MaxConverge time.Duration
+	// CommitmentTx makes the fake Heartland log stock commitments as
+	// inventory transactions, as it used to (real Heartland very likely
+	// does not); for comparing runs.
+	CommitmentTx bool
 }
 
 // ChaosResult is the chaos test's summary.
@@ -64,9 +71,16 @@ type ChaosResult struct {
 	PeakRSS          int64         `json:"worker_peak_rss_bytes"`
 	Wall             time.Duration `json:"wall_ns"`
 	Settled          bool          `json:"settled"`
-	Checks           []Check       `json:"checks"`
-	Problems         []string      `json:"driver_problems,omitempty"`
-	WorkerLog        string        `json:"worker_log"`
+	// Converge is the time from "faults off" until every linked SKU is
+	// equal on both sides for good (-1: never); LongestGap the longest
+	// stretch after faults off in which some SKU differed, and MostDiffering
+	// the most SKUs differing at once.
+	Converge      time.Duration `json:"converge_ns"`
+	LongestGap    time.Duration `json:"longest_gap_ns"`
+	MostDiffering int           `json:"most_differing"`
+	Checks        []Check       `json:"checks"`
+	Problems      []string      `json:"driver_problems,omitempty"`
+	WorkerLog     string        `json:"worker_log"`
 	// Attention lists the workflows that need a person at the end, with why.
 	Attention []string `json:"attention,omitempty"`
 	// Unexpected are worker exits the bench did not cause.
@@ -80,7 +94,13 @@ func (r ChaosResult) OK() bool {
 			return false
 		}
 	}
-	return len(r.Problems) == 0 && len(r.Checks) > 0
+	return len(r.Problems) == 0 && len(r.Checks) > 0 && r.convergedInTime()
+}
+
+// convergedInTime reports the stock agreed within Config.MaxConverge of
+// the faults stopping (always true without a limit).
+func (r ChaosResult) convergedInTime() bool {
+	return r.Config.MaxConverge <= 0 || (r.Converge >= 0 && r.Converge <= r.Config.MaxConverge)
 }
 
 func chaosCommand(c *common) *cobra.Command {
@@ -125,6 +145,8 @@ func chaosCommand(c *common) *cobra.Command {
 	f.Float64Var(&cfg.HeartlandDropRate, "hl-drop", 0.5, "fraction of Heartland webhooks (invoices among them) lost")
 	f.IntVar(&cfg.SweepSeconds, "sweep-seconds", 5, "the connection's order_sweep_seconds")
 	f.Float64Var(&cfg.Plan.ErrorRate, "error-rate", cfg.Plan.ErrorRate, "fraction of API requests answered 503")
+	f.DurationVar(&cfg.MaxConverge, "max-converge", 0, "fail when the stock takes longer than this after the faults stop to agree on every SKU (0: report only)")
+	f.BoolVar(&cfg.CommitmentTx, "commitment-tx", false, "fake Heartland logs stock commitments as inventory transactions (real Heartland very likely does not)")
 	return cmd
 }
 
@@ -160,6 +182,9 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	opts.BigCommerce = append(opts.BigCommerce, bigcommercetest.WithWebhookClient(&http.Client{Transport: drop, Timeout: 10 * time.Second}))
 	hlDrop := newDropTransport(cfg.HeartlandDropRate, c.seed+7)
 	opts.Heartland = append(opts.Heartland, heartlandtest.WithWebhookClient(&http.Client{Transport: hlDrop, Timeout: 10 * time.Second}))
+	if cfg.CommitmentTx {
+		opts.Heartland = append(opts.Heartland, heartlandtest.WithCommitmentTransactions())
+	}
 	fakes, err := StartFakes(opts)
 	if err != nil {
 		return res, err
@@ -245,9 +270,19 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	killErr := killLoop(ctx, wp, cfg, rng, progress, func(k int) {
 		if k == cfg.Kills/2 {
 			go func() {
-				cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-				defer cancel()
-				if err := st.StartInventorySync(cctx, conn.ID, workflows.InventoryOptions{}); err != nil {
+				// Asked right after a restart, the connection's query may time
+				// out while the new worker takes over; an operator asks again.
+				var err error
+				for range 3 {
+					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					err = st.StartInventorySync(cctx, conn.ID, workflows.InventoryOptions{})
+					cancel()
+					if err == nil || ctx.Err() != nil {
+						break
+					}
+					sleepCtx(ctx, 2*time.Second)
+				}
+				if err != nil {
 					driver.problem("start full inventory sync: %v", err)
 				}
 			}()
@@ -265,10 +300,17 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	progress(fmt.Sprintf("chaos: faults off (%d storms, %d reorders, %d of %d webhooks dropped); waiting for quiescence",
 		stats.Storms, stats.Reorders, stats.WebhooksDrop, stats.WebhooksDrop+stats.WebhooksSent))
 	created := driver.Created()
-	err = waitUntil(dctx, time.Second, "quiescence", func() bool {
-		return ordersSettled(fakes, created) && inventoryMatches(fakes, shop)
+	watch := newConvergeWatch(time.Now())
+	err = waitUntil(dctx, convergeTick, "quiescence", func() bool {
+		inv := checkInventory(fakes, shop)
+		watch.observe(time.Now(), inv.Violations)
+		return inv.OK() && ordersSettled(fakes, created)
 	})
 	res.Settled = err == nil
+	res.Converge, res.LongestGap = watch.result(time.Now())
+	res.MostDiffering = watch.worst
+	progress(fmt.Sprintf("chaos: stock agreed %s after faults off (longest disagreement %s, at most %d SKUs)",
+		fmtConverge(res.Converge), res.LongestGap.Round(100*time.Millisecond), res.MostDiffering))
 	stopDrivers()
 	if err != nil && ctx.Err() != nil {
 		return res, err
@@ -323,7 +365,17 @@ func writeChaosSummary(w io.Writer, r ChaosResult) {
 		r.InHeartland, r.HeartlandDropped, r.HeartlandDropped+r.HeartlandSent)
 	fmt.Fprintf(w, "API calls: BigCommerce %d (%d answered 429), Heartland %d (%d answered 429); invoices %d; distribute updates refused or timed out (retried) %d; worker peak RSS %s\n",
 		r.Calls.BigCommerce.Calls, r.Calls.BigCommerce.RateLimited, r.Calls.Heartland.Calls, r.Calls.Heartland.RateLimited, r.Invoices, r.Retries, mib(r.PeakRSS))
-	fmt.Fprintf(w, "quiescent: %v\n\n%s", r.Settled, formatChecks(r.Checks))
+	fmt.Fprintf(w, "quiescent: %v\n", r.Settled)
+	limit := "no limit"
+	if r.Config.MaxConverge > 0 {
+		limit = "limit " + r.Config.MaxConverge.String()
+	}
+	status := "ok  "
+	if !r.convergedInTime() {
+		status = "FAIL"
+	}
+	fmt.Fprintf(w, "%s stock converged after faults off in %s (%s); longest disagreement %s, at most %d SKUs at once\n\n%s",
+		status, fmtConverge(r.Converge), limit, r.LongestGap.Round(100*time.Millisecond), r.MostDiffering, formatChecks(r.Checks))
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "driver problem: %s\n", p)
 	}

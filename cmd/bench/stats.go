@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 )
 
 // Latencies summarises a set of measured durations.
@@ -57,7 +59,7 @@ func ceilDiv(a, b int) int {
 // Page sizes the minimum-call arithmetic assumes: the largest page each
 // API serves and the largest inventory adjustment BigCommerce accepts.
 const (
-	heartlandMaxPage       = 1000
+	heartlandMaxPage       = heartlandtest.DefaultMaxPerPage
 	bigCommerceItemsPage   = 1000
 	bigCommerceProductPage = 250
 	bigCommerceAdjustBatch = 2000

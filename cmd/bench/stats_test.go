@@ -32,12 +32,13 @@ func TestPercentileNearestRank(t *testing.T) {
 
 func TestMinInventoryCalls(t *testing.T) {
 	m := MinInventoryCalls(2000, 3, 2000)
-	// 2 item pages + 6 value pages, 8 catalog pages + 2 store pages, 1 write.
-	if m.HeartlandReads != 8 || m.BigCommerceReads != 10 || m.Writes != 1 || m.Total() != 19 {
+	// Heartland pages of 5000: 1 item page + 2 value pages (6000 rows);
+	// 8 catalog pages + 2 store pages, 1 write.
+	if m.HeartlandReads != 3 || m.BigCommerceReads != 10 || m.Writes != 1 || m.Total() != 14 {
 		t.Errorf("2000×3 = %+v", m)
 	}
 	m = MinInventoryCalls(2001, 1, 4001)
-	if m.HeartlandReads != 6 || m.BigCommerceReads != 12 || m.Writes != 3 {
+	if m.HeartlandReads != 2 || m.BigCommerceReads != 12 || m.Writes != 3 {
 		t.Errorf("2001×1 = %+v", m)
 	}
 	if m := MinInventoryCalls(10, 2, 0); m.Writes != 0 || m.Total() != 4 {

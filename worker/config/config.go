@@ -108,16 +108,21 @@ type ConnectionConfig struct {
 	// Heartland's maximum is unpublished; integrators read 500 to 5000 rows
 	// a page, and a server that answers fewer is still walked correctly.
 	// 0 means DefaultHeartlandPageSize.
-	HeartlandPageSize int `env:"HEARTLAND_PAGE_SIZE" envDefault:"1000"`
+	HeartlandPageSize int `env:"HEARTLAND_PAGE_SIZE" envDefault:"5000"`
 	// HeartlandCreateOrdersOpen creates sales orders open in one call
 	// instead of creating and then releasing them (UNCONFIRMED that
 	// Heartland honours a status on create, so off by default).
 	HeartlandCreateOrdersOpen bool `env:"HEARTLAND_CREATE_ORDERS_OPEN"`
+	// HeartlandCancelStatus is the account's spelling of a cancelled sales
+	// order (e.g. "cancelled"). Empty: hrbc learns it from the account's
+	// orders or from the answer to a cancel (UNCONFIRMED spelling).
+	HeartlandCancelStatus string `env:"HEARTLAND_CANCEL_STATUS"`
 }
 
 // DefaultHeartlandPageSize is the Heartland page size of a connection that
-// sets none: analyzer integrations read 1000 rows a page.
-const DefaultHeartlandPageSize = 1000
+// sets none: what Heartland's own importer asks for. An account that
+// refuses or caps it is read at a size it takes (the client learns it).
+const DefaultHeartlandPageSize = 5000
 
 // HeartlandBaseURL is the Heartland API root of this connection.
 func (c ConnectionConfig) HeartlandBaseURL() string {

@@ -127,8 +127,15 @@ func (c ConnectionConfig) validate(i int) error {
 	if c.HeartlandPageSize < 0 || c.HeartlandPageSize > 10000 {
 		return &ConfigError{connVar(i, "HEARTLAND_PAGE_SIZE"), "must be from 1 to 10000 (0: the default)"}
 	}
+	if s := c.HeartlandCancelStatus; s != "" && !cancelStatusPattern.MatchString(s) {
+		return &ConfigError{connVar(i, "HEARTLAND_CANCEL_STATUS"), fmt.Sprintf(
+			"%q is not a status: want letters, '_' and '-' only, as Heartland spells statuses (e.g. cancelled)", s)}
+	}
 	return nil
 }
+
+// cancelStatusPattern is the shape of a Heartland status word.
+var cancelStatusPattern = regexp.MustCompile(`^[a-z][a-z_-]{0,39}$`)
 
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)

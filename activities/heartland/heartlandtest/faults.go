@@ -20,7 +20,8 @@ type Fault struct {
 	Message string
 	Details map[string]any
 	// RetryAfter is sent as a Retry-After header (whole seconds, rounded up)
-	// on every injected 429 unless OmitRetryAfter is set.
+	// on every injected 429 unless OmitRetryAfter is set, and on a 503 when
+	// it is positive.
 	RetryAfter     time.Duration
 	OmitRetryAfter bool
 	// Rate is the probability that a request is affected (0 or 1: always).
@@ -99,6 +100,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, route string
 		}
 		defaultErr(e, "rate_limited", "Too many requests")
 	case f.Status >= 500:
+		if f.Status == http.StatusServiceUnavailable && f.RetryAfter > 0 && !f.OmitRetryAfter {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
+		}
 		defaultErr(e, "internal_error", "Injected server error")
 	case f.Status == http.StatusNotFound:
 		defaultErr(e, "not_found", "Not found")

@@ -118,7 +118,7 @@ func (s *Server) DistributeOrder(orderID, locationID int64) error {
 	if _, ok := s.locations.get(locationID); !ok {
 		return fmt.Errorf("heartlandtest: no location %d", locationID)
 	}
-	if err := editable(o); err != nil {
+	if err := s.editable(o); err != nil {
 		return err
 	}
 	for _, l := range s.orderLinesOf(orderID) {
@@ -145,7 +145,7 @@ func (s *Server) DistributeLines(orderID, locationID int64, lineIDs ...int64) ([
 	if _, ok := s.locations.get(locationID); !ok {
 		return nil, fmt.Errorf("heartlandtest: no location %d", locationID)
 	}
-	if err := editable(o); err != nil {
+	if err := s.editable(o); err != nil {
 		return nil, err
 	}
 	var done []int64
@@ -181,7 +181,7 @@ func (s *Server) InvoiceOrderAt(orderID, locationID int64) (heartland.Invoice, e
 	if err != nil {
 		return heartland.Invoice{}, err
 	}
-	inv, err := s.newInvoice(doc{"order_id": num(orderID), "source_location_id": num(locationID), "station_id": st["id"]})
+	inv, err := s.newInvoice(doc{"order_id": num(orderID), "source_location_id": num(locationID), "station_id": st["id"]}, false)
 	if err != nil {
 		return heartland.Invoice{}, err
 	}

@@ -13,11 +13,15 @@ import (
 // location, and closed when every line is invoiced.
 
 const (
-	statusPending  = "pending"
-	statusOpen     = "open"
-	statusClosed   = "closed"
-	statusCanceled = "canceled"
+	statusPending = "pending"
+	statusOpen    = "open"
 )
+
+// finished reports whether an order status is the account's closed or
+// cancelled one (see WithOrderStatuses).
+func (s *Server) finished(status string) bool {
+	return status == s.closeStatus || (s.cancelStatus != "" && status == s.cancelStatus)
+}
 
 func (s *Server) orderLinesOf(orderID int64) []doc {
 	return s.orderLines.where(func(l doc) bool { return getInt(l, "order_id") == orderID })
@@ -126,15 +130,13 @@ func (s *Server) validateOrder(o doc, self int64, prev string) error {
 		return err
 	}
 	next := getStr(o, "status")
-	switch next {
-	case statusPending, statusOpen, statusClosed, statusCanceled:
-	default:
+	if next != statusPending && next != statusOpen && !s.finished(next) {
 		return errField("status", "is not included in the list")
 	}
 	if prev == "" && next != statusPending && next != statusOpen {
 		return errField("status", "must be pending or open on create")
 	}
-	if (prev == statusClosed || prev == statusCanceled) && next != prev {
+	if s.finished(prev) && next != prev {
 		return errField("status", "cannot change once "+prev)
 	}
 	if next == statusOpen {
@@ -233,8 +235,8 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func editable(o doc) error {
-	if st := getStr(o, "status"); st == statusClosed || st == statusCanceled {
+func (s *Server) editable(o doc) error {
+	if st := getStr(o, "status"); s.finished(st) {
 		return errField("status", "order is "+st+" and cannot be changed")
 	}
 	return nil
@@ -254,7 +256,7 @@ func (s *Server) createOrderLine(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := editable(o); err != nil {
+	if err := s.editable(o); err != nil {
 		return err
 	}
 	body, err := readBody(r)
@@ -281,7 +283,7 @@ func (s *Server) updateOrderLine(w http.ResponseWriter, r *http.Request) error {
 	if !ok || getInt(l, "order_id") != id {
 		return errNotFound("Sales order line")
 	}
-	if err := editable(o); err != nil {
+	if err := s.editable(o); err != nil {
 		return err
 	}
 	body, err := readBody(r)
@@ -327,20 +329,23 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := editable(o); err != nil {
+	if err := s.editable(o); err != nil {
 		return err
 	}
 	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	p := doc{"type": "CustomPayment", "deposit": false, "description": "", "custom": map[string]any{}, "created_at": s.stamp()}
+	p := doc{"type": s.defaultPaymentClass(), "deposit": false, "description": "", "custom": map[string]any{}, "created_at": s.stamp()}
 	mergeInto(p, body)
 	if p["amount"] == nil {
 		return errField("amount", "can't be blank")
 	}
 	if err := normNumbers(p, "amount"); err != nil {
 		return err
+	}
+	if !s.paymentClasses[getStr(p, "type")] {
+		return errField("type", "is not included in the list")
 	}
 	if p["payment_type_id"] == nil {
 		return errField("payment_type_id", "can't be blank")
@@ -374,8 +379,9 @@ func (s *Server) pendingInvoiced(lineID int64) decimal.Decimal {
 }
 
 // newInvoice creates an invoice at a location from the order lines
-// distributed there that remain to invoice.
-func (s *Server) newInvoice(body doc) (doc, error) {
+// distributed there that remain to invoice; viaAPI with WithEmptyInvoices
+// leaves the lines to the caller (Heartland's screens always pre-list them).
+func (s *Server) newInvoice(body doc, viaAPI bool) (doc, error) {
 	oid, _ := asInt(body["order_id"])
 	o, ok := s.orders.get(oid)
 	if !ok {
@@ -427,7 +433,13 @@ func (s *Server) newInvoice(body doc) (doc, error) {
 		return nil, errValidation("No distributed lines remain to invoice at this location",
 			map[string]any{"source_location_id": []string{"has no distributed lines left to invoice"}})
 	}
-	inv["total"] = dnum(total)
+	// Shipping carries over from the order to its invoice (Heartland's help
+	// pages); with several invoices the first one takes it.
+	inv["shipping_charge"] = dnum(s.uninvoicedShipping(oid))
+	if s.emptyInvoices && viaAPI {
+		lines, total = nil, decimal.Zero
+	}
+	inv["total"] = dnum(total.Add(getDec(inv, "shipping_charge")))
 	id := s.invoices.insert(inv)
 	assignPublicID(s.invoices, inv, id)
 	for _, l := range lines {
@@ -469,7 +481,7 @@ func (s *Server) completeInvoice(inv doc) {
 		// is owed; with a balance left it stays open for the payment (an
 		// integration records it, then closes the order).
 		if done && !getDec(o, "balance").IsPositive() {
-			o["status"] = statusClosed
+			o["status"] = s.closeStatus
 		}
 	}
 	s.syncCommitments("Invoice", id)
@@ -501,7 +513,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.newInvoice(body)
+	inv, err := s.newInvoice(body, true)
 	if err != nil {
 		return err
 	}

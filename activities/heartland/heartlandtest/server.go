@@ -6,13 +6,19 @@
 //	client, _ := heartland.New(srv.ClientConfig())
 //
 // It speaks the real representation: "?"-suffixed booleans, 201 + Location
-// with an empty body on create, {total, pages, results} collections, _filter
-// JSON (objects, AND arrays, $in $gt $gte $lt $lte $ne $nin $eq $like $and
-// $or, custom@key), sort[], _only[], _include[], and {error, message,
-// details} error bodies. It also behaves like the business: open sales
-// orders commit stock (pending ones do not), completing an invoice consumes
-// the stock at its location, required custom fields and duplicate public_ids
-// are rejected, and every stock movement is an inventory transaction.
+// with an empty body on create (every Location names a route it serves; POST
+// /webhooks also answers the new hook as JSON), {total, pages, results}
+// collections, _filter JSON (objects, AND arrays, $in $gt $gte $lt $lte $ne
+// $nin $eq $like $and $or, custom@key), the nested ~[field][$op]= and
+// _filter[field][$op]= forms, plain field=value equality, sort[], _only[]
+// (select[] too), _include[], and {error, message, details} error bodies. A
+// parameter it does not understand is refused with 400, never ignored; a
+// per_page above its maximum (DefaultMaxPerPage, WithMaxPerPage) is refused
+// naming per_page (WithPerPageClamp answers a smaller page instead). It
+// also behaves like the business: open sales orders commit stock (pending
+// ones do not), completing an invoice consumes the stock at its location,
+// required custom fields and duplicate public_ids are rejected, and every
+// on-hand movement is an inventory transaction.
 //
 // Go helpers seed the account (AddLocation, AddItem, AddGrid,
 // AddCustomField, SetStock, AddCustomer, AddPaymentType, DemoSeed), act like
@@ -41,21 +47,28 @@
 //
 // # Modelling choices
 //
-// Where the real behaviour is UNCONFIRMED the fake picks the likeliest one:
-// orders are created pending unless the body says "open"; an order's station
-// must belong to its source location; an open order's undistributed lines
-// commit stock at the source location and move with ship_from_location_id;
-// an invoice takes every remaining line distributed to its source location
-// and consumes stock when its status becomes "complete" (or at once with
+// Where the real behaviour is UNCONFIRMED the fake picks the likeliest one
+// and an option gives the other (activities/heartland/NOTES.md has the
+// evidence): orders are created pending unless the body says "open"; an
+// order's station must belong to its source location; an open order's
+// undistributed lines commit stock at the source location and move with
+// ship_from_location_id; an invoice takes every remaining line distributed
+// to its source location (WithEmptyInvoices: none, POST
+// /sales/invoices/{id}/lines adds them) and the first invoice of an order
+// carries its shipping charge (WithInvoicesWithoutShipping: none does); it
+// consumes stock when its status becomes "complete" (or at once with
 // WithInvoiceCompletesOnCreate); an order closes by itself when every line
 // is invoiced and its balance is paid (otherwise it stays open for the
-// payment and an explicit close); "canceled" releases commitments; adjustment-set lines post
+// payment and an explicit close); "canceled" releases commitments
+// (WithOrderStatuses: another spelling, or none); a payment's type must be
+// "CustomPayment" (WithPaymentClasses: others); adjustment-set lines post
 // immediately; completing an invoice and ringing up a ticket both emit
 // sales_transaction_completed. Inventory transaction rows carry item_id,
-// location_id, type (sale, receipt, adjustment, invoice, commitment), qty
-// (on-hand change), qty_committed (committed change), source_type,
-// source_id and created_at. Webhook routes are unsigned; put a secret in the
-// registered URL's query.
+// location_id, type (sale, receipt, adjustment, invoice; commitment only
+// WithCommitmentTransactions), qty (on-hand change), qty_committed
+// (committed change), source_type, source_id and created_at. 429 and 503
+// faults carry Retry-After when given one. Webhook routes are unsigned; put
+// a secret in the registered URL's query.
 //
 // Serve on a fixed loopback address for the sandbox with Listen:
 //
@@ -122,6 +135,14 @@ type Server struct {
 	completeOnNew bool
 	createBodies  bool
 	noTx          bool
+	// Quirks whose real behaviour is UNCONFIRMED, each an option.
+	pageLimit      pageLimit
+	emptyInvoices  bool            // invoices start without lines
+	noShipInvoice  bool            // the shipping charge stays on the order
+	commitmentTx   bool            // committing stock writes a transaction
+	paymentClasses map[string]bool // accepted payment "type" spellings
+	cancelStatus   string          // the sales-order cancel status ("" = none)
+	closeStatus    string          // the sales-order closed status
 
 	faultMu sync.Mutex
 	faults  map[string]*faultState
@@ -171,38 +192,86 @@ func WithInvoiceCompletesOnCreate() Option { return func(s *Server) { s.complete
 // besides the Location header, as some endpoints do (POST /webhooks).
 func WithCreateBodies() Option { return func(s *Server) { s.createBodies = true } }
 
+// WithMaxPerPage sets the largest page served; a larger per_page is
+// refused with 400 naming per_page (default DefaultMaxPerPage).
+func WithMaxPerPage(n int) Option { return func(s *Server) { s.pageLimit.max = n } }
+
+// WithPerPageClamp makes a per_page above the maximum answer a smaller
+// page instead of a 400, as some servers do.
+func WithPerPageClamp() Option { return func(s *Server) { s.pageLimit.clamp = true } }
+
+// WithEmptyInvoices makes new invoices start without lines: the caller adds
+// them (POST /sales/invoices/{id}/lines). By default an invoice takes the
+// order lines distributed to its location by itself, as the UI pre-lists
+// them; which one Heartland's API does is UNCONFIRMED.
+func WithEmptyInvoices() Option { return func(s *Server) { s.emptyInvoices = true } }
+
+// WithInvoicesWithoutShipping keeps an order's shipping charge off its
+// invoices (the order is then owed it after the last invoice). By default
+// the first invoice carries it, as Heartland's help pages say shipping
+// carries over to the invoice; the API's invoice total is UNCONFIRMED.
+func WithInvoicesWithoutShipping() Option { return func(s *Server) { s.noShipInvoice = true } }
+
+// WithCommitmentTransactions makes committing or releasing stock (an open
+// order, distribution, cancellation) write an inventory transaction. Real
+// Heartland very likely logs only on-hand movements, so it is off by default.
+func WithCommitmentTransactions() Option { return func(s *Server) { s.commitmentTx = true } }
+
+// WithPaymentClasses sets the order-payment "type" spellings the account
+// accepts (default "CustomPayment"); any other is refused with 422 on type.
+// Real code uses CustomPayment, ExternalPayment and Payments::ExternalPayment.
+func WithPaymentClasses(types ...string) Option {
+	return func(s *Server) {
+		s.paymentClasses = map[string]bool{}
+		for _, t := range types {
+			s.paymentClasses[t] = true
+		}
+	}
+}
+
+// WithOrderStatuses sets the spellings of a cancelled and a closed sales
+// order (defaults "canceled" and "closed"); an empty cancel status means
+// the account cannot cancel an order by status at all.
+func WithOrderStatuses(cancel, closed string) Option {
+	return func(s *Server) { s.cancelStatus, s.closeStatus = cancel, closed }
+}
+
 // WithoutInventoryTransactions makes /inventory/transactions answer 404, for
 // exercising the client's full-values fallback.
 func WithoutInventoryTransactions() Option { return func(s *Server) { s.noTx = true } }
 
 func newServer(opts []Option) *Server {
 	s := &Server{
-		Token:        DefaultToken,
-		now:          time.Now,
-		items:        newCollection(),
-		customFields: newCollection(),
-		locations:    newCollection(),
-		stations:     newCollection(),
-		customers:    newCollection(),
-		addresses:    newCollection(),
-		orders:       newCollection(),
-		orderLines:   newCollection(),
-		payments:     newCollection(),
-		invoices:     newCollection(),
-		invoiceLines: newCollection(),
-		tickets:      newCollection(),
-		ticketLines:  newCollection(),
-		paymentTypes: newCollection(),
-		webhooks:     newCollection(),
-		adjSets:      newCollection(),
-		adjLines:     newCollection(),
-		adjReasons:   newCollection(),
-		invTx:        newCollection(),
-		onHand:       map[position]decimal.Decimal{},
-		committed:    map[position]decimal.Decimal{},
-		faults:       map[string]*faultState{},
-		rng:          rand.New(rand.NewPCG(1, 2)),
-		hookClient:   &http.Client{Timeout: 10 * time.Second},
+		Token:          DefaultToken,
+		now:            time.Now,
+		items:          newCollection(),
+		customFields:   newCollection(),
+		locations:      newCollection(),
+		stations:       newCollection(),
+		customers:      newCollection(),
+		addresses:      newCollection(),
+		orders:         newCollection(),
+		orderLines:     newCollection(),
+		payments:       newCollection(),
+		invoices:       newCollection(),
+		invoiceLines:   newCollection(),
+		tickets:        newCollection(),
+		ticketLines:    newCollection(),
+		paymentTypes:   newCollection(),
+		webhooks:       newCollection(),
+		adjSets:        newCollection(),
+		adjLines:       newCollection(),
+		adjReasons:     newCollection(),
+		invTx:          newCollection(),
+		onHand:         map[position]decimal.Decimal{},
+		committed:      map[position]decimal.Decimal{},
+		faults:         map[string]*faultState{},
+		rng:            rand.New(rand.NewPCG(1, 2)),
+		hookClient:     &http.Client{Timeout: 10 * time.Second},
+		pageLimit:      pageLimit{max: DefaultMaxPerPage},
+		paymentClasses: map[string]bool{"CustomPayment": true},
+		cancelStatus:   "canceled",
+		closeStatus:    "closed",
 	}
 	for _, o := range opts {
 		o(s)
@@ -276,33 +345,41 @@ func (s *Server) Handler() http.Handler {
 	api("PUT /inventory/adjustment_sets/{id}", s.updateAdjSet)
 	api("GET /inventory/adjustment_sets/{id}/lines", s.listAdjLines)
 	api("POST /inventory/adjustment_sets/{id}/lines", s.createAdjLine)
+	api("GET /inventory/adjustment_sets/{id}/lines/{line}", s.getAdjLine)
 	api("GET /customers", s.listCustomers)
 	api("POST /customers", s.createCustomer)
 	api("GET /customers/{id}", s.getCustomer)
 	api("PUT /customers/{id}", s.updateCustomer)
 	api("GET /customers/{id}/addresses", s.listAddresses)
 	api("POST /customers/{id}/addresses", s.createAddress)
+	api("GET /customers/{id}/addresses/{address}", s.getAddress)
 	api("GET /sales/orders", s.listOrders)
 	api("POST /sales/orders", s.createOrder)
 	api("GET /sales/orders/{id}", s.getOrder)
 	api("PUT /sales/orders/{id}", s.updateOrder)
 	api("GET /sales/orders/{id}/lines", s.listOrderLines)
 	api("POST /sales/orders/{id}/lines", s.createOrderLine)
+	api("GET /sales/orders/{id}/lines/{line}", s.getOrderLine)
 	api("PUT /sales/orders/{id}/lines/{line}", s.updateOrderLine)
 	api("GET /sales/orders/{id}/payments", s.listPayments)
 	api("POST /sales/orders/{id}/payments", s.createPayment)
+	api("GET /sales/orders/{id}/payments/{payment}", s.getPayment)
 	api("GET /sales/invoices", s.listInvoices)
 	api("POST /sales/invoices", s.createInvoice)
 	api("GET /sales/invoices/{id}", s.getInvoice)
 	api("PUT /sales/invoices/{id}", s.updateInvoice)
 	api("GET /sales/invoices/{id}/lines", s.listInvoiceLines)
+	api("POST /sales/invoices/{id}/lines", s.createInvoiceLine)
+	api("GET /sales/invoices/{id}/lines/{line}", s.getInvoiceLine)
 	api("GET /sales/tickets", s.listTickets)
 	api("GET /sales/tickets/{id}", s.getTicket)
 	api("GET /sales/tickets/{id}/lines", s.listTicketLines)
 	api("GET /payment_types", s.listPaymentTypes)
 	api("POST /payment_types", s.createPaymentType)
+	api("GET /payment_types/{id}", s.getPaymentType)
 	api("GET /webhooks", s.listWebhooks)
 	api("POST /webhooks", s.createWebhook)
+	api("GET /webhooks/{id}", s.getWebhook)
 	api("DELETE /webhooks/{id}", s.deleteWebhook)
 	api("GET /{path...}", func(http.ResponseWriter, *http.Request) error { return errNotFound("Route") })
 	s.controlRoutes(mux)
@@ -319,6 +396,7 @@ func (s *Server) apiHandler(route string, h func(http.ResponseWriter, *http.Requ
 		if s.applyFault(w, r, route) {
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), pageLimitKey{}, s.pageLimit))
 		s.mu.Lock()
 		err := h(w, r)
 		s.mu.Unlock()

@@ -11,8 +11,10 @@ import (
 // Stock is kept as on-hand per (item, location); committed is derived from
 // open sales orders (each undelivered line quantity, at its ship-from
 // location or, while undistributed, at the order's source location), and
-// available = on hand - committed. Every change of either is written to
-// inventory transactions so "what moved since T" can be answered.
+// available = on hand - committed. Every change of on-hand stock is written
+// to inventory transactions so "what moved since T" can be answered; a
+// change of committed stock only with WithCommitmentTransactions (real
+// Heartland very likely does not log commitments).
 
 // moveOnHand changes on-hand stock and records the movement.
 func (s *Server) moveOnHand(item, loc int64, delta decimal.Decimal, kind, srcType string, srcID int64) {
@@ -56,7 +58,8 @@ func (s *Server) computeCommitted() map[position]decimal.Decimal {
 }
 
 // syncCommitments recomputes committed stock after an order or invoice
-// change and records a transaction for every position whose commitment moved.
+// change; with WithCommitmentTransactions it records a transaction for
+// every position whose commitment moved.
 func (s *Server) syncCommitments(srcType string, srcID int64) {
 	next := s.computeCommitted()
 	keys := map[position]bool{}
@@ -67,7 +70,7 @@ func (s *Server) syncCommitments(srcType string, srcID int64) {
 		keys[p] = true
 	}
 	for _, p := range sortedPositions(keys) {
-		if d := next[p].Sub(s.committed[p]); !d.IsZero() {
+		if d := next[p].Sub(s.committed[p]); !d.IsZero() && s.commitmentTx {
 			s.recordTx(p, decimal.Zero, d, "commitment", srcType, srcID)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -287,11 +288,34 @@ type listParams struct {
 
 var reservedParams = map[string]bool{
 	"page": true, "per_page": true, "sort": true, "sort[]": true, "_filter": true, "_filter[]": true,
-	"_only[]": true, "_include[]": true, "group[]": true, "exclude_empty_locations": true, "query": true,
+	"_only[]": true, "select[]": true, "_include[]": true, "group[]": true, "exclude_empty_locations": true, "query": true,
 }
 
-// maxPerPage caps a page; real servers cap too (value UNCONFIRMED).
-const maxPerPage = 1000
+// DefaultMaxPerPage is the largest page the fake serves unless
+// WithMaxPerPage says otherwise: Heartland's own importer asks for 5000
+// rows a page, so a real account takes at least that (its true limit is
+// UNCONFIRMED).
+const DefaultMaxPerPage = 5000
+
+// pageLimit is how a Server limits page sizes; it travels to parseList in
+// the request context.
+type pageLimit struct {
+	max   int
+	clamp bool // answer fewer rows instead of refusing a larger page
+}
+
+type pageLimitKey struct{}
+
+func limitOf(r *http.Request) pageLimit {
+	if l, ok := r.Context().Value(pageLimitKey{}).(pageLimit); ok && l.max > 0 {
+		return l
+	}
+	return pageLimit{max: DefaultMaxPerPage}
+}
+
+// bracketFilter matches the nested filter spellings seen in real clients:
+// "~[public_id]", "~[created_at][$gte]" and "_filter[created_at][$gte]".
+var bracketFilter = regexp.MustCompile(`^(~|_filter)\[([^\[\]]+)\](?:\[(\$[a-z]+)\])?$`)
 
 func parseList(r *http.Request) (listParams, error) {
 	q := r.URL.Query()
@@ -305,16 +329,40 @@ func parseList(r *http.Request) (listParams, error) {
 			p.filters = append(p.filters, f)
 		}
 	}
-	for k, vals := range q {
-		if reservedParams[k] || strings.HasSuffix(k, "]") {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if reservedParams[k] {
 			continue
 		}
-		for _, v := range vals {
+		if m := bracketFilter.FindStringSubmatch(k); m != nil {
+			for _, v := range q[k] {
+				if m[3] == "" {
+					p.filters = append(p.filters, map[string]any{m[2]: v})
+					continue
+				}
+				var arg any = v
+				if m[3] == "$in" || m[3] == "$nin" {
+					arg = splitList(v)
+				}
+				p.filters = append(p.filters, map[string]any{m[2]: map[string]any{m[3]: arg}})
+			}
+			continue
+		}
+		if strings.ContainsAny(k, "[]~$") {
+			// A spelling the fake does not understand is refused, never
+			// ignored: ignoring it would answer unfiltered rows.
+			return p, errBadRequest("unsupported parameter " + strconv.Quote(trunc(k)))
+		}
+		for _, v := range q[k] {
 			p.filters = append(p.filters, map[string]any{k: v})
 		}
 	}
 	p.sorts = append(append(p.sorts, q["sort[]"]...), q["sort"]...)
-	p.only = q["_only[]"]
+	p.only = append(append(p.only, q["_only[]"]...), q["select[]"]...)
 	p.include = q["_include[]"]
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -331,10 +379,31 @@ func parseList(r *http.Request) (listParams, error) {
 			if err != nil || n < 1 {
 				return p, errBadRequest("per_page must be a positive integer or \"all\"")
 			}
-			p.perPage = min(n, maxPerPage)
+			lim := limitOf(r)
+			if n > lim.max && !lim.clamp {
+				return p, &apiError{status: http.StatusBadRequest, code: "bad_request",
+					message: "per_page must be less than or equal to " + strconv.Itoa(lim.max),
+					details: map[string]any{"per_page": []string{"must be less than or equal to " + strconv.Itoa(lim.max)}}}
+			}
+			p.perPage = min(n, lim.max)
 		}
 	}
 	return p, nil
+}
+
+// splitList reads the value of a bracketed $in filter: a JSON array or a
+// comma-separated list.
+func splitList(v string) []any {
+	if f, err := parseFilterJSON(v); err == nil {
+		if list, ok := f.([]any); ok {
+			return list
+		}
+	}
+	var out []any
+	for _, s := range strings.Split(v, ",") {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
 }
 
 // filterRows keeps the rows matching every filter.
