@@ -79,6 +79,9 @@ type order struct {
 	// (zero when none); pendingWait is the next pause.
 	pendingSince time.Time
 	pendingWait  time.Duration
+	// tellsInventory is whether this run tells the inventory sync of its
+	// stock moves (orderTellsInventoryChange); nil until first asked.
+	tellsInventory *bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the

@@ -110,6 +110,7 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 					return false, err
 				}
 				workflow.GetLogger(ctx).Info("Order cancelled or refunded in BigCommerce; Heartland order cancelled", "OrderID", o.OrderID, "Status", status)
+				o.tellInventory(ctx, "cancelled")
 				return true, o.setStage(ctx, OrderStageCancelled, "")
 			}
 			// Stays in attention for as long as BigCommerce says cancelled.
@@ -261,6 +262,9 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, mode as
 		}
 	}
 	workflow.GetLogger(ctx).Info("Order lines distributed", "OrderID", o.OrderID, "Lines", len(todo))
+	if len(todo) > 0 {
+		o.tellInventory(ctx, "distributed")
+	}
 	if o.allDistributed() {
 		o.distributionProblem = ""
 		return o.setStage(ctx, OrderStageFulfilling, "")

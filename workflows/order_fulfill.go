@@ -183,6 +183,7 @@ func (o *order) close(ctx workflow.Context) error {
 	}
 	o.BigCommerceStatus = bcShipped
 	workflow.GetLogger(ctx).Info("Order closed", "OrderID", o.OrderID, "HeartlandOrderID", o.HeartlandOrderID)
+	o.tellInventory(ctx, "closed")
 	return o.setStage(ctx, OrderStageClosed, "")
 }
 
@@ -208,6 +209,7 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 				ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 				return err
 			}
+			o.tellInventory(ctx, "cancelled")
 			return o.setStage(ctx, OrderStageCancelled, "")
 		}
 		if wait *= 2; wait > o.options.MaxInvoicePollInterval {

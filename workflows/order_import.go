@@ -319,5 +319,6 @@ func (o *order) imported(ctx workflow.Context, snap activities.OrderSnapshot, re
 	o.HeartlandOrderID = ref.ID
 	o.Total, o.ShippingCharge, o.OrderAddressID = snap.Total, snap.ShippingCharge, snap.OrderAddressID
 	workflow.GetLogger(ctx).Info("Order imported into Heartland", "OrderID", o.OrderID, "HeartlandOrderID", ref.ID, "Created", ref.Created)
+	o.tellInventory(ctx, "opened")
 	return o.setStage(ctx, o.resumeStage(), "")
 }

@@ -76,6 +76,9 @@ type orderWorld struct {
 	// declineCapture makes the gateway decline it then.
 	gatewayRounds  int
 	declineCapture bool
+	// inventoryTold are the changed signals the order sent the inventory
+	// sync.
+	inventoryTold []InventoryChanged
 }
 
 func newOrderWorld(legacy bool) *orderWorld {
@@ -138,6 +141,11 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 				return activities.OrderSnapshot{}, temporal.NewNonRetryableApplicationError("BigCommerce has no order 100", activities.ErrTypeOrderNotFound, nil)
 			}
 			return w.snap, nil
+		})
+	env.OnSignalExternalWorkflow(mock.Anything, InventoryWorkflowID("shop"), "", InventoryChangedSignal, mock.Anything).Return(
+		func(_, _, _, _ string, arg any) error {
+			w.inventoryTold = append(w.inventoryTold, arg.(InventoryChanged))
+			return nil
 		})
 	env.OnActivity(orderActivities.CurrentSettings, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.CurrentSettingsRequest) (json.RawMessage, error) {
