@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
 )
 
@@ -19,7 +20,9 @@ type InventoryFinishInput struct {
 
 // InventoryFinishResult lists the BigCommerce side of the unmatched SKUs.
 type InventoryFinishResult struct {
-	// BigCommerceOnly counts BigCommerce SKUs no Heartland Item # matches.
+	// BigCommerceOnly counts the SKUs BigCommerce keeps stock under (the
+	// product SKU of a product tracked by product, each variant's of one
+	// tracked by variant) that no Heartland Item # matches.
 	BigCommerceOnly int `json:"bigcommerce_only"`
 	// BigCommerceOnlySample lists some of them, sorted.
 	BigCommerceOnlySample []string `json:"bigcommerce_only_sample,omitempty"`
@@ -58,9 +61,14 @@ func (a *Inventory) FinishInventoryPass(ctx context.Context, in InventoryFinishI
 				beat()
 			}
 		}
+		// Only the SKUs the store keeps stock under count: a variant of a
+		// product tracked by product, or any SKU of an untracked product,
+		// is no stock the sync fails to write, and counting it made this
+		// list disagree with the catalog's links for no reason an operator
+		// could act on.
 		var only []string
-		for sku := range snap.targets {
-			if !seen[sku] {
+		for sku, t := range snap.targets {
+			if !seen[sku] && t.Tracking != bigcommerce.TrackingNone {
 				only = append(only, sku)
 			}
 		}

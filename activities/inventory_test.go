@@ -563,3 +563,25 @@ func TestInventoryChangesLookUpSKUsTheIndexHasNotSeen(t *testing.T) {
 		t.Errorf("named round after linking = %+v, HL-ONLY = %d; want 1 written at once", linked, f.level("HL-ONLY"))
 	}
 }
+
+// BigCommerce-only SKUs are the ones the store keeps stock under: the
+// variants of a product tracked by product, and untracked SKUs, are not
+// stock the sync fails to write (and `catalog links` counts variants).
+func TestInventoryBigCommerceOnlyCountsStockUnits(t *testing.T) {
+	f := newInvFixture(t)
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Stickers", SKU: "STK", Tracking: bigcommerce.TrackingProduct, Stock: map[int]int{0: 3},
+		Variants: []bigcommercetest.VariantSeed{{SKU: "STK-A", Option: "A"}, {SKU: "STK-B", Option: "B"}}})
+	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift card", SKU: "GIFT", Tracking: bigcommerce.TrackingNone})
+	f.pass("p1", f.scope(), 0)
+	v, err := f.env.ExecuteActivity(f.inv.FinishInventoryPass, InventoryFinishInput{ConnectionID: "shop", Scope: f.scope(), PassID: "p1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fin InventoryFinishResult
+	if err := v.Get(&fin); err != nil {
+		t.Fatal(err)
+	}
+	if fin.BigCommerceOnly != 2 || !slices.Equal(fin.BigCommerceOnlySample, []string{"BC-ONLY", "STK"}) {
+		t.Errorf("finish = %+v, want BC-ONLY and STK (not STK-A, STK-B or GIFT)", fin)
+	}
+}

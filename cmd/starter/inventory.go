@@ -186,7 +186,7 @@ func printUnmatched(out io.Writer, u workflows.InventoryUnmatched) error {
 		count int
 	}{
 		{"Heartland only (Item # without BigCommerce SKU)", u.HeartlandOnly, u.HeartlandOnlyCount},
-		{"BigCommerce only (SKU without Heartland item)", u.BigCommerceOnly, u.BigCommerceOnlyCount},
+		{"BigCommerce only (a SKU the store keeps stock under, without Heartland item; `catalog links` counts variant SKUs instead)", u.BigCommerceOnly, u.BigCommerceOnlyCount},
 		{"untracked on BigCommerce (linked, not written)", u.Untracked, u.UntrackedCount},
 	} {
 		printSKUs(out, l.title, l.skus, l.count)
