@@ -180,14 +180,7 @@ func TestInventoryFullPassWritesOnlyDifferences(t *testing.T) {
 		t.Errorf("Heartland calls = %d, want 2", hl)
 	}
 
-	v, err := f.env.ExecuteActivity(f.inv.FinishInventoryPass, InventoryFinishInput{ConnectionID: "shop", Scope: f.scope(), PassID: "p1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fin InventoryFinishResult
-	if err := v.Get(&fin); err != nil {
-		t.Fatal(err)
-	}
+	fin := f.finish("p1")
 	if fin.BigCommerceOnly != 1 || !slices.Equal(fin.BigCommerceOnlySample, []string{"BC-ONLY"}) {
 		t.Errorf("finish = %+v, want BC-ONLY", fin)
 	}
@@ -573,15 +566,22 @@ func TestInventoryBigCommerceOnlyCountsStockUnits(t *testing.T) {
 		Variants: []bigcommercetest.VariantSeed{{SKU: "STK-A", Option: "A"}, {SKU: "STK-B", Option: "B"}}})
 	f.bc.AddProduct(bigcommercetest.ProductSeed{Name: "Gift card", SKU: "GIFT", Tracking: bigcommerce.TrackingNone})
 	f.pass("p1", f.scope(), 0)
-	v, err := f.env.ExecuteActivity(f.inv.FinishInventoryPass, InventoryFinishInput{ConnectionID: "shop", Scope: f.scope(), PassID: "p1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fin InventoryFinishResult
-	if err := v.Get(&fin); err != nil {
-		t.Fatal(err)
-	}
+	fin := f.finish("p1")
 	if fin.BigCommerceOnly != 2 || !slices.Equal(fin.BigCommerceOnlySample, []string{"BC-ONLY", "STK"}) {
 		t.Errorf("finish = %+v, want BC-ONLY and STK (not STK-A, STK-B or GIFT)", fin)
 	}
+}
+
+// finish runs FinishInventoryPass for a pass of the fixture's scope.
+func (f *invFixture) finish(passID string) InventoryFinishResult {
+	f.t.Helper()
+	v, err := f.env.ExecuteActivity(f.inv.FinishInventoryPass, InventoryFinishInput{ConnectionID: "shop", Scope: f.scope(), PassID: passID})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var fin InventoryFinishResult
+	if err := v.Get(&fin); err != nil {
+		f.t.Fatal(err)
+	}
+	return fin
 }
