@@ -41,6 +41,10 @@ type InventoryPassInput struct {
 	Cursor int64 `json:"cursor"`
 	// MaxItems bounds the chunk (default DefaultPassChunkItems).
 	MaxItems int `json:"max_items,omitempty"`
+	// DryRun reads and compares like a pass but writes nothing: the
+	// result's Blast says what the pass would do. A dry run and the pass
+	// that follows it share PassID, so the BigCommerce side is read once.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // InventoryPassCounts are the tallies of a pass or chunk.
@@ -90,6 +94,8 @@ type InventoryPassResult struct {
 	RejectedSample []string `json:"rejected_sample,omitempty"`
 	// Writes counts adjustment requests sent.
 	Writes int `json:"writes"`
+	// Blast is what a dry run's chunk would do to the store (dry runs only).
+	Blast *InventoryBlast `json:"blast,omitempty"`
 }
 
 // absorb adds a page's tallies, cursor and samples to r.
@@ -149,6 +155,16 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 
 		committed := hb.Result
 		work := committed
+		if in.DryRun {
+			// The figures are a copy: the heartbeat holds those up to the
+			// committed cursor, and a resumed chunk goes on from there.
+			b := InventoryBlast{}
+			if committed.Blast != nil {
+				b = committed.Blast.Merge(InventoryBlast{})
+			}
+			b.storeTotals(snap.levels)
+			work.Blast = &b
+		}
 		var pending pendingWrite
 		flush := func() error {
 			var wo writeOutcome
@@ -223,8 +239,13 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 					continue
 				}
 				want := in.Scope.Quantity(sums[it.ID])
-				if have, ok := snap.levels[t.key()]; ok && have == want {
+				have, ok := snap.levels[t.key()]
+				if ok && have == want {
 					page.Counts.Skipped++
+					continue
+				}
+				if in.DryRun {
+					work.Blast.note(it.PublicID, have, want)
 					continue
 				}
 				rows.add(it.PublicID, t, snap.location, want)
