@@ -195,3 +195,20 @@ func (c *connection) listenChecks(ctx workflow.Context) {
 		}
 	})
 }
+
+// CheckReport is a connection check's report, for clients that import
+// only this package.
+type CheckReport = activities.CheckReport
+
+// CheckLine is one line of a CheckReport.
+type CheckLine = activities.CheckLine
+
+// InventoryBlast is what a full sync would do to the store's stock.
+type InventoryBlast = activities.InventoryBlast
+
+// Outcomes of a CheckLine.
+const (
+	CheckOK   = activities.CheckOK
+	CheckWarn = activities.CheckWarn
+	CheckFail = activities.CheckFail
+)

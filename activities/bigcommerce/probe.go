@@ -9,7 +9,9 @@ import (
 
 // probe is a request that changes nothing in a store and needs one scope:
 // reads of an empty page, writes of an empty batch or to an order that
-// cannot exist (BigCommerce numbers orders from 100).
+// cannot exist (BigCommerce numbers orders from 100). Transactions are
+// probed by a read: their only writes (payment actions) also take the
+// orders scope, so a read is what tells the transactions scope apart.
 type probe struct {
 	method, path string
 	query        url.Values
