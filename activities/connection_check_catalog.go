@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
@@ -88,11 +89,22 @@ func productLabel(p bigcommerce.Product) string {
 
 // listMore joins names and says how many more there are.
 func listMore(names []string, total int) string {
+	if len(names) == 0 {
+		return fmt.Sprintf("%d not named", total)
+	}
 	s := strings.Join(names, ", ")
 	if more := total - len(names); more > 0 {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
+}
+
+// oneSided says how many SKUs are on one side, with a few of them.
+func oneSided(where string, skus []string, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s (e.g. %s)", n, where, listMore(skus[:min(len(skus), 3)], n))
 }
 
 // checkSKUs counts the SKUs that cannot link (blank, duplicated, differing
@@ -121,9 +133,11 @@ func (a *ConnectionChecks) checkSKUs(ctx context.Context, rep *CheckReport, conn
 	}
 	if links.BigCommerceOnlyCount+links.HeartlandOnlyCount > 0 {
 		rep.add(CheckLine{Check: "one-sided skus", Status: CheckWarn,
-			Found: fmt.Sprintf("%d linked; %d only in BigCommerce (e.g. %s), %d only in Heartland (e.g. %s): their stock and orders are not synced",
-				links.Linked, links.BigCommerceOnlyCount, listMore(links.BigCommerceOnly[:min(len(links.BigCommerceOnly), 3)], links.BigCommerceOnlyCount),
-				links.HeartlandOnlyCount, listMore(links.HeartlandOnly[:min(len(links.HeartlandOnly), 3)], links.HeartlandOnlyCount)),
+			Found: fmt.Sprintf("%d linked; %s: their stock and orders are not synced", links.Linked,
+				strings.Join(slices.DeleteFunc([]string{
+					oneSided("only in BigCommerce", links.BigCommerceOnly, links.BigCommerceOnlyCount),
+					oneSided("only in Heartland", links.HeartlandOnly, links.HeartlandOnlyCount),
+				}, func(s string) bool { return s == "" }), ", ")),
 			Fix: fmt.Sprintf("create the missing items (starter sync catalog %s --pull or --push), or give them matching SKUs", connectionID)})
 	} else {
 		rep.add(CheckLine{Check: "one-sided skus", Status: CheckOK, Found: fmt.Sprintf("all %d SKUs are on both sides", links.Linked)})
