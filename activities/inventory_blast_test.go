@@ -68,10 +68,23 @@ func TestInventoryDryRunOfStockOnlyInBigCommerce(t *testing.T) {
 	if got := f.level("MUG"); got != 40 {
 		t.Errorf("MUG = %d after a dry run, want 40 untouched", got)
 	}
-	// The pass that follows with the same id writes what the dry run said.
-	pass, _ := f.pass("dry", f.scope(), 0)
-	if pass.Counts.Written != 3 || f.level("MUG") != 0 {
-		t.Errorf("pass after the dry run wrote %d, MUG = %d", pass.Counts.Written, f.level("MUG"))
+	// The pass that follows with the same id writes what the dry run
+	// said, without reading Heartland again.
+	hlBefore := f.hlCalls.n.Load()
+	pass, _ := f.pass("dry", f.scope(), 2)
+	if pass.Counts.Written != 3 || pass.Counts.Read != 5 || !pass.Done || f.level("MUG") != 0 || f.level("TEE-M") != 0 {
+		t.Errorf("pass after the dry run = %+v, MUG = %d", pass, f.level("MUG"))
+	}
+	if n := f.hlCalls.n.Load() - hlBefore; n != 0 {
+		t.Errorf("the pass read Heartland %d times after its dry run", n)
+	}
+	// A pass under another id has no plan: it reads Heartland itself.
+	if err := f.bc.SetStock("MUG", 0, 9); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := f.pass("other", f.scope(), 0)
+	if again.Counts.Written != 1 || f.level("MUG") != 0 || f.hlCalls.n.Load() == hlBefore {
+		t.Errorf("pass without a dry run = %+v", again)
 	}
 }
 

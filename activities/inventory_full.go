@@ -185,6 +185,24 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 			return nil
 		}
 
+		// A dry run's chunk keeps the levels it worked out; the pass that
+		// follows writes them without reading Heartland again.
+		fromStart := hb.Result.Cursor == in.Cursor
+		var planned pendingWrite
+		if !in.DryRun && fromStart {
+			if plan, ok := m.takePlan(in.PassID, in.Cursor, snap); ok {
+				work.absorb(plan.result)
+				work.Done, work.Total = plan.result.Done, plan.result.Total
+				pending = plan.rows
+				if err := flush(); err != nil {
+					return InventoryPassResult{}, err
+				}
+				a.logger().Info("inventory pass chunk written as planned", "connection", in.ConnectionID, "pass", in.PassID,
+					"cursor", committed.Cursor, "done", committed.Done, "written", committed.Counts.Written)
+				return committed, nil
+			}
+		}
+
 		start := time.Now()
 		// Whole items are read, a page of the client's size at a time (the
 		// chunk's bound permitting): _only[] with "?"-named booleans is
@@ -246,9 +264,18 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 				}
 				if in.DryRun {
 					work.Blast.note(it.PublicID, have, want)
-					continue
 				}
 				rows.add(it.PublicID, t, snap.location, want)
+			}
+			if in.DryRun {
+				work.absorb(page)
+				planned.append(rows)
+				if walk.Done() {
+					work.Done = true
+					break
+				}
+				beat()
+				continue
 			}
 			if len(pending.rows) > 0 && len(pending.rows)+len(rows.rows) > bigcommerce.MaxInventoryBatch {
 				if err := flush(); err != nil {
@@ -265,6 +292,9 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 		}
 		if err := flush(); err != nil {
 			return InventoryPassResult{}, err
+		}
+		if in.DryRun && fromStart {
+			m.keepPlan(in.PassID, in.Cursor, committed, planned, snap)
 		}
 		out := committed
 		a.logger().Info("inventory pass chunk", "connection", in.ConnectionID, "pass", in.PassID,
