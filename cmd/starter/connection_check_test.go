@@ -12,6 +12,7 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -121,4 +122,33 @@ func inventoryStatus() (workflows.InventoryProgress, error) {
 		return p, err
 	}
 	return p, json.Unmarshal([]byte(out), &p)
+}
+
+// TestCreateWarnsOfSyncWithoutCredentials: a worker without the
+// connection's credentials cannot sync it; create says so, and the
+// connection's status shows the failed check instead of looking healthy.
+func TestCreateWarnsOfSyncWithoutCredentials(t *testing.T) {
+	s := workertest.Start(t, workertest.Options{NoFakes: true, TaskQueue: "hrbc"})
+	global := []string{"--address", s.FrontendAddress, "--namespace", s.Namespace}
+	_, errOut, err := runCLI(append(global, "connection", "create", "acme", "--inventory-sync")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, "warning: order or inventory sync is on but the worker has no credentials for connection \"acme\"") {
+		t.Errorf("create printed no warning:\n%s", errOut)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _, err := runCLI(append(global, "connection", "show", "acme")...)
+		if err == nil && strings.Contains(out, "connection check: 1 failed, first credentials") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("show does not say the connection cannot sync (%v):\n%q", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, _, err := runCLI(append(global, "connection", "check", "acme")...); !errors.Is(err, errCheckFailed) {
+		t.Errorf("check of a connection without credentials: %v", err)
+	}
 }
