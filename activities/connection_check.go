@@ -83,7 +83,19 @@ type CheckSettings struct {
 	OutsideFulfillment       bool    `json:"outside_fulfillment,omitempty"`
 	OrderSync                bool    `json:"order_sync,omitempty"`
 	InventorySync            bool    `json:"inventory_sync,omitempty"`
+	// Capture is the connection's capture setting: CaptureOnFirstShipment,
+	// or at checkout (CaptureAtCheckout or empty).
+	Capture string `json:"capture,omitempty"`
 }
+
+// The connection's capture settings a check compares the store with.
+const (
+	// CaptureAtCheckout: the gateway captures at checkout (the default).
+	CaptureAtCheckout = "at_checkout"
+	// CaptureOnFirstShipment: the store only authorizes; hrbc also
+	// imports orders Awaiting Payment and captures at the first shipment.
+	CaptureOnFirstShipment = "on_first_shipment"
+)
 
 // syncing reports whether the settings turn any sync on.
 func (s CheckSettings) syncing() bool { return s.OrderSync || s.InventorySync }
@@ -150,7 +162,7 @@ func (a *ConnectionChecks) CheckConnection(ctx context.Context, in ConnectionChe
 		a.checkPaymentType(ctx, &rep, cl, in.Fix)
 	}
 	if bcOK {
-		a.checkCaptureMode(ctx, &rep, cl)
+		a.checkCaptureMode(ctx, &rep, cl, in.Settings.Capture)
 		a.checkCustomizations(ctx, &rep, cl, beat)
 	}
 	if bcOK && hlOK {

@@ -55,14 +55,17 @@ func (a *ConnectionChecks) checkPaymentType(ctx context.Context, rep *CheckRepor
 }
 
 // checkCaptureMode reads the payment status of recent orders to tell how
-// the store takes payments. Orders that are only authorized are captured
-// by hrbc on their first shipment; an order shipped in several parts from
-// Heartland needs its payment captured when it is placed ("Authorize and
-// Capture"), so authorize-only orders are a warning.
-func (a *ConnectionChecks) checkCaptureMode(ctx context.Context, rep *CheckReport, cl Clients) {
+// the store takes payments, and compares it with the connection's capture
+// setting. Orders waiting in Awaiting Payment with an authorized payment
+// are imported only with capture on_first_shipment (fail otherwise: they
+// would wait for ever). Orders awaiting fulfillment with an authorized
+// payment are captured by hrbc on their first shipment; an order shipped
+// in several parts from Heartland needs its payment captured when it is
+// placed ("Authorize and Capture"), so they are a warning.
+func (a *ConnectionChecks) checkCaptureMode(ctx context.Context, rep *CheckReport, cl Clients, capture string) {
 	walk := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: a.now().Add(-recentOrdersWindow)}, bigcommerce.Cursor{})
-	var authorized, captured, seen int
-	var sample []string
+	var awaitingPayment, authorized, captured, seen int
+	var sample, waiting []string
 	for page := 0; page < recentOrdersPages && !walk.Done(); page++ {
 		orders, err := walk.Next(ctx)
 		if err != nil {
@@ -77,7 +80,12 @@ func (a *ConnectionChecks) checkCaptureMode(ctx context.Context, rep *CheckRepor
 			}
 			seen++
 			switch {
-			case o.PaymentStatus == bigcommerce.PaymentAuthorized || o.StatusID == bigcommerce.StatusAwaitingPayment:
+			case o.StatusID == bigcommerce.StatusAwaitingPayment:
+				awaitingPayment++
+				if len(waiting) < 5 {
+					waiting = append(waiting, fmt.Sprint(o.ID))
+				}
+			case o.PaymentStatus == bigcommerce.PaymentAuthorized:
 				authorized++
 				if len(sample) < 5 {
 					sample = append(sample, fmt.Sprint(o.ID))
@@ -88,15 +96,25 @@ func (a *ConnectionChecks) checkCaptureMode(ctx context.Context, rep *CheckRepor
 			}
 		}
 	}
+	onShipment := capture == CaptureOnFirstShipment
 	switch {
 	case seen == 0:
 		rep.add(CheckLine{Check: "payment capture", Status: CheckOK,
 			Found: "no recent orders to tell how the store captures payments"})
-	case authorized > 0:
+	case awaitingPayment > 0 && !onShipment:
+		rep.add(CheckLine{Check: "payment capture", Status: CheckFail, Field: "capture",
+			Found: fmt.Sprintf("%d of %d recent orders wait in Awaiting Payment, only authorized (e.g. %s), and the connection expects payments captured at checkout: they are never imported",
+				awaitingPayment, seen, strings.Join(waiting, ", ")),
+			Fix: "set the connection's capture setting to on_first_shipment, or the store's payment gateway to \"Authorize and Capture\""})
+	case authorized > 0 || awaitingPayment > 0:
 		rep.add(CheckLine{Check: "payment capture", Status: CheckWarn,
 			Found: fmt.Sprintf("%d of %d recent orders are only authorized (e.g. %s): hrbc captures each on its first shipment, and an order shipped in parts from Heartland needs its payment captured at checkout",
-				authorized, seen, strings.Join(sample, ", ")),
+				authorized+awaitingPayment, seen, strings.Join(append(sample, waiting...)[:min(len(sample)+len(waiting), 5)], ", ")),
 			Fix: "set the store's payment gateway to \"Authorize and Capture\" (Settings > Payments), or ship each order in one invoice"})
+	case onShipment:
+		rep.add(CheckLine{Check: "payment capture", Status: CheckWarn,
+			Found: fmt.Sprintf("the store captures at checkout (%d of %d recent orders captured or paid) but the connection's capture is on_first_shipment", captured, seen),
+			Fix:   "set the connection's capture setting to at_checkout"})
 	default:
 		rep.add(CheckLine{Check: "payment capture", Status: CheckOK,
 			Found: fmt.Sprintf("the store captures at checkout: %d of %d recent orders captured or paid", captured, seen)})

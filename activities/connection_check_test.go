@@ -250,6 +250,21 @@ func TestCheckCaptureMode(t *testing.T) {
 	}
 	rep = f.run(ConnectionCheckInput{Settings: demoSettings()})
 	expect(t, rep, "payment capture", CheckOK, "captures at checkout: 1 of 1")
+	onShipment := demoSettings()
+	onShipment.Capture = CaptureOnFirstShipment
+	rep = f.run(ConnectionCheckInput{Settings: onShipment})
+	expect(t, rep, "payment capture", CheckWarn, "but the connection's capture is on_first_shipment")
+
+	// An authorize-only store: orders wait in Awaiting Payment (7).
+	f.bc.MustAddOrder(bigcommercetest.OrderSeed{CustomerEmail: "d@example.com", StatusID: bigcommerce.StatusAwaitingPayment,
+		PaymentStatus: bigcommerce.PaymentAuthorized, Lines: []bigcommercetest.OrderLine{{SKU: "HR-MUG-01", Quantity: 1}}})
+	rep = f.run(ConnectionCheckInput{Settings: demoSettings()})
+	l := expect(t, rep, "payment capture", CheckFail, "1 of 2 recent orders wait in Awaiting Payment")
+	if !strings.Contains(l.Fix, "on_first_shipment") {
+		t.Errorf("fix = %q", l.Fix)
+	}
+	rep = f.run(ConnectionCheckInput{Settings: onShipment})
+	expect(t, rep, "payment capture", CheckWarn, "1 of 2 recent orders are only authorized")
 }
 
 func TestCheckCustomizedProducts(t *testing.T) {
