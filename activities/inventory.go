@@ -87,6 +87,50 @@ type inventoryMemory struct {
 	defaultLocationAt time.Time
 	// absent are SKUs BigCommerce was found not to have, and when.
 	absent map[string]time.Time
+	// plans are the levels a dry run worked out, by the cursor its chunks
+	// started at, for the pass planPass that follows it.
+	plans    map[int64]plannedChunk
+	planPass string
+}
+
+// plannedChunk is what a dry run's chunk would write.
+type plannedChunk struct {
+	result InventoryPassResult
+	rows   pendingWrite
+	at     time.Time
+	// snap is the snapshot the dry run compared with (and marked the
+	// matched SKUs in): a plan is used only with that same snapshot.
+	snap *bcSnapshot
+}
+
+// planMaxAge is how old a dry run's levels may be for the pass to write
+// them unread; older ones are worked out again from Heartland. Levels that
+// moved meanwhile are corrected by the movements read after the pass (its
+// watermark goes back to before the dry run).
+const planMaxAge = 5 * time.Minute
+
+// keepPlan remembers a dry run's chunk; plans of other passes are dropped.
+// Caller holds m.mu.
+func (m *inventoryMemory) keepPlan(passID string, cursor int64, res InventoryPassResult, rows pendingWrite, snap *bcSnapshot) {
+	if m.planPass != passID || m.plans == nil {
+		m.plans, m.planPass = map[int64]plannedChunk{}, passID
+	}
+	res.Blast = nil
+	m.plans[cursor] = plannedChunk{result: res, rows: rows, at: time.Now(), snap: snap}
+}
+
+// takePlan hands over (and forgets) the plan of a pass's chunk, if it is
+// fresh. Caller holds m.mu.
+func (m *inventoryMemory) takePlan(passID string, cursor int64, snap *bcSnapshot) (plannedChunk, bool) {
+	if m.planPass != passID {
+		return plannedChunk{}, false
+	}
+	p, ok := m.plans[cursor]
+	delete(m.plans, cursor)
+	if !ok || p.snap != snap || time.Since(p.at) > planMaxAge {
+		return plannedChunk{}, false
+	}
+	return p, true
 }
 
 // hlItem is what the sync remembers of a Heartland item.

@@ -41,6 +41,10 @@ type InventoryPassInput struct {
 	Cursor int64 `json:"cursor"`
 	// MaxItems bounds the chunk (default DefaultPassChunkItems).
 	MaxItems int `json:"max_items,omitempty"`
+	// DryRun reads and compares like a pass but writes nothing: the
+	// result's Blast says what the pass would do. A dry run and the pass
+	// that follows it share PassID, so the BigCommerce side is read once.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // InventoryPassCounts are the tallies of a pass or chunk.
@@ -90,6 +94,8 @@ type InventoryPassResult struct {
 	RejectedSample []string `json:"rejected_sample,omitempty"`
 	// Writes counts adjustment requests sent.
 	Writes int `json:"writes"`
+	// Blast is what a dry run's chunk would do to the store (dry runs only).
+	Blast *InventoryBlast `json:"blast,omitempty"`
 }
 
 // absorb adds a page's tallies, cursor and samples to r.
@@ -151,6 +157,16 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 
 		committed := hb.Result
 		work := committed
+		if in.DryRun {
+			// The figures are a copy: the heartbeat holds those up to the
+			// committed cursor, and a resumed chunk goes on from there.
+			b := InventoryBlast{}
+			if committed.Blast != nil {
+				b = committed.Blast.Merge(InventoryBlast{})
+			}
+			b.storeTotals(snap.levels)
+			work.Blast = &b
+		}
 		var pending pendingWrite
 		flush := func() error {
 			var wo writeOutcome
@@ -169,6 +185,24 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 			hb.Result = committed
 			beat()
 			return nil
+		}
+
+		// A dry run's chunk keeps the levels it worked out; the pass that
+		// follows writes them without reading Heartland again.
+		fromStart := hb.Result.Cursor == in.Cursor
+		var planned pendingWrite
+		if !in.DryRun && fromStart {
+			if plan, ok := m.takePlan(in.PassID, in.Cursor, snap); ok {
+				work.absorb(plan.result)
+				work.Done, work.Total = plan.result.Done, plan.result.Total
+				pending = plan.rows
+				if err := flush(); err != nil {
+					return InventoryPassResult{}, err
+				}
+				a.logger().Info("inventory pass chunk written as planned", "connection", in.ConnectionID, "pass", in.PassID,
+					"cursor", committed.Cursor, "done", committed.Done, "written", committed.Counts.Written)
+				return committed, nil
+			}
 		}
 
 		start := time.Now()
@@ -225,11 +259,25 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 					continue
 				}
 				want := in.Scope.Quantity(sums[it.ID])
-				if have, ok := snap.levels[t.key()]; ok && have == want {
+				have, ok := snap.levels[t.key()]
+				if ok && have == want {
 					page.Counts.Skipped++
 					continue
 				}
+				if in.DryRun {
+					work.Blast.note(it.PublicID, have, want)
+				}
 				rows.add(it.PublicID, t, snap.location, want)
+			}
+			if in.DryRun {
+				work.absorb(page)
+				planned.append(rows)
+				if walk.Done() {
+					work.Done = true
+					break
+				}
+				beat()
+				continue
 			}
 			if len(pending.rows) > 0 && len(pending.rows)+len(rows.rows) > bigcommerce.MaxInventoryBatch {
 				if err := flush(); err != nil {
@@ -246,6 +294,9 @@ func (a *Inventory) SyncInventoryChunk(ctx context.Context, in InventoryPassInpu
 		}
 		if err := flush(); err != nil {
 			return InventoryPassResult{}, err
+		}
+		if in.DryRun && fromStart {
+			m.keepPlan(in.PassID, in.Cursor, committed, planned, snap)
 		}
 		out := committed
 		a.logger().Info("inventory pass chunk", "connection", in.ConnectionID, "pass", in.PassID,

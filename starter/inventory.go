@@ -26,6 +26,14 @@ var (
 // opts also replace a running sync's options. It fails with
 // ErrInventorySyncOff when the connection has inventory sync off.
 func (c *Client) StartInventorySync(ctx context.Context, connectionID string, opts workflows.InventoryOptions) error {
+	return c.RequestFullInventorySync(ctx, connectionID, opts, false)
+}
+
+// RequestFullInventorySync is StartInventorySync that can also confirm:
+// with confirm the next full sync writes even if the guard on destructive
+// writes would hold it back (`sync inventory --confirm`), and a pass the
+// guard holds is released.
+func (c *Client) RequestFullInventorySync(ctx context.Context, connectionID string, opts workflows.InventoryOptions, confirm bool) error {
 	// The workflow would quietly floor a negative buffer; refuse it instead.
 	if err := refuseInvalid(opts.Validate()); err != nil {
 		return err
@@ -39,7 +47,7 @@ func (c *Client) StartInventorySync(ctx context.Context, connectionID string, op
 			ErrInventorySyncOff, connectionID, connectionID)
 	}
 	_, err = c.temporal.SignalWithStartWorkflow(ctx, workflows.InventoryWorkflowID(connectionID),
-		workflows.InventoryFullSyncSignal, fullSyncRequest(opts),
+		workflows.InventoryFullSyncSignal, fullSyncRequest(opts, confirm),
 		client.StartWorkflowOptions{
 			ID:        workflows.InventoryWorkflowID(connectionID),
 			TaskQueue: c.taskQueue,
@@ -115,8 +123,8 @@ func inventoryError(connectionID, what string, err error) error {
 
 // fullSyncRequest carries opts to a running sync unless they are all
 // defaults, so a bare "sync inventory" keeps the options in force.
-func fullSyncRequest(opts workflows.InventoryOptions) workflows.InventoryFullSyncRequest {
-	req := workflows.InventoryFullSyncRequest{Reason: "operator"}
+func fullSyncRequest(opts workflows.InventoryOptions, confirm bool) workflows.InventoryFullSyncRequest {
+	req := workflows.InventoryFullSyncRequest{Reason: "operator", Confirm: confirm}
 	if opts != (workflows.InventoryOptions{}) {
 		req.Options = &opts
 	}

@@ -157,6 +157,24 @@ func TestInventoryEndToEnd(t *testing.T) {
 	if _, err := s.Starter.ConfigureConnection(ctx, s.ConnectionID, settings, 0); err != nil {
 		t.Fatal(err)
 	}
+	// The first full sync would zero TEE-L (5 in the store, none at Main
+	// or Warehouse): it shows its blast radius and writes nothing until
+	// the operator confirms.
+	var held workflows.InventoryProgress
+	waitFor(t, "first full sync held", func() bool {
+		var err error
+		held, err = s.Starter.InventoryProgress(ctx, s.ConnectionID)
+		return err == nil && held.Hold != nil
+	})
+	if b := held.Hold.Blast; b.Zeroed != 1 || len(b.Top) == 0 || b.Top[0].SKU != "TEE-L" || held.FullSyncs != 0 {
+		t.Errorf("hold = %+v", held.Hold)
+	}
+	if s.bcLevel("MUG") != 1 || s.bcLevel("TEE-L") != 5 {
+		t.Fatalf("a held sync wrote the store: MUG %d, TEE-L %d", s.bcLevel("MUG"), s.bcLevel("TEE-L"))
+	}
+	if err := s.Starter.RequestFullInventorySync(ctx, s.ConnectionID, workflows.InventoryOptions{}, true); err != nil {
+		t.Fatal(err)
+	}
 	p := s.waitFullSyncs(1)
 	t.Logf("full sync took %v and %d BigCommerce calls (%d adjustment requests); %d full syncs, %d incremental rounds",
 		time.Since(started).Round(time.Millisecond), s.BC.Stats().Requests-bcBefore, p.FullSync.Writes, p.FullSyncs, p.Polls)
@@ -213,6 +231,18 @@ func TestInventoryEndToEnd(t *testing.T) {
 	if _, err := s.Starter.ConfigureConnection(ctx, s.ConnectionID, next, 0); err != nil {
 		t.Fatal(err)
 	}
+	// It would zero TEE-M, one of the store's four in-stock SKUs (25 %,
+	// over the 20 % limit): held with nothing written until confirmed.
+	waitFor(t, "resync held", func() bool {
+		p, err := s.Starter.InventoryProgress(ctx, s.ConnectionID)
+		return err == nil && p.Hold != nil
+	})
+	if got := s.bcLevel("TEE-M"); got != 12 {
+		t.Fatalf("TEE-M = %d while the resync is held, want 12", got)
+	}
+	if err := s.Starter.RequestFullInventorySync(ctx, s.ConnectionID, workflows.InventoryOptions{}, true); err != nil {
+		t.Fatal(err)
+	}
 	p = s.waitFullSyncs(2)
 	s.waitLevels("levels after the location change", map[string]int{"MUG": 3 + 110, "TEE-S": 2, "TEE-M": 0, "TEE-L": 4})
 	if p.Settings.AllLocations || len(p.Settings.LocationIDs) != 2 {
@@ -248,8 +278,11 @@ func TestInventoryEndToEndDriftAndRateLimitStorm(t *testing.T) {
 	// A 429 storm on every BigCommerce route before the sync even starts.
 	s.BC.InjectFault(bigcommercetest.Fault{Kind: bigcommercetest.FaultRateLimit, Times: 8, RetryAfter: 150 * time.Millisecond})
 	started := time.Now()
-	opts := workflows.InventoryOptions{ReconcileInterval: 2 * time.Second, SafetyBuffer: 1}
-	if err := s.Starter.StartInventorySync(ctx, s.ConnectionID, opts); err != nil {
+	// The drift below (TEE-S 40 → 1) is most of this small store's stock:
+	// the drop limit is off so the reconciliation corrects it, and the
+	// first sync, which zeroes TEE-L, is confirmed.
+	opts := workflows.InventoryOptions{ReconcileInterval: 2 * time.Second, SafetyBuffer: 1, GuardDropPercent: 100}
+	if err := s.Starter.RequestFullInventorySync(ctx, s.ConnectionID, opts, true); err != nil {
 		t.Fatal(err)
 	}
 	s.waitFullSyncs(1)

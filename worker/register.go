@@ -28,12 +28,14 @@ func Register(r sdkworker.Registry, deps Dependencies) {
 	r.RegisterActivity(&activities.Orders{Connections: deps.Connections})
 	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger})
 	r.RegisterActivity(&activities.Catalog{Connections: deps.Connections})
+	r.RegisterActivity(&activities.ConnectionChecks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
 }
 
 // RegisterWorkflows registers every workflow; replaying a history needs
 // the workflows alone.
 func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflow(workflows.Connection)
+	r.RegisterWorkflow(workflows.ConnectionCheck)
 	r.RegisterWorkflow(workflows.Order)
 	r.RegisterWorkflow(workflows.OrderSweep)
 	r.RegisterWorkflow(workflows.HeartlandSweep)

@@ -17,6 +17,8 @@ type connection struct {
 	// dirty is set by configure: the workflows that follow the settings
 	// (order sweep, inventory sync) must be started or told.
 	dirty bool
+	// publishedAttention is the HrbcAttention last upserted.
+	publishedAttention string
 }
 
 // Connection is the entity workflow of one connection between a Heartland
@@ -33,6 +35,7 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 		}
 	}
 	c := &connection{ConnectionInput: input}
+	c.publishedAttention = c.attention()
 	if err := c.publishStage(ctx); err != nil {
 		return err
 	}
@@ -50,6 +53,7 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 		workflow.UpdateHandlerOptions{Validator: c.validateConfigure}); err != nil {
 		return fmt.Errorf("register %s update: %w", ConfigureUpdate, err)
 	}
+	c.listenChecks(ctx)
 
 	// The entity lives until the server suggests a fresh run to keep its
 	// history short; accepted updates are finished before handing over.
@@ -64,6 +68,9 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 		}
 		c.dirty = false
 		c.ensureFollowers(ctx)
+		if c.liveChecks(ctx) {
+			c.runCheck(ctx)
+		}
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
@@ -100,6 +107,17 @@ func (c *connection) validateConfigure(_ workflow.Context, req ConfigureRequest)
 }
 
 func (c *connection) configure(ctx workflow.Context, req ConfigureRequest) (ConnectionStatus, error) {
+	if c.liveChecks(ctx) {
+		// The validator is pure; the accounts are asked here, before
+		// anything changes, so a refusal leaves the settings as they were.
+		if err := c.recheckSettings(ctx, req.Settings); err != nil {
+			return ConnectionStatus{}, err
+		}
+		// Another configure may have been applied while the check ran.
+		if err := c.validateConfigure(ctx, req); err != nil {
+			return ConnectionStatus{}, err
+		}
+	}
 	settings := req.Settings
 	settings.LocationIDs = append([]int64(nil), req.Settings.LocationIDs...)
 	c.previous, c.Settings = c.Settings, &settings
@@ -137,6 +155,7 @@ func (c *connection) status() ConnectionStatus {
 		ConfiguredAt: c.ConfiguredAt,
 		Generation:   c.Generation,
 		Settings:     c.Settings,
-		Attention:    c.Attention,
+		Attention:    c.attention(),
+		Check:        c.Check,
 	}
 }

@@ -32,10 +32,8 @@ func (c *connection) registerWebhooks(ctx workflow.Context) {
 		workflow.GetLogger(ctx).Info("Webhooks registered", "BigCommerceCreated", reg.BigCommerceCreated,
 			"BigCommerceEnabled", reg.BigCommerceEnabled, "HeartlandCreated", reg.HeartlandCreated)
 	}
-	if attention != c.Attention {
-		c.Attention = attention
-		_ = workflow.UpsertTypedSearchAttributes(ctx, AttentionAttr.ValueSet(attention))
-	}
+	c.Attention = attention
+	c.publishAttention(ctx)
 }
 
 // ensureFollowers starts the workflows a connection's settings turn on and

@@ -1,6 +1,10 @@
 package workflows
 
-import "time"
+import (
+	"time"
+
+	"github.com/hrbc/hrbc/activities"
+)
 
 // Message names of the Connection workflow.
 const (
@@ -44,8 +48,11 @@ type ConnectionInput struct {
 	ConfiguredAt time.Time `json:"configured_at,omitzero"`
 	// Generation counts runs of this entity (continue-as-new increments it).
 	Generation int `json:"generation"`
-	// Attention is why the connection needs a person, empty when fine.
+	// Attention is why the connection needs a person (webhooks not
+	// registered), empty when fine.
 	Attention string `json:"attention,omitempty"`
+	// Check is the last connection check's report, nil before the first.
+	Check *activities.CheckReport `json:"check,omitempty"`
 }
 
 // ConfigureRequest is the argument of the configure update.
@@ -75,6 +82,9 @@ type ConnectionStatus struct {
 	Generation int `json:"generation"`
 	// Settings are the current settings, nil when unconfigured.
 	Settings *Settings `json:"settings,omitempty"`
-	// Attention is why the connection needs a person, empty when fine.
+	// Attention is why the connection needs a person, empty when fine:
+	// webhooks not registered, checks that failed.
 	Attention string `json:"attention,omitempty"`
+	// Check is the last connection check's report, nil before the first.
+	Check *activities.CheckReport `json:"check,omitempty"`
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -52,7 +53,15 @@ func newConnectionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env.OnWorkflow(CatalogFollow, mock.Anything, mock.Anything).Return(nil)
 	env.RegisterActivity(&activities.Webhooks{})
 	env.OnActivity(webhookActivities.EnsureWebhooks, mock.Anything, mock.Anything).Return(activities.WebhookRegistration{}, nil)
+	env.RegisterActivity(&activities.ConnectionChecks{})
+	env.OnActivity(checkActivities.CheckConnection, mock.Anything, mock.Anything).Return(okCheck, nil).Maybe()
 	return env
+}
+
+// okCheck is a check that finds nothing wrong.
+func okCheck(_ context.Context, in activities.ConnectionCheckInput) (activities.CheckReport, error) {
+	return activities.CheckReport{ConnectionID: in.ConnectionID, SettingsOnly: in.SettingsOnly,
+		Lines: []activities.CheckLine{{Check: "locations", Status: activities.CheckOK}}}, nil
 }
 
 func validSettings() Settings {

@@ -21,14 +21,26 @@
 // holds a connection's Settings. Started by starter with update-with-start.
 //   - update configure (ConfigureUpdate): ConfigureRequest → ConnectionStatus;
 //     a validator rejects bad settings, a stale ExpectedVersion or a second
-//     create without a trace in history
+//     create without a trace in history; the handler then checks the
+//     locations against the live Heartland account (CheckConnection,
+//     settings only) and refuses, changing nothing, a location it lacks
+//   - signal checked (ConnectionCheckedSignal): a CheckReport a client's
+//     ConnectionCheck ran; it becomes the status's Check
+//   - after each change of settings runs the full CheckConnection; its
+//     report is the status's Check, its failures HrbcAttention
 //   - query settings (SettingsQuery) → *Settings
 //   - query status (StatusQuery) → ConnectionStatus
 //   - search attributes: HrbcStage (unconfigured, configured), HrbcAttention
-//     (webhooks not registered)
+//     (webhooks not registered, checks that failed)
 //   - starts OrderSweep, HeartlandSweep, CatalogFollow and InventorySync as abandoned
 //     children when the settings turn them on, and signals the new settings
 //     to those running (a follower turned off ends itself)
+//
+// ConnectionCheck (connection_check.go), ID
+// connection-check/<connection>/<random id>: one run of the checks of a
+// connection against both live accounts (CheckConnection); its result is
+// the CheckReport. Started by starter (`connection check`, and before
+// `connection create` and `configure` with the proposed settings).
 //
 // Order (order.go), ID order/<connection>/<order number>: one BigCommerce
 // order from import into Heartland to closed. Started by starter (the
@@ -87,11 +99,17 @@
 //   - signal changed (InventoryChangedSignal): InventoryChanged; recompute now
 //     (also sent by CatalogSync and CatalogFollow for the items a page
 //     linked, so that their web stock is written at once)
-//   - signal fullSync (InventoryFullSyncSignal): InventoryFullSyncRequest
+//   - signal fullSync (InventoryFullSyncSignal): InventoryFullSyncRequest;
+//     with Confirm the next full sync writes whatever the guard says
+//   - every full sync and reconciliation runs first as a dry run; one that
+//     would zero more than GuardZeroPercent of the in-stock SKUs, lower the
+//     store's stock by more than GuardDropPercent, or (a first full sync)
+//     zero any SKU writes nothing and is held (InventoryProgress.Hold,
+//     stage attention) until confirmed or the settings change
 //   - query progress (InventoryProgressQuery) → InventoryProgress
 //   - query unmatched (InventoryUnmatchedQuery) → InventoryUnmatched
 //   - search attributes: HrbcStage (full_sync, incremental, reconcile,
-//     stopped), HrbcAttention
+//     attention, stopped), HrbcAttention
 //
 // CatalogSync (catalog_sync.go), ID catalog/<connection>/push or
 // catalog/<connection>/pull (CatalogWorkflowID with CatalogKindPush or

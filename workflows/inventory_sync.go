@@ -20,6 +20,9 @@ const (
 	inventoryWatermarkOverlap = time.Minute
 	// maxPendingItems bounds the item ids a run collects from signals.
 	maxPendingItems = 1000
+	// heldIdleWait is how long a run whose first full sync is held sleeps
+	// between checks when no signal comes.
+	heldIdleWait = 24 * time.Hour
 )
 
 // inventoryRun is the state of one InventorySync run.
@@ -111,9 +114,9 @@ func (r *inventoryRun) loop(ctx workflow.Context) error {
 		now := workflow.Now(ctx)
 		var err error
 		switch {
-		case r.Progress.FullSyncPending && !now.Before(r.RetryAt):
+		case r.Progress.FullSyncPending && r.Hold == nil && !now.Before(r.RetryAt):
 			err = r.runPass(ctx, false)
-		case !r.Progress.Watermark.IsZero() && !now.Before(r.Progress.NextReconcileAt):
+		case r.Hold == nil && !r.Progress.Watermark.IsZero() && !now.Before(r.Progress.NextReconcileAt):
 			// Catch up with the feed first, so the pass counts drift only.
 			if err = r.poll(ctx); err == nil {
 				err = r.runPass(ctx, true)
@@ -134,10 +137,16 @@ func (r *inventoryRun) waitAndPoll(ctx workflow.Context) error {
 	}
 	wait := r.opts.PollInterval
 	now := workflow.Now(ctx)
-	if !r.Progress.Watermark.IsZero() {
+	held := r.Hold != nil
+	if !r.Progress.Watermark.IsZero() && !held {
 		wait = min(wait, max(r.Progress.NextReconcileAt.Sub(now), 0))
 	}
-	if r.Progress.FullSyncPending {
+	if held && r.Progress.Watermark.IsZero() {
+		// A held first sync: nothing to poll until a person confirms or
+		// the settings change (a signal wakes the run).
+		wait = heldIdleWait
+	}
+	if r.Progress.FullSyncPending && !held {
 		wait = min(wait, max(r.RetryAt.Sub(now), 0))
 		if r.Progress.Watermark.IsZero() {
 			// Nothing to poll before a first full sync: sleep until its
@@ -151,7 +160,7 @@ func (r *inventoryRun) waitAndPoll(ctx workflow.Context) error {
 		}
 	}
 	r.wake = false
-	if r.stop || (r.Progress.FullSyncPending && !workflow.Now(ctx).Before(r.RetryAt)) {
+	if r.stop || (r.Progress.FullSyncPending && r.Hold == nil && !workflow.Now(ctx).Before(r.RetryAt)) {
 		return nil
 	}
 	if r.Progress.Watermark.IsZero() && len(r.PendingItemIDs) == 0 {
@@ -163,6 +172,9 @@ func (r *inventoryRun) waitAndPoll(ctx workflow.Context) error {
 
 // idleStage is the stage shown between rounds.
 func (r *inventoryRun) idleStage() string {
+	if r.Hold != nil {
+		return StageInventoryAttention
+	}
 	if r.Progress.FullSyncPending {
 		return StageFullSync
 	}
@@ -236,6 +248,9 @@ func (r *inventoryRun) applySettings(ctx workflow.Context, s Settings) {
 		r.wake = true
 		return
 	}
+	if r.Hold != nil {
+		r.release(ctx, "settings changed")
+	}
 	if !sameLocations(old, s) {
 		workflow.GetLogger(ctx).Info("Contributing locations changed: full resync",
 			"AllLocations", s.AllLocations, "LocationIDs", s.LocationIDs)
@@ -264,6 +279,10 @@ func (r *inventoryRun) applyFullSync(ctx workflow.Context, req InventoryFullSync
 	if req.Options != nil {
 		r.rawOpts, r.opts = *req.Options, req.Options.withDefaults()
 	}
+	if req.Confirm {
+		r.Confirmed = true
+	}
+	r.release(ctx, "full sync requested")
 	r.Progress.FullSyncPending = true
 	r.RetryAt = time.Time{}
 	r.wake = true
@@ -295,6 +314,7 @@ func (r *inventoryRun) scope() activities.InventoryScope {
 func (r *inventoryRun) progress() InventoryProgress {
 	p := r.Progress
 	p.Attention = r.attention()
+	p.Hold = r.Hold
 	p.Settings = r.settings
 	p.SafetyBuffer = r.opts.SafetyBuffer
 	return p
@@ -306,6 +326,8 @@ func (r *inventoryRun) attention() string {
 	switch {
 	case r.stop:
 		return ""
+	case r.Hold != nil:
+		return r.holdAttention()
 	case r.Progress.LastError != "":
 		return truncateAttention(r.Progress.LastError)
 	case r.Progress.RejectedCount > 0:

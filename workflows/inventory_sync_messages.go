@@ -69,6 +69,13 @@ type InventoryOptions struct {
 	// RunRounds bounds the rounds of one run before continue-as-new
 	// (default DefaultInventoryRunRounds).
 	RunRounds int `json:"run_rounds,omitempty"`
+	// GuardZeroPercent holds back a full sync or reconciliation that would
+	// set more than this share of the store's in-stock SKUs to 0 (default
+	// 20; 100: no limit).
+	GuardZeroPercent int `json:"guard_zero_percent,omitempty"`
+	// GuardDropPercent holds back one that would lower the store's total
+	// quantity by more than this share (default 50; 100: no limit).
+	GuardDropPercent int `json:"guard_drop_percent,omitempty"`
 }
 
 // withDefaults fills the zero options.
@@ -120,6 +127,9 @@ type InventoryFullSyncRequest struct {
 	// Options, when set, replace the running sync's options from this full
 	// sync on (an operator's `sync inventory --safety-buffer 2`).
 	Options *InventoryOptions `json:"options,omitempty"`
+	// Confirm lets the next full sync write even if the guard would hold
+	// it back (`sync inventory --confirm`), once.
+	Confirm bool `json:"confirm,omitempty"`
 }
 
 // InventoryPassProgress describes the last (or running) full sync or
@@ -185,6 +195,14 @@ type InventoryProgress struct {
 	LastWriteAt time.Time `json:"last_write_at,omitzero"`
 	// Generation counts runs of this entity (continue-as-new increments it).
 	Generation int `json:"generation"`
+	// Hold is the full sync or reconciliation held back by the guard,
+	// nil when none is.
+	Hold *InventoryHold `json:"hold,omitempty"`
+	// Holds counts the passes held back so far.
+	Holds int `json:"holds"`
+	// LastBlast is what the last guarded pass would write (or wrote), as
+	// worked out before it: the blast radius of a first full sync.
+	LastBlast *activities.InventoryBlast `json:"last_blast,omitempty"`
 	// Settings are the settings in force.
 	Settings Settings `json:"settings"`
 	// SafetyBuffer is the number of units held back per SKU.
@@ -230,4 +248,8 @@ type InventoryState struct {
 	Passes int `json:"passes"`
 	// Unmatched is the last pass's one-side-only report.
 	Unmatched InventoryUnmatched `json:"unmatched"`
+	// Hold is the pass the guard holds back, nil when none.
+	Hold *InventoryHold `json:"hold,omitempty"`
+	// Confirmed lets the next guarded pass write whatever its figures.
+	Confirmed bool `json:"confirmed,omitempty"`
 }

@@ -58,6 +58,7 @@ var pollActivityOptions = workflow.ActivityOptions{
 // runPass runs a full sync (reconcile false) or a reconciliation chunk by
 // chunk; the workflow holds only counts and the cursor.
 func (r *inventoryRun) runPass(ctx workflow.Context, reconcile bool) error {
+	guarded := r.guarded(ctx, reconcile)
 	kind, stage, pass := "full sync", StageFullSync, &r.Progress.FullSync
 	if reconcile {
 		kind, stage, pass = "reconciliation", StageReconcile, &r.Progress.Reconcile
@@ -75,6 +76,25 @@ func (r *inventoryRun) runPass(ctx workflow.Context, reconcile bool) error {
 	logger := workflow.GetLogger(ctx)
 	logger.Info("Inventory pass started", "Kind", kind, "Pass", passID)
 	interrupt := func() bool { return r.stop || r.abortPass || (reconcile && r.Progress.FullSyncPending) }
+	if guarded {
+		held, interrupted, err := r.preview(ctx, kind, passID, reconcile, interrupt)
+		switch {
+		case interrupted:
+			pass.Running = false
+			logger.Info("Inventory pass interrupted", "Kind", kind, "Pass", passID)
+			return nil
+		case err != nil:
+			return r.passFailed(ctx, kind, reconcile, err)
+		case held:
+			pass.Running = false
+			if reconcile {
+				r.Progress.NextReconcileAt = workflow.Now(ctx).Add(r.opts.ReconcileInterval)
+			} else {
+				r.Progress.FullSyncPending = true
+			}
+			return r.setStage(ctx, r.idleStage())
+		}
+	}
 	report := InventoryUnmatched{}
 	var rejected []string
 	var cursor int64

@@ -31,11 +31,33 @@ type fakeInventory struct {
 	failChunk   error
 	// backlog is how many rounds stop inside a backlog (More) first.
 	backlog int
+	// previews are the dry-run chunks; blast is what each chunk of a dry
+	// run reports (nil: nothing would change).
+	previews []activities.InventoryPassInput
+	blast    *activities.InventoryBlast
+}
+
+// dryRun answers a dry-run chunk: it writes nothing and reports f.blast.
+func (f *fakeInventory) dryRun(in activities.InventoryPassInput) (activities.InventoryPassResult, error) {
+	f.previews = append(f.previews, in)
+	if f.failChunk != nil {
+		return activities.InventoryPassResult{}, f.failChunk
+	}
+	n := min(int64(in.MaxItems), f.items-in.Cursor)
+	res := activities.InventoryPassResult{Cursor: in.Cursor + n, Done: in.Cursor+n >= f.items, Blast: &activities.InventoryBlast{}}
+	if f.blast != nil {
+		b := *f.blast
+		res.Blast = &b
+	}
+	return res, nil
 }
 
 func (f *fakeInventory) chunk(_ context.Context, in activities.InventoryPassInput) (activities.InventoryPassResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if in.DryRun {
+		return f.dryRun(in)
+	}
 	f.passes = append(f.passes, in)
 	if f.failChunk != nil {
 		return activities.InventoryPassResult{}, f.failChunk

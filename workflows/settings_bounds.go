@@ -43,5 +43,5 @@ func (o InventoryOptions) Validate() error {
 			return &SettingsError{d.name, fmt.Sprintf("%v is below one second (0: the default)", d.value)}
 		}
 	}
-	return nil
+	return o.validateGuard()
 }

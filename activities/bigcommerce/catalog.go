@@ -53,6 +53,11 @@ type Product struct {
 	DateModified          Time          `json:"date_modified"`
 	CustomFields          []CustomField `json:"custom_fields,omitempty"`
 	Variants              []Variant     `json:"variants,omitempty"`
+	// Modifiers are the product's customisations (include=modifiers only).
+	Modifiers []Modifier `json:"modifiers,omitempty"`
+	// GiftWrappingOptionsType is any, none or list: whether shoppers may
+	// gift-wrap the product (a new product accepts any wrapping).
+	GiftWrappingOptionsType string `json:"gift_wrapping_options_type,omitempty"`
 }
 
 // CustomField is a product custom field (name/value pair, unique per product).
@@ -115,6 +120,9 @@ type ProductFilter struct {
 	IncludeVariants bool // include=variants
 	// IncludeCustomFields adds include=custom_fields.
 	IncludeCustomFields bool
+	// IncludeModifiers adds include=modifiers (the store then answers at
+	// most 10 products a page).
+	IncludeModifiers bool
 	// Limit is the page size (default and max 250).
 	Limit int
 	// AfterID keeps products with a greater id and sorts by id (id:greater
@@ -146,7 +154,11 @@ func (f ProductFilter) query() url.Values {
 	if !f.DateModifiedMin.IsZero() {
 		q.Set("date_modified:min", f.DateModifiedMin.UTC().Format(time.RFC3339))
 	}
-	q.Set("include", includes(f.IncludeVariants, f.IncludeCustomFields))
+	inc := includes(f.IncludeVariants, f.IncludeCustomFields)
+	if f.IncludeModifiers {
+		inc = strings.TrimPrefix(inc+",modifiers", ",")
+	}
+	q.Set("include", inc)
 	if q.Get("include") == "" {
 		q.Del("include")
 	}

@@ -18,7 +18,7 @@ import (
 func newConnectionCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "connection", Short: "Create, configure and inspect connections"}
 	cmd.AddCommand(newConnectionCreateCommand(a), newConnectionConfigureCommand(a),
-		newConnectionShowCommand(a), newConnectionListCommand(a))
+		newConnectionShowCommand(a), newConnectionListCommand(a), newConnectionCheckCommand(a))
 	return cmd
 }
 
@@ -33,6 +33,9 @@ func newConnectionCreateCommand(a *app) *cobra.Command {
 				return err
 			}
 			return a.withStarter(cmd, func(ctx context.Context, st *starter.Client) error {
+				if err := preflight(ctx, st, cmd.ErrOrStderr(), args[0], settings); err != nil {
+					return err
+				}
 				status, err := st.CreateConnection(ctx, args[0], settings)
 				if err != nil {
 					return err
@@ -61,6 +64,9 @@ func newConnectionConfigureCommand(a *app) *cobra.Command {
 					settings = *current.Settings
 				}
 				if err := applySettingFlags(cmd.Flags(), &settings); err != nil {
+					return err
+				}
+				if err := preflight(ctx, st, cmd.ErrOrStderr(), args[0], settings); err != nil {
 					return err
 				}
 				// The version read above guards against overwriting a change made
@@ -210,6 +216,16 @@ func (a *app) printStatus(st workflows.ConnectionStatus) error {
 		fmt.Fprintf(w, "fulfillment location\t%s\n", describeID(s.FulfillmentLocationID))
 		fmt.Fprintf(w, "order sync\t%t\n", s.OrderSync)
 		fmt.Fprintf(w, "inventory sync\t%t\n", s.InventorySync)
+	}
+	fmt.Fprintf(w, "attention\t%s\n", dash(st.Attention))
+	if c := st.Check; c != nil {
+		fmt.Fprintf(w, "last check\t%s: %d failed, %d warnings (starter connection check %s)\n",
+			formatTime(c.CheckedAt), c.Fails, c.Warns, st.ConnectionID)
+		for _, l := range c.Lines {
+			if l.Status != workflows.CheckOK {
+				fmt.Fprintf(w, "  %s\t%s: %s\n", l.Status, l.Check, l.Found)
+			}
+		}
 	}
 	return w.Flush()
 }

@@ -16,12 +16,15 @@ import (
 	"github.com/hrbc/hrbc/workflows"
 )
 
+// errSyncHeld: the full sync would empty the store and waits for --confirm.
+var errSyncHeld = errors.New("full sync held back, nothing written")
+
 // progressPollInterval is how often `sync inventory` asks for progress.
 const progressPollInterval = 500 * time.Millisecond
 
 // newSyncInventoryCommand is `starter sync inventory <connection>`.
 func newSyncInventoryCommand(a *app) *cobra.Command {
-	var noWait bool
+	var noWait, confirm bool
 	var opts workflows.InventoryOptions
 	cmd := &cobra.Command{
 		Use:   "inventory <connection>",
@@ -39,7 +42,7 @@ func newSyncInventoryCommand(a *app) *cobra.Command {
 				if before.Stage == workflows.StageStopped {
 					before = workflows.InventoryProgress{}
 				}
-				if err := st.StartInventorySync(ctx, args[0], opts); err != nil {
+				if err := st.RequestFullInventorySync(ctx, args[0], opts, confirm); err != nil {
 					return err
 				}
 				if noWait {
@@ -49,7 +52,7 @@ func newSyncInventoryCommand(a *app) *cobra.Command {
 					fmt.Fprintf(a.out, "full sync of %s requested\n", args[0])
 					return nil
 				}
-				p, err := a.waitFullSync(cmd, st, args[0], before.FullSyncs)
+				p, err := a.waitFullSync(cmd, st, args[0], before.FullSyncs, before.Holds)
 				if err != nil {
 					return err
 				}
@@ -63,12 +66,15 @@ func newSyncInventoryCommand(a *app) *cobra.Command {
 	f.DurationVar(&opts.ReconcileInterval, "reconcile-interval", 0, "how often every SKU is compared on both sides (default 15m)")
 	f.IntVar(&opts.SafetyBuffer, "safety-buffer", 0, "units held back per SKU")
 	f.IntVar(&opts.BigCommerceLocationID, "bigcommerce-location", 0, "BigCommerce location receiving the quantities (default: the store's default location)")
+	f.BoolVar(&confirm, "confirm", false, "let this full sync write even if it would empty the store (releases a held sync)")
+	f.IntVar(&opts.GuardZeroPercent, "guard-zero-percent", 0, "hold back a sync that would set more than this share of in-stock SKUs to 0 (default 20, 100: no limit)")
+	f.IntVar(&opts.GuardDropPercent, "guard-drop-percent", 0, "hold back a sync that would lower the store's total stock by more than this share (default 50, 100: no limit)")
 	return cmd
 }
 
 // waitFullSync polls the progress until a full sync that completed after
 // the request is done, drawing a bar on stderr (not with --json).
-func (a *app) waitFullSync(cmd *cobra.Command, st *starter.Client, connectionID string, completedBefore int) (workflows.InventoryProgress, error) {
+func (a *app) waitFullSync(cmd *cobra.Command, st *starter.Client, connectionID string, completedBefore, heldBefore int) (workflows.InventoryProgress, error) {
 	var bar *progressbar.ProgressBar
 	if !a.json {
 		bar = progressbar.NewOptions64(-1,
@@ -95,6 +101,14 @@ func (a *app) waitFullSync(cmd *cobra.Command, st *starter.Client, connectionID 
 		case err != nil:
 		case p.Stage == workflows.StageStopped:
 			return p, fmt.Errorf("inventory sync of %q stopped before the full sync finished", connectionID)
+		case p.Hold != nil && p.Holds > heldBefore:
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err := a.printProgress(p); err != nil {
+				return p, err
+			}
+			return p, fmt.Errorf("%w: %s", errSyncHeld, p.Attention)
 		case p.FullSyncs > completedBefore && !p.FullSync.Running && !p.FullSyncPending:
 			if bar != nil {
 				_ = bar.Finish()
@@ -147,6 +161,12 @@ func (a *app) printProgress(p workflows.InventoryProgress) error {
 	fmt.Fprintf(w, "connection\t%s\n", p.ConnectionID)
 	fmt.Fprintf(w, "stage\t%s\n", p.Stage)
 	fmt.Fprintf(w, "attention\t%s\n", dash(p.Attention))
+	if p.Hold != nil {
+		fmt.Fprintf(w, "held\t%s since %s, nothing written: %s\n", p.Hold.Kind, formatTime(p.Hold.Since), p.Hold.Blast)
+	}
+	if p.LastBlast != nil {
+		fmt.Fprintf(w, "blast radius\t%s\n", p.LastBlast)
+	}
 	if p.RejectedCount > 0 {
 		fmt.Fprintf(w, "rejected by BigCommerce\t%d (%s)\n", p.RejectedCount, strings.Join(p.Rejected, "; "))
 	}

@@ -35,6 +35,7 @@ var readmeExpect = map[string]string{
 	"sandbox status 101 cancelled":       "BigCommerce order 101 is now Cancelled (5)",
 	"orders distribute 102":              "bigcommerce status  Awaiting Fulfillment (11)",
 	"orders distribute 100 --location W": "2 Warehouse",
+	"connection check demo":              "ok    locations: every location the settings name exists",
 }
 
 // readmeRetryFor bounds how long a command that fails is tried again: the
@@ -119,10 +120,14 @@ func TestREADMECommands(t *testing.T) {
 		return strings.Contains(out, "2 Warehouse")
 	})
 	eventually(t, "the attention cases", []string{"errors"}, func(out string) bool {
-		return strings.Contains(out, "order/demo/103  attention  unsupported: line \"Logo Cap\" (HR-CAP-01): gift wrapping") &&
-			strings.Contains(out, "order/demo/104  attention  unsupported: line \"Canvas Tote\" (HR-TOTE-01): customization") &&
-			strings.Contains(out, "order/demo/105  attention  unknown SKU: STK-A") &&
-			strings.Contains(out, "order/demo/106  attention  partially refunded")
+		// Columns are compared with single spaces: another workflow in the
+		// list (the inventory sync, once the pulled SKUs are linked but not
+		// tracked) may widen them.
+		out = strings.Join(strings.Fields(out), " ")
+		return strings.Contains(out, "order/demo/103 attention unsupported: line \"Logo Cap\" (HR-CAP-01): gift wrapping") &&
+			strings.Contains(out, "order/demo/104 attention unsupported: line \"Canvas Tote\" (HR-TOTE-01): customization") &&
+			strings.Contains(out, "order/demo/105 attention unknown SKU: STK-A") &&
+			strings.Contains(out, "order/demo/106 attention partially refunded")
 	})
 	t.Logf("ran %d README commands in %s", ran, time.Since(start).Round(time.Second))
 }

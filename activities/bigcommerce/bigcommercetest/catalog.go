@@ -88,10 +88,10 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		if !modMin.IsZero() && p.DateModified.Before(modMin) {
 			continue
 		}
-		out = append(out, s.st.render(p, withV, withF))
+		out = append(out, withModifiers(r, s.st.render(p, withV, withF), p))
 	}
 	s.st.mu.Unlock()
-	v3List(w, r, out, 250)
+	v3List(w, r, out, productsPageMax(r))
 }
 
 func (s *Server) getProduct(w http.ResponseWriter, r *http.Request) {

@@ -201,7 +201,10 @@ func (st *store) itemOf(v *bc.Variant) (itemKey, bool) {
 func (st *store) render(p *bc.Product, withVariants, withFields bool) bc.Product {
 	out := *p
 	out.Categories = append([]int{}, p.Categories...)
-	out.Variants, out.CustomFields = nil, nil
+	out.Variants, out.CustomFields, out.Modifiers = nil, nil, nil
+	if out.GiftWrappingOptionsType == "" {
+		out.GiftWrappingOptionsType = bc.GiftWrapAny // a store's default
+	}
 	vs := st.variantsOf(p.ID)
 	switch p.InventoryTracking {
 	case bc.TrackingProduct:
