@@ -88,7 +88,7 @@ func checkInput(connectionID string, s Settings, settingsOnly, fix bool) activit
 			AllLocations: s.AllLocations, LocationIDs: slices.Clone(s.LocationIDs),
 			SourceLocationID: s.SourceLocationID, AutoDistributeLocationID: s.AutoDistributeLocationID,
 			FulfillmentLocationID: s.FulfillmentLocationID, OutsideFulfillment: s.OutsideFulfillment,
-			OrderSync: s.OrderSync, InventorySync: s.InventorySync,
+			OrderSync: s.OrderSync, InventorySync: s.InventorySync, Capture: s.Capture,
 		},
 		SettingsOnly: settingsOnly,
 		Fix:          fix,

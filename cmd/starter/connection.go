@@ -130,6 +130,7 @@ func addSettingFlags(f *pflag.FlagSet) {
 	f.Bool("order-sync", false, "import BigCommerce orders into Heartland")
 	f.Bool("inventory-sync", false, "push Heartland quantities to BigCommerce")
 	f.Int("order-sweep-seconds", 0, "how often to look for orders a webhook missed (0: every 60 s)")
+	f.String("capture", "", "how the store takes payments: at_checkout (the default) or on_first_shipment (an authorize-only gateway)")
 }
 
 // applySettingFlags changes only the settings whose flags were given.
@@ -157,6 +158,9 @@ func applySettingFlags(f *pflag.FlagSet, s *workflows.Settings) error {
 	}
 	if f.Changed("order-sweep-seconds") {
 		s.OrderSweepSeconds, _ = f.GetInt("order-sweep-seconds")
+	}
+	if f.Changed("capture") {
+		s.Capture, _ = f.GetString("capture")
 	}
 	for name, dst := range map[string]*bool{
 		"outside-fulfillment": &s.OutsideFulfillment,

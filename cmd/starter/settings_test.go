@@ -29,11 +29,15 @@ func TestCLIRefusesWrongSettings(t *testing.T) {
 		{[]string{"connection", "configure", "acme", "--order-sweep-seconds", "9223372036"}, "order_sweep_seconds: 9223372036 is outside 1-86400"},
 		{[]string{"connection", "configure", "acme", "--order-sweep-seconds", "-1"}, "order_sweep_seconds: -1 is outside"},
 		{[]string{"sync", "inventory", "acme", "--safety-buffer", "-2"}, "safety_buffer: -2 is negative"},
+		{[]string{"connection", "configure", "acme", "--capture", "later"}, `capture: "later" is not one of at_checkout, on_first_shipment`},
 	} {
 		err := cli(tc.args...)
 		if !errors.Is(err, starter.ErrInvalidSettings) || !strings.Contains(err.Error(), tc.says) {
 			t.Errorf("%s: %v, want a refusal saying %q", strings.Join(tc.args, " "), err, tc.says)
 		}
+	}
+	if err := cli("connection", "configure", "acme", "--capture", "on_first_shipment"); err != nil {
+		t.Errorf("--capture on_first_shipment: %v", err)
 	}
 	out, err := run("connection", "list")
 	if err != nil || strings.Contains(out, "evil") || strings.Contains(out, "a/b") {
