@@ -91,6 +91,10 @@ type inventoryMemory struct {
 	// started at, for the pass planPass that follows it.
 	plans    map[int64]plannedChunk
 	planPass string
+	// recent are the levels this worker wrote lately, by key: BigCommerce
+	// applies inventory adjustments asynchronously, so a snapshot read
+	// right after a write may not show it yet (see overlayRecent).
+	recent map[bcKey]recentWrite
 }
 
 // plannedChunk is what a dry run's chunk would write.

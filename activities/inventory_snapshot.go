@@ -82,6 +82,7 @@ func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients
 	if err != nil {
 		return nil, err
 	}
+	m.overlayRecent(s)
 	s.passID = passID
 	m.snap = s
 	return s, nil
@@ -239,6 +240,7 @@ func (a *Inventory) write(ctx context.Context, m *inventoryMemory, bc *bigcommer
 				m.snap.levels[k] = w.rows[i].Quantity
 			}
 		}
+		m.rememberWrites(w)
 		out.Written += len(w.rows)
 		a.logger().Debug("inventory written", "rows", len(w.rows), "reason", reason)
 		return nil

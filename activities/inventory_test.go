@@ -48,7 +48,13 @@ type invFixture struct {
 
 func newInvFixture(t *testing.T, hlOpts ...heartlandtest.Option) *invFixture {
 	t.Helper()
-	bc := bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds))
+	return newInvFixtureWith(t, nil, hlOpts...)
+}
+
+// newInvFixtureWith is newInvFixture with options for the fake store too.
+func newInvFixtureWith(t *testing.T, bcOpts []bigcommercetest.Option, hlOpts ...heartlandtest.Option) *invFixture {
+	t.Helper()
+	bc := bigcommercetest.NewServer(append([]bigcommercetest.Option{bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds)}, bcOpts...)...)
 	t.Cleanup(bc.Close)
 	hl := heartlandtest.NewServer(append([]heartlandtest.Option{heartlandtest.WithClock(testclock.Now)}, hlOpts...)...)
 	t.Cleanup(hl.Close)
@@ -584,4 +590,28 @@ func (f *invFixture) finish(passID string) InventoryFinishResult {
 		f.t.Fatal(err)
 	}
 	return fin
+}
+
+// BigCommerce applies inventory adjustments asynchronously: a pass right
+// after another reads the old levels back, and must not write them again.
+func TestInventoryPassTrustsItsOwnRecentWritesOverAStaleRead(t *testing.T) {
+	f := newInvFixtureWith(t, []bigcommercetest.Option{bigcommercetest.WithInventoryApplyDelay(time.Second)})
+	first, _ := f.pass("p1", f.scope(), 0)
+	if first.Counts.Written != 2 {
+		t.Fatalf("first pass wrote %d levels, want 2 (MUG, TEE-M)", first.Counts.Written)
+	}
+	if got, _ := f.bc.StockLevel("MUG", 0); got == 8 {
+		t.Fatal("the fake applied the adjustment at once: the test proves nothing")
+	}
+	again, _ := f.pass("p2", f.scope(), 0)
+	if again.Counts.Written != 0 || again.Writes != 0 {
+		t.Errorf("a pass during the store's apply delay wrote %d levels in %d calls, want none", again.Counts.Written, again.Writes)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for f.level("MUG") != 8 || f.level("TEE-M") != 7 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the store never applied the writes: MUG %d, TEE-M %d", f.level("MUG"), f.level("TEE-M"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
