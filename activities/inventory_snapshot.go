@@ -236,11 +236,11 @@ func (a *Inventory) write(ctx context.Context, m *inventoryMemory, bc *bigcommer
 	switch {
 	case err == nil:
 		if m.snap != nil {
+			m.rememberWrites(w, m.snap.levels)
 			for i, k := range w.keys {
 				m.snap.levels[k] = w.rows[i].Quantity
 			}
 		}
-		m.rememberWrites(w)
 		out.Written += len(w.rows)
 		a.logger().Debug("inventory written", "rows", len(w.rows), "reason", reason)
 		return nil
