@@ -33,6 +33,13 @@ type HeartlandResult struct {
 	IdleCallsPerMinute float64 `json:"idle_heartland_calls_per_minute"`
 	// IdleRoutes are those calls per route.
 	IdleRoutes map[string]int `json:"idle_routes"`
+	// InvoicePhaseCallsPerOrder are the Heartland calls per invoiced order
+	// from the first invoice until every shipment reached the store (the
+	// sweep's included): against the connection's Heartland pacing, this is
+	// what decides how fast a busy store ships.
+	InvoicePhaseCallsPerOrder float64 `json:"invoice_phase_heartland_calls_per_order"`
+	// InvoicePhaseRoutes are those calls per route, for all the orders.
+	InvoicePhaseRoutes map[string]int `json:"invoice_phase_routes"`
 }
 
 // RunHeartland measures what store staff working in Heartland's own screens
@@ -86,6 +93,7 @@ func RunHeartland(ctx context.Context, opts FakeOptions, cfg HeartlandConfig, lo
 	res.IdleRoutes = RouteDelta(st.Fakes.Routes(), beforeRoutes)
 
 	progress(fmt.Sprintf("heartland: %d invoices made in Heartland, no webhook", len(ids)))
+	before, beforeRoutes = st.Fakes.Counts(), st.Fakes.Routes()
 	shipped := NewWatch(func(id int) bool { return len(st.Fakes.BC.Shipments(id)) > 0 })
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -103,9 +111,13 @@ func RunHeartland(ctx context.Context, opts FakeOptions, cfg HeartlandConfig, lo
 		return res, nil, err
 	}
 	res.InvoiceToShipment = Summarise(shipped.Samples(ids))
+	res.InvoicePhaseCallsPerOrder = float64(st.Fakes.Counts().Sub(before).Heartland.Calls) / float64(len(ids))
+	res.InvoicePhaseRoutes = RouteDelta(st.Fakes.Routes(), beforeRoutes)
 	rows := latencyRows("Heartland invoice → BigCommerce shipment, no Heartland webhooks", res.InvoiceToShipment, 5*time.Second)
 	rows = append(rows, Row{Figure: fmt.Sprintf("Heartland calls per minute, idle, %d orders open", len(ids)),
 		Value: fmt.Sprintf("%.1f %v", res.IdleCallsPerMinute, res.IdleRoutes)})
+	rows = append(rows, Row{Figure: "Heartland calls per invoiced order, until shipped",
+		Value: fmt.Sprintf("%.1f %v", res.InvoicePhaseCallsPerOrder, res.InvoicePhaseRoutes)})
 	return res, rows, nil
 }
 
