@@ -30,13 +30,17 @@ func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesR
 			return HeartlandChangesResult{}, fmt.Errorf("watermark %q: %w", req.Watermark, err)
 		}
 		from := since.Add(-HeartlandChangesOverlap)
-		orders, err := cl.Heartland.WalkSalesOrdersUpdatedSince(from, heartland.Cursor{}).All(ctx)
-		if err != nil {
-			return HeartlandChangesResult{}, heartlandError("list Heartland sales orders updated since "+from.UTC().Format(time.RFC3339), err)
+		var orders []heartland.SalesOrder
+		var invoices []heartland.Invoice
+		if req.Only != ChangesOfInvoices {
+			if orders, err = cl.Heartland.WalkSalesOrdersUpdatedSince(from, heartland.Cursor{}).All(ctx); err != nil {
+				return HeartlandChangesResult{}, heartlandError("list Heartland sales orders updated since "+from.UTC().Format(time.RFC3339), err)
+			}
 		}
-		invoices, err := cl.Heartland.WalkInvoicesUpdatedSince(from, heartland.Cursor{}).All(ctx)
-		if err != nil {
-			return HeartlandChangesResult{}, heartlandError("list Heartland invoices updated since "+from.UTC().Format(time.RFC3339), err)
+		if req.Only != ChangesOfOrders {
+			if invoices, err = cl.Heartland.WalkInvoicesUpdatedSince(from, heartland.Cursor{}).All(ctx); err != nil {
+				return HeartlandChangesResult{}, heartlandError("list Heartland invoices updated since "+from.UTC().Format(time.RFC3339), err)
+			}
 		}
 		c := newChangeSet(since, req.Seen)
 		for _, o := range orders {
@@ -179,7 +183,19 @@ type HeartlandChangesRequest struct {
 	// Seen are the records the last round returned near its watermark
 	// (HeartlandChangesResult.Seen), not to be reported twice.
 	Seen []string `json:"seen,omitempty"`
+	// Only limits the round to one kind of record (ChangesOfOrders or
+	// ChangesOfInvoices), each kind then keeping its own watermark; empty
+	// lists both.
+	Only string `json:"only,omitempty"`
 }
+
+// Kinds of record a Heartland changes round may be limited to.
+const (
+	// ChangesOfOrders lists sales orders only (status, distribution).
+	ChangesOfOrders = "orders"
+	// ChangesOfInvoices lists invoices only, and the orders they belong to.
+	ChangesOfInvoices = "invoices"
+)
 
 // HeartlandOrderChange is one web order that changed in Heartland.
 type HeartlandOrderChange struct {

@@ -40,6 +40,13 @@ type HeartlandSweepInput struct {
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row; the pause grows with it.
 	Failures int `json:"failures,omitempty"`
+	// InvoiceWatermark and InvoiceSeen are Watermark and Seen of the
+	// invoices, which runs under heartlandFastInvoicesChange list apart
+	// from the orders (Watermark and Seen are then the orders' alone).
+	InvoiceWatermark string   `json:"invoice_watermark,omitempty"`
+	InvoiceSeen      []string `json:"invoice_seen,omitempty"`
+	// Ticks counts rounds, to list orders every heartlandOrdersEvery.
+	Ticks int `json:"ticks,omitempty"`
 }
 
 // HeartlandSweepStatus is what the Heartland sweep's status query returns.

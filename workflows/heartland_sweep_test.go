@@ -59,6 +59,8 @@ func TestHeartlandSweepSignalsTheOrderOfAnInvoice(t *testing.T) {
 			Watermark: "2026-11-27T10:00:03Z", Seen: []string{"i5/complete/true@2026-11-27T10:00:03Z"}},
 	}}
 	h.install(env)
+	// Runs before heartlandFastInvoicesChange list both kinds every round.
+	env.OnGetVersion(heartlandFastInvoicesChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.RegisterDelayedCallback(func() {
 		st := queryAs[HeartlandSweepStatus](t, env, HeartlandSweepStatusQuery)
 		if st.Signalled != 1 || st.Watermark != "2026-11-27T10:00:03Z" {
@@ -96,6 +98,7 @@ func TestHeartlandSweepOutlivesAPIErrorsAndContinuesAsNew(t *testing.T) {
 			Watermark: "2026-11-27T10:05:00Z", Seen: []string{"o70/canceled/0.00/0.00@2026-11-27T10:05:00Z"}},
 	}}
 	h.install(env)
+	env.OnGetVersion(heartlandFastInvoicesChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	attention := recordAttention(env)
 	var failing, recovered HeartlandSweepStatus
 	env.RegisterDelayedCallback(func() {
@@ -133,5 +136,63 @@ func TestHeartlandSweepOutlivesAPIErrorsAndContinuesAsNew(t *testing.T) {
 	}
 	if next.Watermark != "2026-11-27T10:05:00Z" || len(next.Seen) != 1 || next.Signalled != 1 || next.ConnectionID != "shop" || !next.Settings.OrderSync {
 		t.Errorf("continued with %+v", next)
+	}
+}
+
+// Invoices are listed every half interval with their own watermark, sales
+// orders every heartlandOrdersEvery rounds with theirs: an invoice made in
+// Heartland reaches its order within two seconds at the default interval.
+func TestHeartlandSweepListsInvoicesTwiceAsOften(t *testing.T) {
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
+	var invoiceRounds, orderRounds []activities.HeartlandChangesRequest
+	var signaled []string
+	env.RegisterWorkflow(HeartlandSweep)
+	env.RegisterActivity(&activities.Orders{})
+	env.OnActivity(orderActivities.ListHeartlandChanges, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.HeartlandChangesRequest) (activities.HeartlandChangesResult, error) {
+			switch req.Only {
+			case activities.ChangesOfInvoices:
+				invoiceRounds = append(invoiceRounds, req)
+				if len(invoiceRounds) == 3 {
+					return activities.HeartlandChangesResult{Watermark: "2026-11-27T10:00:03Z", Seen: []string{"i5/complete/true@2026-11-27T10:00:03Z"},
+						Orders: []activities.HeartlandOrderChange{{OrderID: 100, HeartlandOrderID: 900, Status: "open", InvoiceIDs: []int64{5}}}}, nil
+				}
+			case activities.ChangesOfOrders:
+				orderRounds = append(orderRounds, req)
+				return activities.HeartlandChangesResult{Watermark: "2026-11-27T09:59:00Z"}, nil
+			default:
+				t.Errorf("a round listed both kinds: %+v", req)
+			}
+			return activities.HeartlandChangesResult{Watermark: req.Watermark, Seen: req.Seen}, nil
+		})
+	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, mock.Anything, OrderHeartlandChangedSignal, mock.Anything).Return(
+		func(_, workflowID, _, _ string, _ any) error {
+			signaled = append(signaled, workflowID)
+			return nil
+		})
+	env.RegisterDelayedCallback(func() {
+		off := orderSettings()
+		off.OrderSync = false
+		env.SignalWorkflow(HeartlandSweepSettingsSignal, off)
+	}, time.Minute)
+	env.ExecuteWorkflow(HeartlandSweep, HeartlandSweepInput{ConnectionID: "shop", Settings: orderSettings()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(invoiceRounds); n < 28 || n > 32 {
+		t.Errorf("%d invoice rounds in a minute, want about 30", n)
+	}
+	if n := len(orderRounds); n < 7 || n > 9 {
+		t.Errorf("%d order rounds in a minute, want about 8", n)
+	}
+	if len(signaled) != 1 || signaled[0] != OrderWorkflowID("shop", 100) {
+		t.Errorf("signalled %v, want order/shop/100 once", signaled)
+	}
+	// Each kind goes on from its own watermark.
+	if w := invoiceRounds[len(invoiceRounds)-1]; w.Watermark != "2026-11-27T10:00:03Z" || len(w.Seen) != 1 {
+		t.Errorf("last invoice round asked %+v", w)
+	}
+	if w := orderRounds[len(orderRounds)-1]; w.Watermark != "2026-11-27T09:59:00Z" {
+		t.Errorf("last order round asked %+v", w)
 	}
 }
