@@ -66,9 +66,7 @@ func TestHeartlandSweepSignalsTheOrderOfAnInvoice(t *testing.T) {
 		if st.Signalled != 1 || st.Watermark != "2026-11-27T10:00:03Z" {
 			t.Errorf("status %+v", st)
 		}
-		off := orderSettings()
-		off.OrderSync = false
-		env.SignalWorkflow(HeartlandSweepSettingsSignal, off)
+		turnOrderSyncOff(env)
 	}, time.Minute)
 	env.ExecuteWorkflow(HeartlandSweep, HeartlandSweepInput{ConnectionID: "shop", Settings: orderSettings()})
 	if err := env.GetWorkflowError(); err != nil {
@@ -170,11 +168,7 @@ func TestHeartlandSweepListsInvoicesTwiceAsOften(t *testing.T) {
 			signaled = append(signaled, workflowID)
 			return nil
 		})
-	env.RegisterDelayedCallback(func() {
-		off := orderSettings()
-		off.OrderSync = false
-		env.SignalWorkflow(HeartlandSweepSettingsSignal, off)
-	}, time.Minute)
+	env.RegisterDelayedCallback(func() { turnOrderSyncOff(env) }, time.Minute)
 	env.ExecuteWorkflow(HeartlandSweep, HeartlandSweepInput{ConnectionID: "shop", Settings: orderSettings()})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -195,4 +189,11 @@ func TestHeartlandSweepListsInvoicesTwiceAsOften(t *testing.T) {
 	if w := orderRounds[len(orderRounds)-1]; w.Watermark != "2026-11-27T09:59:00Z" {
 		t.Errorf("last order round asked %+v", w)
 	}
+}
+
+// turnOrderSyncOff sends the sweep settings with order sync off, which ends it.
+func turnOrderSyncOff(env *testsuite.TestWorkflowEnvironment) {
+	off := orderSettings()
+	off.OrderSync = false
+	env.SignalWorkflow(HeartlandSweepSettingsSignal, off)
 }
