@@ -23,11 +23,16 @@ var (
 	ErrOrderNotFound = errors.New("order not found")
 	// ErrOrderRejected: the order refused the update (see the message).
 	ErrOrderRejected = errors.New("order refused the request")
+	// ErrOrderFinished: the order's workflow completed (closed, cancelled,
+	// resolved, and past the weeks it watches the store): it is not
+	// started again.
+	ErrOrderFinished = errors.New("order finished")
 )
 
 // OrderChanged tells an order's workflow that the BigCommerce order changed,
 // starting the workflow if it does not run: every intake path (webhook,
 // sweep, operator) meets the same workflow, so an order is imported once.
+// An order whose workflow completed is not started again: ErrOrderFinished.
 func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error {
 	id := workflows.OrderWorkflowID(connectionID, orderID)
 	_, err := c.temporal.SignalWithStartWorkflow(ctx, id, workflows.OrderBigCommerceChangedSignal, nil,
@@ -48,8 +53,7 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
-		// Finished, and past the weeks it watches the store: nothing to do.
-		return nil
+		return fmt.Errorf("%w: order %d of %q (workflow %s)", ErrOrderFinished, orderID, connectionID, id)
 	}
 	if err != nil {
 		return fmt.Errorf("signal-with-start order %d of %q: %w", orderID, connectionID, err)

@@ -2,6 +2,9 @@ package worker_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -90,9 +94,24 @@ func TestEndToEndOrderIsOneRowAndACancellationAfterShipmentIsFlagged(t *testing.
 		return len(rows) == 1 && !rows[0].Running && rows[0].Stage == workflows.OrderStageResolved
 	})
 
-	// Finished for good: a webhook now is acknowledged and starts nothing.
-	if err := sh.Starter.OrderChanged(sh.ctx(), sh.ConnectionID, id, settings); err != nil {
-		t.Fatalf("a webhook for a finished order: %v, want it acknowledged", err)
+	// Finished for good: an import by hand is told so, and the store's
+	// webhook is acknowledged; neither starts anything.
+	if err := sh.Starter.OrderChanged(sh.ctx(), sh.ConnectionID, id, settings); !errors.Is(err, starter.ErrOrderFinished) {
+		t.Fatalf("importing a finished order: %v, want %v", err, starter.ErrOrderFinished)
+	}
+	body := fmt.Sprintf(`{"scope":"store/order/updated","store_id":"1","data":{"type":"order","id":%d},"hash":"y","created_at":2,"producer":"stores/x"}`, id)
+	req, err := http.NewRequest(http.MethodPost, sh.Intake.URL+"/webhooks/bigcommerce/"+sh.ConnectionID, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(intake.BigCommerceSecretHeader, testWebhookSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Errorf("the store's webhook for a finished order got %d, want it acknowledged (2xx)", resp.StatusCode)
 	}
 	time.Sleep(time.Second)
 	if rows := sh.orderRows(t, id); len(rows) != 1 || rows[0].Stage != workflows.OrderStageResolved {

@@ -67,6 +67,10 @@ type order struct {
 	rescue bool
 	// resolved is set by the resolve command; every wait then ends the run.
 	resolved bool
+	// waitingForPerson is true only while the run waits in attention, the
+	// one moment a resolve may be taken: between a retry and its outcome
+	// the run is writing again, and a resolve then would race it.
+	waitingForPerson bool
 	// outages counts rounds of failed attempts in a row against an API that
 	// does not answer, for the pause before the next.
 	outages int
@@ -361,6 +365,9 @@ func (o *order) resumeStage() string {
 // needAttention shows reason and waits for a retry or a change of the
 // BigCommerce order, which may have fixed the cause.
 func (o *order) needAttention(ctx workflow.Context, reason string) error {
+	if o.resolved {
+		return errResolved
+	}
 	if err := o.setStage(ctx, OrderStageAttention, reason); err != nil {
 		return err
 	}
@@ -368,7 +375,10 @@ func (o *order) needAttention(ctx workflow.Context, reason string) error {
 	// wake-up must not send the order round again at once.
 	retries, changes := o.retries, o.bcChanged
 	o.settled()
-	if err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > changes || o.resolved }); err != nil {
+	o.waitingForPerson = true
+	err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > changes || o.resolved })
+	o.waitingForPerson = false
+	if err != nil {
 		return err
 	}
 	if o.resolved {

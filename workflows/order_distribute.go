@@ -37,7 +37,9 @@ func (o *order) distribute(ctx workflow.Context) error {
 	for {
 		autoTurnedOn := func() bool { return o.autoDistribute > auto && !o.distributing }
 		retried := func() bool { return o.rescue && (o.retries > o.seenRetry || o.resolved) && !o.distributing }
+		o.waitingForPerson = o.distributionProblem != ""
 		look, err := o.awaitDistribution(ctx, func() bool { return autoTurnedOn() || retried() })
+		o.waitingForPerson = false
 		if err != nil {
 			return err
 		}

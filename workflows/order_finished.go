@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -15,10 +16,13 @@ import (
 func (o *order) afterProcess(ctx workflow.Context, err error) error {
 	switch {
 	case errors.Is(err, errResolved):
-		return nil
+		return settleVisibility(ctx)
 	case isOrderNotFound(err):
 		workflow.GetLogger(ctx).Warn("BigCommerce has no such order; nothing was written for it", "OrderID", o.OrderID, "Reason", failureReason(err))
-		return o.setStage(ctx, OrderStageNotInStore, "")
+		if err := o.setStage(ctx, OrderStageNotInStore, ""); err != nil {
+			return err
+		}
+		return settleVisibility(ctx)
 	case err != nil:
 		return err
 	case o.Stage == OrderStageClosed || o.Stage == OrderStageCancelled:
@@ -95,4 +99,14 @@ func (o *order) checkAfterClose(ctx workflow.Context) error {
 		// A retry or a further change: read again.
 		o.consumeWakeups()
 	}
+}
+
+// settleVisibility lets the run's last search-attribute change reach the
+// visibility store before the run completes. Seen on the embedded server:
+// an upsert made in the same workflow task as the completion was missing
+// from the closed run's row (`orders list` kept showing attention while
+// the run's own record said resolved), so the run waits a second, in its
+// own task, before it ends.
+func settleVisibility(ctx workflow.Context) error {
+	return workflow.Sleep(ctx, time.Second)
 }

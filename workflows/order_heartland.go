@@ -112,7 +112,10 @@ func (o *order) syncHeartland(ctx workflow.Context, known string) (ended bool, e
 		}
 		retries, bc, hl := o.retries, o.bcChanged, o.hlChanged
 		o.settled()
-		if err := workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > bc || o.hlChanged > hl || o.resolved }); err != nil {
+		o.waitingForPerson = true
+		err = workflow.Await(ctx, func() bool { return o.retries > retries || o.bcChanged > bc || o.hlChanged > hl || o.resolved })
+		o.waitingForPerson = false
+		if err != nil {
 			return false, err
 		}
 		if o.resolved {

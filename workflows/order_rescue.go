@@ -75,9 +75,12 @@ func (o *order) waitOutage(ctx workflow.Context, reason string) error {
 	}
 	retries, changes := o.retries, o.bcChanged
 	o.settled()
-	if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
+	o.waitingForPerson = true
+	_, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
 		return o.retries > retries || o.bcChanged > changes || o.resolved
-	}); err != nil {
+	})
+	o.waitingForPerson = false
+	if err != nil {
 		return err
 	}
 	if o.resolved {
@@ -120,7 +123,7 @@ func (o *order) refreshSettings(ctx workflow.Context) {
 
 // validateResolve refuses to resolve an order that needs no person.
 func (o *order) validateResolve(ResolveOrderRequest) error {
-	if o.Attention == "" {
+	if o.Attention == "" || !o.waitingForPerson {
 		return temporal.NewApplicationError(fmt.Sprintf("order %d needs no person (stage %s): nothing to resolve", o.OrderID, o.Stage), ErrTypeNothingToRetry)
 	}
 	return nil

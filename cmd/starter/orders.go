@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -138,7 +139,11 @@ func newOrdersImportCommand(a *app) *cobra.Command {
 				if status.Settings == nil || !status.Settings.OrderSync {
 					return fmt.Errorf("connection %q has order sync off: `starter connection configure %s --order-sync --source-location L`", conn, conn)
 				}
-				if err := st.OrderChanged(ctx, conn, id, *status.Settings); err != nil {
+				err = st.OrderChanged(ctx, conn, id, *status.Settings)
+				if errors.Is(err, starter.ErrOrderFinished) {
+					return fmt.Errorf("order %d was finished by hrbc (see `starter orders show %d`); it is not imported again", id, id)
+				}
+				if err != nil {
 					return err
 				}
 				fmt.Fprintf(a.out, "order %d handed to workflow %s\n", id, workflows.OrderWorkflowID(conn, id))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,8 +44,13 @@ func TestOrderRetryAndResolveCommands(t *testing.T) {
 	if out, _, err := runCLI("orders", "retry", id, "--connection", "shop", "--no-wait"); err != nil || !strings.Contains(out, "accepted") {
 		t.Errorf("retry --no-wait: err %v\n%s", err, out)
 	}
-	eventually(t, "in attention again", []string{"orders", "show", id, "--connection", "shop"},
-		func(out string) bool { return strings.Contains(out, "unknown SKU: KITE") })
+	// Resolve is taken only while the order waits for a person: once the
+	// retry that did not wait has run its course.
+	eventually(t, "the second retry answered", []string{"orders", "show", id, "--connection", "shop", "--json"},
+		func(out string) bool {
+			var st workflows.OrderState
+			return json.Unmarshal([]byte(out), &st) == nil && st.RetriesAnswered >= 2 && st.Attention != ""
+		})
 
 	out, _, err = runCLI("orders", "resolve", id, "--connection", "shop", "--note", "sold by phone instead")
 	if err != nil || !strings.Contains(out, "resolved") || !strings.Contains(out, "sold by phone instead") {
@@ -52,5 +58,22 @@ func TestOrderRetryAndResolveCommands(t *testing.T) {
 	}
 	if _, _, err := runCLI("orders", "resolve", id, "--connection", "shop"); err == nil {
 		t.Error("resolving a resolved order was accepted")
+	}
+	// Its run ends with the resolve: an import by hand says it is finished.
+	eventually(t, "the resolved run to end", []string{"orders", "list", "--connection", "shop", "--json"},
+		func(out string) bool {
+			var list []struct {
+				OrderID int  `json:"order_id"`
+				Running bool `json:"running"`
+			}
+			var stages []struct {
+				Stage string `json:"stage"`
+			}
+			_ = json.Unmarshal([]byte(out), &stages)
+			return json.Unmarshal([]byte(out), &list) == nil && len(list) == 1 && list[0].OrderID == o.ID && !list[0].Running &&
+				stages[0].Stage == workflows.OrderStageResolved
+		})
+	if _, _, err := runCLI("orders", "import", id, "--connection", "shop"); err == nil || !strings.Contains(err.Error(), "finished by hrbc") {
+		t.Errorf("import of a resolved order: %v, want it refused as finished", err)
 	}
 }

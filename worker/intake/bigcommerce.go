@@ -3,11 +3,13 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/starter"
 )
 
 // BigCommerceSecretHeader carries a connection's webhook secret; hrbc sets
@@ -75,7 +77,14 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if err := in.workflows.OrderChanged(ctx, conn, int(id), *status.Settings); err != nil {
+	err = in.workflows.OrderChanged(ctx, conn, int(id), *status.Settings)
+	if errors.Is(err, starter.ErrOrderFinished) {
+		// A late webhook for an order hrbc finished with: nothing to do.
+		in.logger.Debug("BigCommerce webhook for a finished order", "connection", conn, "order", id)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if err != nil {
 		in.logger.Error("BigCommerce webhook: order not handed over", "connection", conn, "order", id, "error", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
 		return
