@@ -101,12 +101,11 @@ func (o *order) checkAfterClose(ctx workflow.Context) error {
 	}
 }
 
-// settleVisibility lets the run's last search-attribute change reach the
-// visibility store before the run completes. Seen on the embedded server:
-// an upsert made in the same workflow task as the completion was missing
-// from the closed run's row (`orders list` kept showing attention while
-// the run's own record said resolved), so the run waits a second, in its
-// own task, before it ends.
+// settleVisibility puts a second, and a workflow task, between the run's
+// last search-attribute change and its completion, so the closed run's
+// visibility row is written after that change has been indexed. A
+// precaution: a closed row that kept an older stage turned out to have
+// another cause (a resolve racing a retry), but the ordering costs nothing.
 func settleVisibility(ctx workflow.Context) error {
 	return workflow.Sleep(ctx, time.Second)
 }
