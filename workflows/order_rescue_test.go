@@ -285,3 +285,22 @@ func closingOrderWorld() (*orderWorld, Settings) {
 	s.AutoDistributeLocationID = 2
 	return w, s
 }
+
+// A resolve is taken only while the order waits for a person: between a
+// retry and its outcome the run is writing again, and a resolve then
+// would race it (the run would go on importing after the person settled
+// the order by hand).
+func TestResolveOnlyWhileWaitingForAPerson(t *testing.T) {
+	o := &order{OrderState: OrderState{OrderID: 100, Stage: OrderStageAttention, Attention: "unknown SKU: KITE"}}
+	if err := o.validateResolve(ResolveOrderRequest{}); err == nil {
+		t.Error("a resolve was taken while the run was not waiting for a person")
+	}
+	o.waitingForPerson = true
+	if err := o.validateResolve(ResolveOrderRequest{}); err != nil {
+		t.Errorf("a resolve of an order waiting for a person: %v", err)
+	}
+	o.Attention = ""
+	if err := o.validateResolve(ResolveOrderRequest{}); err == nil {
+		t.Error("a resolve was taken for an order that needs no person")
+	}
+}
