@@ -323,10 +323,13 @@ func (o *order) call(ctx workflow.Context, activity any, result any, args ...any
 // callWith is call with the activity options already set on ctx.
 func (o *order) callWith(ctx workflow.Context, activity any, result any, args ...any) error {
 	for {
-		f := workflow.ExecuteActivity(ctx, activity, args...)
-		err := f.Get(ctx, result)
+		var err error
+		if o.rescue {
+			err = o.callThroughOutages(ctx, noAttention, activity, result, args...)
+		} else {
+			err = workflow.ExecuteActivity(ctx, activity, args...).Get(ctx, result)
+		}
 		if err == nil {
-			o.outages = 0
 			return nil
 		}
 		if temporal.IsCanceledError(err) || ctx.Err() != nil {
@@ -337,12 +340,7 @@ func (o *order) callWith(ctx workflow.Context, activity any, result any, args ..
 			return err
 		}
 		prev := o.Stage
-		if o.rescue && isTransient(err) {
-			err = o.waitOutage(ctx, failureReason(err))
-		} else {
-			err = o.needAttention(ctx, failureReason(err))
-		}
-		if err != nil {
+		if err := o.needAttention(ctx, failureReason(err)); err != nil {
 			return err
 		}
 		if err := o.setStage(ctx, prev, ""); err != nil {

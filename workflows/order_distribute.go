@@ -250,7 +250,9 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, mode as
 		case assignAdmin:
 			err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
 		case assignAuto:
-			err = o.distributeThroughOutages(ctx, args)
+			// An outage is waited out; a refusal goes back to autoDistributeTo.
+			err = o.callThroughOutages(o.activityContext(ctx), func() string { return o.distributionProblem },
+				orderActivities.DistributeLines, nil, args)
 		}
 		if err != nil {
 			return err

@@ -176,25 +176,6 @@ func (o *order) autoDistributeTo(ctx workflow.Context, loc int64) error {
 	return o.setStage(ctx, OrderStageAttention, o.distributionProblem)
 }
 
-// distributeThroughOutages runs DistributeLines, waiting out an API that
-// does not answer; a refusal is returned.
-func (o *order) distributeThroughOutages(ctx workflow.Context, args activities.DistributeRequest) error {
-	for {
-		err := workflow.ExecuteActivity(o.activityContext(ctx), orderActivities.DistributeLines, args).Get(ctx, nil)
-		if err == nil || !isTransient(err) || ctx.Err() != nil {
-			o.outages = 0
-			return err
-		}
-		prev := o.Stage
-		if err := o.waitOutage(ctx, failureReason(err)); err != nil {
-			return err
-		}
-		if err := o.setStage(ctx, prev, o.distributionProblem); err != nil {
-			return err
-		}
-	}
-}
-
 // retryDistribution takes a retry (or a resolve) of an order waiting for
 // distribution: with the connection's current settings, auto-distribution
 // is tried again, or the order simply waits for a distribute command.
@@ -222,24 +203,36 @@ func (o *order) settled() {
 // but after a refusal it shows attention, waits for the person and returns
 // attended=true, for the caller to build the request again.
 func (o *order) callOrAttend(ctx workflow.Context, activity any, result any, args ...any) (attended bool, err error) {
+	err = o.callThroughOutages(ctx, noAttention, activity, result, args...)
+	if err == nil || temporal.IsCanceledError(err) || ctx.Err() != nil {
+		return false, err
+	}
+	return true, o.needAttention(ctx, failureReason(err))
+}
+
+// callThroughOutages runs one activity, waiting out an API that does not
+// answer (waitOutage) and then showing again the stage the order showed
+// before, with the attention restore gives at that moment. It returns nil,
+// or the failure that is not an outage, for the caller to handle.
+func (o *order) callThroughOutages(ctx workflow.Context, restore func() string, activity any, result any, args ...any) error {
 	for {
 		err := workflow.ExecuteActivity(ctx, activity, args...).Get(ctx, result)
-		switch {
-		case err == nil:
+		if err == nil {
 			o.outages = 0
-			return false, nil
-		case temporal.IsCanceledError(err) || ctx.Err() != nil:
-			return false, err
-		case isTransient(err):
-			prev := o.Stage
-			if err := o.waitOutage(ctx, failureReason(err)); err != nil {
-				return false, err
-			}
-			if err := o.setStage(ctx, prev, ""); err != nil {
-				return false, err
-			}
-			continue
+			return nil
 		}
-		return true, o.needAttention(ctx, failureReason(err))
+		if !isTransient(err) || ctx.Err() != nil {
+			return err
+		}
+		prev := o.Stage
+		if err := o.waitOutage(ctx, failureReason(err)); err != nil {
+			return err
+		}
+		if err := o.setStage(ctx, prev, restore()); err != nil {
+			return err
+		}
 	}
 }
+
+// noAttention restores a stage without an attention reason.
+func noAttention() string { return "" }
