@@ -30,25 +30,6 @@ type Clients struct {
 	// so it is another secret than the store's: one leaked from Heartland
 	// does not open the door to forged store events.
 	HeartlandWebhookSecret string
-	// WebhookSecret is the deprecated shared secret, used for a platform
-	// whose own secret is empty.
-	WebhookSecret string
-}
-
-// BigCommerceSecret is the secret the store's hooks are registered with.
-func (c Clients) BigCommerceSecret() string {
-	if c.BigCommerceWebhookSecret != "" {
-		return c.BigCommerceWebhookSecret
-	}
-	return c.WebhookSecret
-}
-
-// HeartlandSecret is the secret Heartland's hooks are registered with.
-func (c Clients) HeartlandSecret() string {
-	if c.HeartlandWebhookSecret != "" {
-		return c.HeartlandWebhookSecret
-	}
-	return c.WebhookSecret
 }
 
 // Connections maps connection IDs to their API clients. Credentials live

@@ -263,7 +263,7 @@ func TestUnsupportedLines(t *testing.T) {
 func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
 	f := newOrderFixture(t)
 	f.acts.Connections.clients["shop"] = Clients{BigCommerce: f.acts.Connections.clients["shop"].BigCommerce,
-		Heartland: f.acts.Connections.clients["shop"].Heartland, WebhookSecret: "0123456789abcdef"}
+		Heartland: f.acts.Connections.clients["shop"].Heartland, BigCommerceWebhookSecret: "0123456789abcdef", HeartlandWebhookSecret: "0123456789abcdef"}
 	wh := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://hrbc.example.com/"}
 	first, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
 	if err != nil {
@@ -294,7 +294,7 @@ func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
 	// hrbc moves and its secret is rotated: the store's hooks follow (no
 	// second set), Heartland's are replaced and the old ones removed.
 	f.acts.Connections.clients["shop"] = Clients{BigCommerce: bc,
-		Heartland: f.acts.Connections.clients["shop"].Heartland, WebhookSecret: "fedcba9876543210"}
+		Heartland: f.acts.Connections.clients["shop"].Heartland, BigCommerceWebhookSecret: "fedcba9876543210", HeartlandWebhookSecret: "fedcba9876543210"}
 	moved := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://new.example.com"}
 	reg, err := moved.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
 	if err != nil || reg.BigCommerceCreated != 0 || reg.BigCommerceMoved != len(BigCommerceHookScopes) ||
@@ -350,7 +350,7 @@ func TestCancelledActivityIsNotARejection(t *testing.T) {
 func TestEnsureWebhooksRetriesAStaleHookItCouldNotDelete(t *testing.T) {
 	f := newOrderFixture(t)
 	clients := f.acts.Connections.clients["shop"]
-	clients.WebhookSecret = "0123456789abcdef"
+	clients.BigCommerceWebhookSecret, clients.HeartlandWebhookSecret = "0123456789abcdef", "0123456789abcdef"
 	f.acts.Connections.clients["shop"] = clients
 	req := ConnectionRequest{ConnectionID: "shop"}
 	if _, err := (&Webhooks{Connections: f.acts.Connections, PublicURL: "https://old.example.com"}).EnsureWebhooks(f.ctx, req); err != nil {

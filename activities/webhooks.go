@@ -64,7 +64,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 		var reg WebhookRegistration
 
 		bcDest := base + "/webhooks/bigcommerce/" + conn
-		bcSecret := cl.BigCommerceSecret()
+		bcSecret := cl.BigCommerceWebhookSecret
 		hooks, err := cl.BigCommerce.ListHooks(ctx)
 		if err != nil {
 			return reg, bigCommerceError("list BigCommerce webhooks", err)
@@ -112,7 +112,7 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 			reg.BigCommerceCreated++
 		}
 
-		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.HeartlandSecret()))
+		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.HeartlandWebhookSecret))
 		existing, err := cl.Heartland.ListWebhooks(ctx)
 		if err != nil {
 			return reg, heartlandError("list Heartland webhooks", err)

@@ -131,7 +131,7 @@ func fakeClients(t *testing.T, bc *bigcommercetest.Server, hl *heartlandtest.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	return activities.Clients{BigCommerce: bcClient, Heartland: hlClient, WebhookSecret: WebhookSecret}
+	return activities.Clients{BigCommerce: bcClient, Heartland: hlClient, BigCommerceWebhookSecret: WebhookSecret, HeartlandWebhookSecret: WebhookSecret}
 }
 
 // TestKeyRing is PayloadKeys parsed, for replayers and raw readers of the

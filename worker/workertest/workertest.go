@@ -99,8 +99,8 @@ func secretsOf(conns *activities.Connections) intake.WebhookSecrets {
 			return nil, false
 		}
 		if platform == intake.Heartland {
-			return []string{c.HeartlandSecret()}, true
+			return []string{c.HeartlandWebhookSecret}, true
 		}
-		return []string{c.BigCommerceSecret()}, true
+		return []string{c.BigCommerceWebhookSecret}, true
 	}
 }
