@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,13 +47,8 @@ const (
 
 // validateCapture checks the capture setting.
 func (s Settings) validateCapture() error {
-	if s.Capture == "" {
+	if s.Capture == "" || slices.Contains(CaptureModes, s.Capture) {
 		return nil
-	}
-	for _, m := range CaptureModes {
-		if s.Capture == m {
-			return nil
-		}
 	}
 	return &SettingsError{"capture", fmt.Sprintf("%q is not one of %s", s.Capture, strings.Join(CaptureModes, ", "))}
 }

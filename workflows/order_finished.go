@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"errors"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -16,13 +15,10 @@ import (
 func (o *order) afterProcess(ctx workflow.Context, err error) error {
 	switch {
 	case errors.Is(err, errResolved):
-		return settleVisibility(ctx)
+		return nil
 	case isOrderNotFound(err):
 		workflow.GetLogger(ctx).Warn("BigCommerce has no such order; nothing was written for it", "OrderID", o.OrderID, "Reason", failureReason(err))
-		if err := o.setStage(ctx, OrderStageNotInStore, ""); err != nil {
-			return err
-		}
-		return settleVisibility(ctx)
+		return o.setStage(ctx, OrderStageNotInStore, "")
 	case err != nil:
 		return err
 	case o.Stage == OrderStageClosed || o.Stage == OrderStageCancelled:
@@ -99,13 +95,4 @@ func (o *order) checkAfterClose(ctx workflow.Context) error {
 		// A retry or a further change: read again.
 		o.consumeWakeups()
 	}
-}
-
-// settleVisibility puts a second, and a workflow task, between the run's
-// last search-attribute change and its completion, so the closed run's
-// visibility row is written after that change has been indexed. A
-// precaution: a closed row that kept an older stage turned out to have
-// another cause (a resolve racing a retry), but the ordering costs nothing.
-func settleVisibility(ctx workflow.Context) error {
-	return workflow.Sleep(ctx, time.Second)
 }
