@@ -255,5 +255,8 @@ func workerEnv(srv *Server, taskQueue, intake string, conn config.ConnectionConf
 	if conn.HeartlandRPS != 0 {
 		env = append(env, fmt.Sprintf("HRBC_CONNECTION_0_HEARTLAND_RPS=%g", conn.HeartlandRPS))
 	}
+	if conn.HeartlandBurst != 0 {
+		env = append(env, fmt.Sprintf("HRBC_CONNECTION_0_HEARTLAND_BURST=%d", conn.HeartlandBurst))
+	}
 	return env
 }
