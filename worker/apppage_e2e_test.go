@@ -85,6 +85,11 @@ func (a *appPage) post(t *testing.T, path string, form url.Values) string {
 	return a.read(t, resp, http.StatusOK)
 }
 
+// heartlandItem is the Heartland item a merchant makes for a store SKU.
+func heartlandItem(sku string) heartlandtest.ItemSeed {
+	return heartlandtest.ItemSeed{PublicID: sku, Description: "Item " + sku, Price: heartland.DecInt(7), Cost: heartland.DecInt(3)}
+}
+
 func mustContain(t *testing.T, page string, want ...string) {
 	t.Helper()
 	for _, w := range want {
@@ -123,6 +128,19 @@ func TestAppPageRefusesRequestsWithoutItsSession(t *testing.T) {
 func TestAppPageConfiguresDistributesAndRetries(t *testing.T) {
 	sh := newOrderShop(t, nil)
 	a := newAppPage(t, sh)
+	resp, err := http.Get(a.srv.URL + "/open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shown in BigCommerce's control-panel frame only, the session never
+	// leaks through Referer or caches.
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'self' https://*.bigcommerce.com") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	if resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Frame-Options") != "" {
+		t.Errorf("headers = %v", resp.Header)
+	}
+	resp.Body.Close()
 	page := a.open(t)
 	mustContain(t, page, "Items Information", "Inventory", "Order Fulfillment", "Errors", sh.ConnectionID)
 
@@ -164,7 +182,7 @@ func TestAppPageConfiguresDistributesAndRetries(t *testing.T) {
 	waitFor(t, "the order on the Errors tab", func() bool {
 		return strings.Contains(a.tab(t, "errors"), "unknown SKU: SKU-NEW")
 	})
-	sh.HL.AddItem(heartlandtest.ItemSeed{PublicID: "SKU-NEW", Description: "New Thing", Price: heartland.DecInt(7), Cost: heartland.DecInt(3)})
+	sh.HL.AddItem(heartlandItem("SKU-NEW"))
 	page = a.post(t, "errors/retry", url.Values{"workflow_id": {workflows.OrderWorkflowID(sh.ConnectionID, bad)}, "workflow_type": {"Order"}})
 	mustContain(t, page, "is being retried")
 	sh.waitStage(t, bad, workflows.OrderStageAwaitingDistribution)
