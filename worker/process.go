@@ -39,6 +39,9 @@ type Process struct {
 	sandbox    *sandbox.Sandbox
 	http       *http.Server
 	intake     *intake.Intake
+	// appPage is the BigCommerce app's page the intake hands verified
+	// users to; nil serves a plain "connection ready" page.
+	appPage intake.AppPage
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the
@@ -95,7 +98,7 @@ func (p *Process) Run(ctx context.Context) error {
 	defer w.Stop()
 
 	st := starter.New(p.client, p.cfg.TaskQueue)
-	ln, err := p.listenIntake(st, conns)
+	ln, err := p.listenIntake(st, conns, registry)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
@@ -18,13 +20,17 @@ import (
 const intakeStopTimeout = 5 * time.Second
 
 // listenIntake binds HRBC_HTTP_ADDR, so a busy port fails the start
-// before anything serves.
-func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig) (net.Listener, error) {
+// before anything serves. Webhooks of connections installed at runtime
+// are checked against the secrets registry reads from their workflows.
+func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig, registry *activities.Connections) (net.Listener, error) {
 	raw, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
-	p.intake = intake.New(st, p.logger, webhookSecrets(conns))
+	p.intake = intake.New(st, p.logger, withRuntimeSecrets(webhookSecrets(conns), registry))
+	if app := p.cfg.BigCommerceApp; app.Enabled() {
+		p.intake.ServeApp(appOf(p.cfg, st, p.appPage))
+	}
 	p.http = intake.NewServer(p.withCodecServer(p.intake))
 	return intake.Limit(raw), nil
 }
@@ -50,4 +56,18 @@ func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
 		p.logger.Warn("Heartland nudges cut off at shutdown; the syncs' polling catches up", "error", err)
 	}
 	return nil
+}
+
+// appOf is the intake's view of the configured BigCommerce app.
+func appOf(cfg config.Config, st *starter.Client, page intake.AppPage) intake.App {
+	app := cfg.BigCommerceApp
+	return intake.App{
+		ClientID:     app.ClientID,
+		ClientSecret: app.ClientSecret.Reveal(),
+		TokenURL:     strings.TrimSuffix(app.LoginURL, "/") + "/oauth2/token",
+		RedirectURI:  cfg.AuthCallbackURL(),
+		StoreBaseURL: app.StoreBaseURL,
+		Connector:    st,
+		Page:         page,
+	}
 }

@@ -60,6 +60,10 @@ type Config struct {
 	// SandboxHeartlandPort is where the fake Heartland account listens.
 	SandboxHeartlandPort int `env:"HRBC_SANDBOX_HEARTLAND_PORT" envDefault:"8235"`
 
+	// BigCommerceApp is the BigCommerce single-click app (app.go):
+	// connections installed through it live in their workflows.
+	BigCommerceApp BigCommerceApp
+
 	// Connections are the statically configured connections, read from
 	// HRBC_CONNECTION_0_*, HRBC_CONNECTION_1_* and so on.
 	Connections []ConnectionConfig `envPrefix:"HRBC_CONNECTION_"`
