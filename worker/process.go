@@ -83,7 +83,9 @@ func (p *Process) Run(ctx context.Context) error {
 			return err
 		}
 		defer p.sandbox.Close()
-		conns = []config.ConnectionConfig{p.sandbox.Connection}
+		if !p.cfg.SandboxInstall {
+			conns = []config.ConnectionConfig{p.sandbox.Connection}
+		}
 	}
 	registry, err := NewConnections(conns, p.logger)
 	if err != nil {
@@ -119,11 +121,11 @@ func (p *Process) Run(ctx context.Context) error {
 		}
 	})
 	g.Go(func() error {
-		if p.sandbox != nil {
+		if p.sandbox != nil && !p.cfg.SandboxInstall {
 			if err := p.setUpDemo(gctx, st, registry); err != nil {
 				return err
 			}
-		} else {
+		} else if p.sandbox == nil {
 			p.refreshWebhooks(gctx, conns, registry)
 		}
 		if p.cfg.Embedded() {

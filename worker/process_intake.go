@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -10,9 +12,11 @@ import (
 	"time"
 
 	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/sandbox"
 )
 
 // intakeStopTimeout bounds the intake's stop: requests in flight and the
@@ -28,8 +32,11 @@ func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConf
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
 	p.intake = intake.New(st, p.logger, withRuntimeSecrets(webhookSecrets(conns), registry))
-	if app := p.cfg.BigCommerceApp; app.Enabled() {
+	switch {
+	case p.cfg.BigCommerceApp.Enabled():
 		p.intake.ServeApp(appOf(p.cfg, st, p.appPage))
+	case p.sandbox != nil:
+		p.intake.ServeApp(p.sandboxApp(st))
 	}
 	p.http = intake.NewServer(p.withCodecServer(p.intake))
 	return intake.Limit(raw), nil
@@ -69,5 +76,31 @@ func appOf(cfg config.Config, st *starter.Client, page intake.AppPage) intake.Ap
 		StoreBaseURL: app.StoreBaseURL,
 		Connector:    st,
 		Page:         page,
+	}
+}
+
+// sandboxApp registers hrbc as an app with the sandbox's fake store (a
+// secret drawn per run: nothing outside the process signs with it) and
+// serves its callbacks; the sandbox store installs as "demo".
+func (p *Process) sandboxApp(st *starter.Client) intake.App {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	fake := p.sandbox.BigCommerce
+	fake.RegisterApp(bigcommercetest.OAuthApp{ClientID: bigcommercetest.DemoAppClientID, ClientSecret: hex.EncodeToString(secret),
+		AuthCallbackURL: p.cfg.AuthCallbackURL()})
+	return intake.App{
+		ClientID:     bigcommercetest.DemoAppClientID,
+		ClientSecret: hex.EncodeToString(secret),
+		TokenURL:     fake.LoginURL() + "/oauth2/token",
+		RedirectURI:  p.cfg.AuthCallbackURL(),
+		StoreBaseURL: func(h string) string { return fake.APIURL() + "/stores/" + h },
+		ConnectionID: func(h string) string {
+			if h == fake.StoreHash {
+				return sandbox.DemoConnectionID
+			}
+			return intake.ConnectionIDForStore(h)
+		},
+		Connector: st,
+		Page:      p.appPage,
 	}
 }

@@ -44,6 +44,9 @@ type App struct {
 	RedirectURI string
 	// StoreBaseURL is an installed store's API root.
 	StoreBaseURL func(storeHash string) string
+	// ConnectionID names the connection of an installed store; nil is
+	// ConnectionIDForStore. The sandbox maps its store to "demo".
+	ConnectionID func(storeHash string) string
 	// Connector saves credentials and uninstalls.
 	Connector Connector
 	// Page opens the app page; nil renders a short plain page saying the
@@ -77,6 +80,9 @@ func (in *Intake) ServeApp(app App) {
 	}
 	if app.Now == nil {
 		app.Now = time.Now
+	}
+	if app.ConnectionID == nil {
+		app.ConnectionID = ConnectionIDForStore
 	}
 	a := &appCallbacks{in: in, app: app}
 	in.mux.HandleFunc("GET /bigcommerce/auth", a.auth)

@@ -51,7 +51,7 @@ func (a *appCallbacks) auth(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the install could not be completed: BigCommerce did not accept the code; install the app again", http.StatusBadGateway)
 		return
 	}
-	id := ConnectionIDForStore(hash)
+	id := a.app.ConnectionID(hash)
 	sum, err := a.app.Connector.SetCredentials(ctx, id, workflows.CredentialsRequest{
 		BigCommerce: &workflows.BigCommerceCredentials{
 			StoreHash: hash, AccessToken: tok.AccessToken, BaseURL: a.app.StoreBaseURL(hash),

@@ -32,7 +32,7 @@ func (a *appCallbacks) load(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.open(w, r, ConnectionIDForStore(store.StoreHash), store.UserEmail)
+	a.open(w, r, a.app.ConnectionID(store.StoreHash), store.UserEmail)
 }
 
 // uninstall is the uninstall callback: every sync of the store's
@@ -44,7 +44,7 @@ func (a *appCallbacks) uninstall(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := ConnectionIDForStore(store.StoreHash)
+	id := a.app.ConnectionID(store.StoreHash)
 	ctx, cancel := context.WithTimeout(r.Context(), appCallTimeout)
 	defer cancel()
 	_, err := a.app.Connector.UninstallConnection(ctx, id, fmt.Sprintf("BigCommerce app uninstalled by user %d", store.UserID))
@@ -69,6 +69,6 @@ func (a *appCallbacks) removeUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.in.logger.Info("BigCommerce app user removed", "connection", ConnectionIDForStore(store.StoreHash), "userID", store.UserID)
+	a.in.logger.Info("BigCommerce app user removed", "connection", a.app.ConnectionID(store.StoreHash), "userID", store.UserID)
 	w.WriteHeader(http.StatusNoContent)
 }

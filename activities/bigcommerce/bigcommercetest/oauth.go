@@ -27,6 +27,10 @@ import (
 // the store's API accepts (Server.Token). SignedPayload mints the
 // signed_payload_jwt of the load, uninstall and remove_user callbacks.
 
+// DemoAppClientID is the client id of the app hrbc's sandbox registers
+// with its fake store; `starter sandbox install` opens its InstallURL.
+const DemoAppClientID = "hrbc-sandbox-app"
+
 // CodeTTL is how long an install code can be exchanged.
 const CodeTTL = 5 * time.Minute
 
