@@ -13,7 +13,8 @@ import (
 // demo connection until `sandbox install` goes through the fake's consent
 // redirect to the auth callback; the demo connection then holds the
 // store's grant and, after the command enters them, verified Heartland
-// credentials. Installing again re-authorizes the same connection.
+// credentials. Installing again re-authorizes the same connection, which
+// then takes settings like any other.
 func TestSandboxInstall(t *testing.T) {
 	dir := t.TempDir()
 	port := func() string { return strconv.Itoa(workertest.FreePort(t)) }
@@ -57,6 +58,11 @@ func TestSandboxInstall(t *testing.T) {
 	}
 	if !strings.Contains(out, `"store_hash"`) || !strings.Contains(out, `"heartland_url": "http://127.0.0.1:`+hl+`/api/"`) || !strings.Contains(out, `"version": 4`) {
 		t.Errorf("demo after two installs:\n%s", out)
+	}
+	// The installed connection works like the environment's: the
+	// configure's preflight calls both fakes with its credentials.
+	if out, err := run("connection", "configure", "demo", "--order-sync", "--source-location", "3"); err != nil {
+		t.Fatalf("configure the installed demo: %v\n%s", err, out)
 	}
 	if out, _ := run(append(sandbox, "install", "--print")...); strings.Contains(out, "installed") {
 		t.Errorf("--print installed:\n%s", out)
