@@ -15,6 +15,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
@@ -95,9 +96,29 @@ func TestConnectAtRuntimeSecondWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The tokens are in the workflow's history only encrypted.
+	iter := s.Temporal.GetWorkflowHistory(ctx, workflows.ConnectionWorkflowID(id), "", false, 0)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := ev.String()
+		if strings.Contains(raw, bc.Token) || strings.Contains(raw, hl.Token) {
+			t.Fatalf("history event %d %s holds a token in clear", ev.GetEventId(), ev.GetEventType())
+		}
+	}
+
 	// A second worker, started with no connection at all, takes over.
+	// It rechecks the credentials' version every 200 ms instead of 15 s,
+	// so the uninstall below reaches it quickly.
+	conns := activities.NewConnections()
+	st := starter.New(s.Temporal, s.Config.TaskQueue)
+	conns.UseRuntime(func(ctx context.Context, id string) (*activities.Credentials, error) {
+		return st.ConnectionCredentials(ctx, id)
+	}, worker.ClientBuilder(slog.New(slog.DiscardHandler)), 200*time.Millisecond)
 	second, err := workertest.StartWorker(workertest.WorkerOptions{Client: s.Temporal, TaskQueue: s.Config.TaskQueue,
-		Connections: activities.NewConnections()})
+		Connections: conns})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,10 @@ import (
 // HRBC_CONNECTION_<n>_HEARTLAND_RPS and _PAGE_SIZE.
 const runtimeHeartlandRPS = 5
 
-// clientBuilder builds the clients of a runtime connection's credentials
+// ClientBuilder builds the clients of a runtime connection's credentials
 // the way NewClients builds a configured one's, each side only when it is
 // present (the credential check verifies one side at a time).
-func clientBuilder(logger *slog.Logger) activities.ClientBuilder {
+func ClientBuilder(logger *slog.Logger) activities.ClientBuilder {
 	return func(connectionID string, creds activities.Credentials) (activities.Clients, error) {
 		conn := config.ConnectionConfig{ID: connectionID, HeartlandRPS: runtimeHeartlandRPS, HeartlandPageSize: config.DefaultHeartlandPageSize}
 		var cl activities.Clients
@@ -60,5 +60,5 @@ func useRuntimeConnections(conns *activities.Connections, c client.Client, cfg c
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), clientBuilder(logger), 0)
+	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), ClientBuilder(logger), 0)
 }
