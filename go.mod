@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/caarlos0/env/v11 v11.4.2
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
 	github.com/samber/slog-zap/v2 v2.6.3
 	github.com/schollz/progressbar/v3 v3.19.1
@@ -20,8 +21,6 @@ require (
 	golang.org/x/sync v0.22.0
 	golang.org/x/time v0.15.0
 )
-
-require github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 
 require (
 	cel.dev/expr v0.25.2 // indirect
