@@ -39,9 +39,6 @@ type Process struct {
 	sandbox    *sandbox.Sandbox
 	http       *http.Server
 	intake     *intake.Intake
-	// appPage is the BigCommerce app's page the intake hands verified
-	// users to; nil serves a plain "connection ready" page.
-	appPage intake.AppPage
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the

@@ -14,6 +14,7 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/worker/apppage"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/sandbox"
@@ -32,11 +33,20 @@ func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConf
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
 	p.intake = intake.New(st, p.logger, withRuntimeSecrets(webhookSecrets(conns), registry))
+	var app *intake.App
 	switch {
 	case p.cfg.BigCommerceApp.Enabled():
-		p.intake.ServeApp(appOf(p.cfg, st, p.appPage))
+		a := appOf(p.cfg, st)
+		app = &a
 	case p.sandbox != nil:
-		p.intake.ServeApp(p.sandboxApp(st))
+		a := p.sandboxApp(st)
+		app = &a
+	}
+	if app != nil {
+		if err := p.serveApp(st, *app); err != nil {
+			raw.Close()
+			return nil, err
+		}
 	}
 	p.http = intake.NewServer(p.withCodecServer(p.intake))
 	return intake.Limit(raw), nil
@@ -65,8 +75,23 @@ func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
 	return nil
 }
 
+// serveApp adds the app's callbacks and its page to the intake. The page's
+// sessions are signed with the app's client secret, which only hrbc and
+// BigCommerce hold.
+func (p *Process) serveApp(st *starter.Client, app intake.App) error {
+	page, err := apppage.New(apppage.Options{Starter: st, SessionKey: []byte(app.ClientSecret),
+		SaveHeartland: st.SetHeartlandCredentials, Logger: p.logger})
+	if err != nil {
+		return fmt.Errorf("app page (HRBC_BIGCOMMERCE_APP_CLIENT_SECRET): %w", err)
+	}
+	app.Page = page
+	p.intake.ServeApp(app)
+	p.intake.Mount(page.Prefix(), page)
+	return nil
+}
+
 // appOf is the intake's view of the configured BigCommerce app.
-func appOf(cfg config.Config, st *starter.Client, page intake.AppPage) intake.App {
+func appOf(cfg config.Config, st *starter.Client) intake.App {
 	app := cfg.BigCommerceApp
 	return intake.App{
 		ClientID:     app.ClientID,
@@ -75,7 +100,6 @@ func appOf(cfg config.Config, st *starter.Client, page intake.AppPage) intake.Ap
 		RedirectURI:  cfg.AuthCallbackURL(),
 		StoreBaseURL: app.StoreBaseURL,
 		Connector:    st,
-		Page:         page,
 	}
 }
 
@@ -101,6 +125,5 @@ func (p *Process) sandboxApp(st *starter.Client) intake.App {
 			return intake.ConnectionIDForStore(h)
 		},
 		Connector: st,
-		Page:      p.appPage,
 	}
 }

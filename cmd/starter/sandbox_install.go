@@ -82,5 +82,9 @@ func (sb *sandboxClient) followInstall(ctx context.Context, consent string) (str
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("install: %s answered %d: %s", resp.Request.URL.Path, resp.StatusCode, first)
 	}
+	if strings.HasPrefix(resp.Request.URL.Path, "/app/") {
+		// The auth callback handed over to the app page.
+		return "the app page, " + resp.Request.URL.String(), nil
+	}
 	return first, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,12 +20,12 @@ import (
 func TestSandboxInstall(t *testing.T) {
 	dir := t.TempDir()
 	port := func() string { return strconv.Itoa(workertest.FreePort(t)) }
-	frontend, bc, hl := port(), port(), port()
+	frontend, bc, hl, intake := port(), port(), port(), port()
 	p := workertest.RunProcess(t, []string{
 		"HRBC_DEV_DB=" + filepath.Join(dir, "temporal.db"),
 		"HRBC_DEV_FRONTEND_PORT=" + frontend,
 		"HRBC_DEV_UI_PORT=-1",
-		"HRBC_HTTP_ADDR=127.0.0.1:" + port(),
+		"HRBC_HTTP_ADDR=127.0.0.1:" + intake,
 		"HRBC_SANDBOX_BIGCOMMERCE_PORT=" + bc,
 		"HRBC_SANDBOX_HEARTLAND_PORT=" + hl,
 		"HRBC_SANDBOX_INSTALL=1",
@@ -46,7 +48,7 @@ func TestSandboxInstall(t *testing.T) {
 		if err != nil {
 			t.Fatalf("sandbox install: %v\n%s", err, out)
 		}
-		for _, want := range []string{"consent URL: http://127.0.0.1:" + bc + "/oauth2/install?client_id=", "installed: hrbc: connection demo is ready", "verified and saved on demo"} {
+		for _, want := range []string{"consent URL: http://127.0.0.1:" + bc + "/oauth2/install?client_id=", "installed: the app page, http://127.0.0.1:" + intake + "/app/?s=", "verified and saved on demo"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("install output lacks %q:\n%s", want, out)
 			}
@@ -66,5 +68,25 @@ func TestSandboxInstall(t *testing.T) {
 	}
 	if out, _ := run(append(sandbox, "install", "--print")...); strings.Contains(out, "installed") {
 		t.Errorf("--print installed:\n%s", out)
+	}
+
+	// `sandbox open` is the control panel's Apps menu: its URL lands a
+	// browser on the app page of demo, with the settings just made.
+	out, err = run(append(sandbox, "open")...)
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	_, openURL, ok := strings.Cut(strings.TrimSpace(out), "open in a browser: ")
+	if !ok {
+		t.Fatalf("sandbox open printed %q", out)
+	}
+	resp, err := http.Get(openURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/app/" || !strings.Contains(string(body), `<b id="connection">demo</b>`) {
+		t.Errorf("sandbox open landed on %d %s:\n%.400s", resp.StatusCode, resp.Request.URL.Path, body)
 	}
 }

@@ -244,6 +244,10 @@ func (p *Page) saveHeartland(ctx context.Context, id string, form url.Values) (s
 		return "", errors.New("subdomain and token: both are required")
 	}
 	if err := p.opts.SaveHeartland(ctx, id, sub, token); err != nil {
+		// Point at the form field the connection refused.
+		if ce, ok := errors.AsType[*starter.CredentialsError](err); ok && ce.Field != "" {
+			return "", fmt.Errorf("%s: %s", ce.Field, ce.Message)
+		}
 		return "", err
 	}
 	return "Heartland account " + sub + " connected.", nil

@@ -91,6 +91,10 @@ func (in *Intake) ServeApp(app App) {
 	in.mux.HandleFunc("GET /bigcommerce/remove_user", a.removeUser)
 }
 
+// Mount serves h under pattern on the intake's listener (the app's page,
+// which proves its own sessions). Call it before serving.
+func (in *Intake) Mount(pattern string, h http.Handler) { in.mux.Handle(pattern, h) }
+
 // appCallbacks serves the app's callbacks.
 type appCallbacks struct {
 	in  *Intake

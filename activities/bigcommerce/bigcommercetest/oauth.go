@@ -116,6 +116,8 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 		s.oauthInstall(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/oauth2/token":
 		s.oauthToken(w, r)
+	case r.Method == http.MethodGet && r.URL.Path == "/oauth2/open":
+		s.oauthOpen(w, r)
 	default:
 		oauthError(w, http.StatusNotFound, "not found")
 	}
