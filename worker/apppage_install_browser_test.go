@@ -1,9 +1,7 @@
 package worker_test
 
 import (
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -32,24 +30,12 @@ func TestAppInstallAndLoadInABrowser(t *testing.T) {
 	t.Cleanup(hl.Close)
 
 	// The intake as cmd/worker builds it with HRBC_BIGCOMMERCE_APP_*.
-	in := intake.New(s.Starter, slog.New(slog.DiscardHandler), func(string, intake.Platform) ([]string, bool) { return nil, false })
 	page, err := apppage.New(apppage.Options{Starter: s.Starter, SessionKey: []byte(e2eClientSecret),
 		SaveHeartland: s.Starter.SetHeartlandCredentials})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(in)
-	in.ServeApp(intake.App{
-		ClientID: e2eClientID, ClientSecret: e2eClientSecret,
-		TokenURL: bc.LoginURL() + "/oauth2/token", RedirectURI: "http://" + srv.Listener.Addr().String() + "/bigcommerce/auth",
-		StoreBaseURL: func(h string) string { return bc.APIURL() + "/stores/" + h },
-		Connector:    s.Starter,
-		Page:         page,
-	})
-	in.Mount(page.Prefix(), page)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	bc.RegisterApp(bigcommercetest.OAuthApp{ClientID: e2eClientID, ClientSecret: e2eClientSecret, AuthCallbackURL: srv.URL + "/bigcommerce/auth"})
+	srv := serveApp(t, s.Worker, bc, page)
 	id := intake.ConnectionIDForStore(bc.StoreHash)
 
 	// Install: consent → auth callback → the page of bc-<hash>.

@@ -16,6 +16,7 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker"
+	"github.com/hrbc/hrbc/worker/apppage"
 	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
@@ -27,17 +28,23 @@ const (
 )
 
 // serveApp serves an intake with the app callbacks for w, the way
-// cmd/worker does with HRBC_BIGCOMMERCE_APP_*, against the fake store.
-func serveApp(t *testing.T, w *workertest.Worker, bc *bigcommercetest.Server) *httptest.Server {
+// cmd/worker does with HRBC_BIGCOMMERCE_APP_*, against the fake store;
+// with page, the callbacks hand over to it and it is mounted.
+func serveApp(t *testing.T, w *workertest.Worker, bc *bigcommercetest.Server, page *apppage.Page) *httptest.Server {
 	t.Helper()
 	in := intake.New(w.Starter, slog.New(slog.DiscardHandler), func(string, intake.Platform) ([]string, bool) { return nil, false })
 	srv := httptest.NewUnstartedServer(in)
-	in.ServeApp(intake.App{
+	app := intake.App{
 		ClientID: e2eClientID, ClientSecret: e2eClientSecret,
 		TokenURL: bc.LoginURL() + "/oauth2/token", RedirectURI: "http://" + srv.Listener.Addr().String() + "/bigcommerce/auth",
 		StoreBaseURL: func(h string) string { return bc.APIURL() + "/stores/" + h },
 		Connector:    w.Starter,
-	})
+	}
+	if page != nil {
+		app.Page = page
+		in.Mount(page.Prefix(), page)
+	}
+	in.ServeApp(app)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	bc.RegisterApp(bigcommercetest.OAuthApp{ClientID: e2eClientID, ClientSecret: e2eClientSecret, AuthCallbackURL: srv.URL + "/bigcommerce/auth"})
@@ -60,7 +67,7 @@ func TestConnectAtRuntimeSecondWorker(t *testing.T) {
 	t.Cleanup(bc.Close)
 	hl := heartlandtest.NewServer(heartlandtest.WithDemoSeed())
 	t.Cleanup(hl.Close)
-	app := serveApp(t, s.Worker, bc)
+	app := serveApp(t, s.Worker, bc, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
