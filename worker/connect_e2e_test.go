@@ -105,7 +105,8 @@ func TestConnectAtRuntimeSecondWorker(t *testing.T) {
 
 	// The tokens are in the workflow's history only encrypted.
 	iter := s.Temporal.GetWorkflowHistory(ctx, workflows.ConnectionWorkflowID(id), "", false, 0)
-	for iter.HasNext() {
+	events := 0
+	for ; iter.HasNext(); events++ {
 		ev, err := iter.Next()
 		if err != nil {
 			t.Fatal(err)
@@ -115,6 +116,7 @@ func TestConnectAtRuntimeSecondWorker(t *testing.T) {
 			t.Fatalf("history event %d %s holds a token in clear", ev.GetEventId(), ev.GetEventType())
 		}
 	}
+	t.Logf("connection %s after install, a refused and an accepted Heartland token: %d history events", id, events)
 
 	// A second worker, started with no connection at all, takes over.
 	// It rechecks the credentials' version every 200 ms instead of 15 s,

@@ -141,8 +141,8 @@ func (c *connection) setCredentials(ctx workflow.Context, req CredentialsRequest
 
 // uninstall stops every sync the settings turn on (the followers are told
 // and wind down) and deletes the credentials. Orders already running keep
-// their workflows and history; without credentials their activities wait
-// for a re-install as an unknown connection would.
+// their workflows and history; until a re-install, an activity they start
+// fails as it would for an unknown connection.
 func (c *connection) uninstall(ctx workflow.Context, req UninstallRequest) (ConnectionStatus, error) {
 	if c.Settings != nil {
 		s := *c.Settings
