@@ -29,6 +29,10 @@ type StoresConfig struct {
 	Flash float64
 	// Inventory turns each connection's inventory sync on as well.
 	Inventory bool
+	// HeartlandSweepSeconds is each connection's heartland_sweep_seconds
+	// (0: the connection default). Intake does not use the sweep; its idle
+	// cost, times the stores, is most of the cluster's load.
+	HeartlandSweepSeconds int
 }
 
 func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
@@ -38,6 +42,7 @@ func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
 	f.DurationVar(&cfg.Phase, "phase", time.Minute, "many stores: length of the steady phase and of the flash-sale phase")
 	f.Float64Var(&cfg.Flash, "flash-rate", 5, "many stores: orders per second of store 1 during its flash sale")
 	f.BoolVar(&cfg.Inventory, "store-inventory", false, "many stores: turn every connection's inventory sync on too")
+	f.IntVar(&cfg.HeartlandSweepSeconds, "store-hl-sweep", 0, "many stores: every connection's heartland_sweep_seconds (0: the connection default)")
 }
 
 // StoresResult are the figures of the many-stores scenario.
@@ -131,7 +136,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 		return res, err
 	}
 	progress(fmt.Sprintf("stores: creating %d connections", sc.Stores))
-	if err := createConnections(ctx, cl, stores, sc.Inventory); err != nil {
+	if err := createConnections(ctx, cl, stores, sc); err != nil {
 		return res, err
 	}
 	res.Setup = time.Since(start)
@@ -190,8 +195,8 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 
 // createConnections creates every store's connection with order sync on
 // and waits until each store has hrbc's webhooks.
-func createConnections(ctx context.Context, cl *Cluster, stores []store, inventory bool) error {
-	sem := make(chan struct{}, 8)
+func createConnections(ctx context.Context, cl *Cluster, stores []store, sc StoresConfig) error {
+	sem := make(chan struct{}, 4)
 	errs := make(chan error, len(stores))
 	var wg sync.WaitGroup
 	for _, s := range stores {
@@ -201,7 +206,8 @@ func createConnections(ctx context.Context, cl *Cluster, stores []store, invento
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			settings := workflows.DefaultSettings()
-			settings.OrderSync, settings.InventorySync = true, inventory
+			settings.OrderSync, settings.InventorySync = true, sc.Inventory
+			settings.HeartlandSweepSeconds = sc.HeartlandSweepSeconds
 			settings.SourceLocationID = s.shop.Website.ID
 			if _, err := cl.Starter.CreateConnection(ctx, s.conn.ID, settings); err != nil {
 				errs <- fmt.Errorf("create connection %s: %w", s.conn.ID, err)
@@ -355,6 +361,7 @@ func mibs(bs []int64) []string {
 // writeStoresSummary prints every figure of the many-stores scenario.
 func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "hrbc cluster --stores %d — %d worker processes on one Temporal server process on PostgreSQL\n", r.Config.Stores, r.Workers)
+	fmt.Fprintf(w, "heartland_sweep_seconds %d (0: default), inventory sync %v\n", r.Config.HeartlandSweepSeconds, r.Config.Inventory)
 	fmt.Fprintf(w, "offered %.1f orders/s (%d stores × %.2f/s), %s per phase; %d orders created, %d opened in Heartland\n",
 		r.Offered, r.Config.Stores, r.Config.Rate, r.Config.Phase, r.Created, r.Opened)
 	fmt.Fprintf(w, "%-58s %s\n", "aggregate intake, steady phase (target ≥ 20/s)", fmt.Sprintf("%.1f orders/s %s", r.SteadyThroughput, met(r.SteadyThroughput >= 20)))
