@@ -22,6 +22,9 @@ type intakeBalancer struct {
 	Failovers atomic.Int64
 	// Unserved counts deliveries no intake took.
 	Unserved atomic.Int64
+	// Refused counts deliveries an intake answered 5xx (the platform
+	// would retry them later).
+	Refused atomic.Int64
 }
 
 func newIntakeBalancer(intakes []string) *intakeBalancer {
@@ -48,6 +51,9 @@ func (b *intakeBalancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			b.Failovers.Add(1)
 			continue // connection refused: that worker is down
+		}
+		if resp.StatusCode >= 500 {
+			b.Refused.Add(1)
 		}
 		for k, vs := range resp.Header {
 			w.Header()[k] = vs

@@ -71,6 +71,9 @@ type StoresResult struct {
 	BC429    int `json:"bigcommerce_429"`
 	// MaxHL10s is the most Heartland calls any store got in a 10 s window.
 	MaxHL10s int `json:"max_heartland_calls_per_store_10s"`
+	// Refused counts webhooks the intakes answered 5xx, Webhooks all of them.
+	Refused  int64 `json:"webhooks_refused"`
+	Webhooks int64 `json:"webhooks"`
 	// IdleRSS is the workers' peak RSS before the first order, PeakRSS after.
 	IdleRSS   []int64       `json:"worker_idle_rss_bytes"`
 	PeakRSS   []int64       `json:"worker_peak_rss_bytes"`
@@ -185,6 +188,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	for _, s := range stores {
 		res.BC429 += s.fakes.Counts().BigCommerce.RateLimited
 	}
+	res.Refused, res.Webhooks = cl.Balancer.Refused.Load(), int64(cl.Balancer.next.Load())
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
 	if werr != nil {
@@ -378,6 +382,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s (%d orders at %.1f/s)\n", "flash-sale store's own intake", fmtDur(r.Flash.P50), fmtDur(r.Flash.P95), r.Flash.Count, r.Config.Flash)
 	fmt.Fprintf(w, "%-58s %d of %d %s; 429s %d\n", "most BigCommerce calls of one store in 30 s (its quota)", r.MaxBC30s, r.Quota, met(r.MaxBC30s <= r.Quota), r.BC429)
 	fmt.Fprintf(w, "%-58s %d (%.1f/s)\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
+	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
 	var idle, peak int64
 	for i := range r.PeakRSS {
 		peak += r.PeakRSS[i]
