@@ -28,6 +28,7 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 		Token:             conn.HeartlandToken,
 		PerPage:           cmp.Or(conn.HeartlandPageSize, config.DefaultHeartlandPageSize),
 		RequestsPerSecond: conn.HeartlandRPS,
+		Burst:             cmp.Or(conn.HeartlandBurst, config.DefaultHeartlandBurst),
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
 		OrderCancelStatus: conn.HeartlandCancelStatus,
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),

@@ -267,6 +267,9 @@ func workerEnvAt(frontend, keys, taskQueue, intake, publicURL string, conns ...c
 		if conn.HeartlandRPS != 0 {
 			env = append(env, fmt.Sprintf("%sHEARTLAND_RPS=%g", p, conn.HeartlandRPS))
 		}
+		if conn.HeartlandBurst != 0 {
+			env = append(env, fmt.Sprintf("%sHEARTLAND_BURST=%d", p, conn.HeartlandBurst))
+		}
 	}
 	return env
 }

@@ -27,6 +27,9 @@ type FakeOptions struct {
 	// child (0: the connection default of 5 requests per second; negative:
 	// none).
 	HeartlandRPS float64
+	// HeartlandBurst overrides the worker's Heartland burst (0: the
+	// connection default).
+	HeartlandBurst int
 	// BigCommerce and Heartland are extra options for the fakes.
 	BigCommerce []bigcommercetest.Option
 	Heartland   []heartlandtest.Option
@@ -36,13 +39,14 @@ type FakeOptions struct {
 // loopback listener, so every request pays the latency and is counted
 // whichever process (the bench or a worker child) makes it.
 type Fakes struct {
-	heartlandRPS float64
-	BC           *bigcommercetest.Server
-	HL           *heartlandtest.Server
-	BCMeter      *Meter
-	HLMeter      *Meter
-	bcServer     *http.Server
-	hlServer     *http.Server
+	heartlandRPS   float64
+	heartlandBurst int
+	BC             *bigcommercetest.Server
+	HL             *heartlandtest.Server
+	BCMeter        *Meter
+	HLMeter        *Meter
+	bcServer       *http.Server
+	hlServer       *http.Server
 	// BCURL and HLURL are the metered roots of the two APIs.
 	BCURL, HLURL string
 }
@@ -64,7 +68,7 @@ func StartFakes(opts FakeOptions) (*Fakes, error) {
 		bc.Close()
 		return nil, fmt.Errorf("start fake Heartland: %w", err)
 	}
-	f := &Fakes{heartlandRPS: opts.HeartlandRPS, BC: bc, HL: hl, BCMeter: NewMeter(bc, opts.Latency), HLMeter: NewMeter(hl.Handler(), opts.Latency)}
+	f := &Fakes{heartlandRPS: opts.HeartlandRPS, heartlandBurst: opts.HeartlandBurst, BC: bc, HL: hl, BCMeter: NewMeter(bc, opts.Latency), HLMeter: NewMeter(hl.Handler(), opts.Latency)}
 	if f.bcServer, f.BCURL, err = serveLoopback(f.BCMeter); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("serve metered BigCommerce: %w", err)
@@ -98,6 +102,7 @@ func (f *Fakes) Connection(id string) config.ConnectionConfig {
 		BigCommerceToken:     config.Secret(f.BC.Token),
 		WebhookSecret:        config.Secret(benchWebhookSecret),
 		HeartlandRPS:         f.heartlandRPS,
+		HeartlandBurst:       f.heartlandBurst,
 	}
 }
 

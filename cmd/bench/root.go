@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // common are the flags every measuring command shares.
@@ -22,6 +25,7 @@ type common struct {
 	seed     uint64
 	timeout  time.Duration
 	hlRPS    float64
+	hlBurst  int
 	verbose  bool
 	orders   OrdersConfig
 	inv      InventoryConfig
@@ -31,7 +35,7 @@ type common struct {
 }
 
 func (c *common) fakeOptions() FakeOptions {
-	return FakeOptions{Latency: c.latency, Quota: c.quota, Window: c.window, Seed: c.seed, HeartlandRPS: c.hlRPS}
+	return FakeOptions{Latency: c.latency, Quota: c.quota, Window: c.window, Seed: c.seed, HeartlandRPS: c.hlRPS, HeartlandBurst: c.hlBurst}
 }
 
 func (c *common) settings() map[string]any {
@@ -40,6 +44,9 @@ func (c *common) settings() map[string]any {
 		hl = "off"
 	} else if c.hlRPS > 0 {
 		hl = fmt.Sprintf("%g/s", c.hlRPS)
+	}
+	if c.hlRPS >= 0 {
+		hl += fmt.Sprintf(", burst %d", cmp.Or(c.hlBurst, config.DefaultHeartlandBurst))
 	}
 	return map[string]any{"latency": c.latency.String(), "bc_quota": fmt.Sprintf("%d/%s", c.quota, c.window), "seed": c.seed, "hl_pacing": hl}
 }
@@ -70,6 +77,7 @@ func newRoot() *cobra.Command {
 	pf.Uint64Var(&c.seed, "seed", 1, "seed of the fakes' and the chaos test's randomness")
 	pf.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up after this long")
 	pf.BoolVar(&c.verbose, "verbose", false, "log the worker's warnings")
+	pf.IntVar(&c.hlBurst, "hl-burst", 0, "the worker's Heartland burst, as HRBC_CONNECTION_<n>_HEARTLAND_BURST (0: the default, 5; 1: evenly spaced)")
 	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "the worker's Heartland pacing in requests/s, as HRBC_CONNECTION_<n>_HEARTLAND_RPS (0: the default, 5; -1: none)")
 
 	for _, name := range []string{"orders", "heartland", "inventory", "catalog", "all"} {

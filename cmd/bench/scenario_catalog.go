@@ -94,7 +94,7 @@ func RunCatalog(ctx context.Context, opts FakeOptions, cfg CatalogConfig, logger
 	res.Minimum = MinCatalogCalls(cfg.Products, cfg.Variants)
 	res.Ratio = Ratio(res.Calls.Total(), res.Minimum.Total())
 	res.QuotaForced = QuotaForcedTime(res.Calls.BigCommerce.Calls, opts.Quota, opts.Window)
-	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, opts.HeartlandRPS)
+	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, opts.HeartlandRPS, opts.HeartlandBurst)
 	return res, catalogRows(res), nil
 }
 

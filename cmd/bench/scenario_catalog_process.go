@@ -99,7 +99,7 @@ func RunCatalogProcess(ctx context.Context, opts FakeOptions, cfg CatalogConfig,
 	res.Minimum = MinCatalogCalls(cfg.Products, cfg.Variants)
 	res.Ratio = Ratio(res.Calls.Total(), res.Minimum.Total())
 	res.QuotaForced = QuotaForcedTime(res.Calls.BigCommerce.Calls, opts.Quota, opts.Window)
-	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, opts.HeartlandRPS)
+	res.PacingForced = PacingForcedTime(res.Calls.Heartland.Calls, opts.HeartlandRPS, opts.HeartlandBurst)
 	res.WorkerProcess = true
 	return res, catalogRows(res), nil
 }

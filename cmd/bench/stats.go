@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
+	"github.com/hrbc/hrbc/worker/config"
 )
 
 // Latencies summarises a set of measured durations.
@@ -134,14 +136,16 @@ func Ratio(a, b int) float64 {
 const defaultHeartlandRPS = 5
 
 // PacingForcedTime is the shortest wall time a client paced at rps
-// requests per second (burst 1; 0 means the default of 5, negative none)
-// needs for calls requests.
-func PacingForcedTime(calls int, rps float64) time.Duration {
+// requests per second with a burst of burst calls (rps 0 means the
+// default of 5, negative none; burst 0 the default of 5) needs for calls
+// requests: the burst goes at once, the rest one every 1/rps.
+func PacingForcedTime(calls int, rps float64, burst int) time.Duration {
 	if rps == 0 {
 		rps = defaultHeartlandRPS
 	}
-	if rps < 0 || calls <= 1 {
+	burst = max(cmp.Or(burst, config.DefaultHeartlandBurst), 1)
+	if rps < 0 || calls <= burst {
 		return 0
 	}
-	return time.Duration(float64(calls-1) / rps * float64(time.Second))
+	return time.Duration(float64(calls-burst) / rps * float64(time.Second))
 }

@@ -104,6 +104,12 @@ type ConnectionConfig struct {
 	// seen throttled, so the default is conservative; 0 keeps it, a negative
 	// value turns pacing off.
 	HeartlandRPS float64 `env:"HEARTLAND_RPS" envDefault:"5"`
+	// HeartlandBurst is how many Heartland calls may go out back to back
+	// before the pacing spaces them; the average stays HeartlandRPS. An
+	// order's few calls then go out at once instead of one every 200 ms,
+	// which is most of the time between an invoice and its shipment.
+	// 0 means DefaultHeartlandBurst.
+	HeartlandBurst int `env:"HEARTLAND_BURST" envDefault:"5"`
 	// HeartlandPageSize is how many rows one Heartland list call asks for.
 	// Heartland's maximum is unpublished; integrators read 500 to 5000 rows
 	// a page, and a server that answers fewer is still walked correctly.
@@ -123,6 +129,10 @@ type ConnectionConfig struct {
 // sets none: what Heartland's own importer asks for. An account that
 // refuses or caps it is read at a size it takes (the client learns it).
 const DefaultHeartlandPageSize = 5000
+
+// DefaultHeartlandBurst is the Heartland burst of a connection that sets
+// none: one second's worth of calls at the default pacing.
+const DefaultHeartlandBurst = 5
 
 // HeartlandBaseURL is the Heartland API root of this connection.
 func (c ConnectionConfig) HeartlandBaseURL() string {

@@ -43,6 +43,7 @@ func TestLoadConfigConnections(t *testing.T) {
 		"HRBC_CONNECTION_1_BIGCOMMERCE_TOKEN=t2",
 		"HRBC_CONNECTION_1_WEBHOOK_SECRET=0123456789abcdef",
 		"HRBC_CONNECTION_1_HEARTLAND_RPS=12.5",
+		"HRBC_CONNECTION_1_HEARTLAND_BURST=1",
 		"HRBC_CONNECTION_1_HEARTLAND_PAGE_SIZE=250",
 		"HRBC_CONNECTION_1_HEARTLAND_CREATE_ORDERS_OPEN=true",
 	}, validConnection...)
@@ -63,6 +64,7 @@ func TestLoadConfigConnections(t *testing.T) {
 		t.Errorf("second = %+v", second)
 	}
 	if acme.HeartlandRPS != 5 || acme.HeartlandPageSize != DefaultHeartlandPageSize || second.HeartlandRPS != 12.5 || second.HeartlandPageSize != 250 ||
+		acme.HeartlandBurst != DefaultHeartlandBurst || second.HeartlandBurst != 1 ||
 		acme.HeartlandCreateOrdersOpen || !second.HeartlandCreateOrdersOpen {
 		t.Errorf("heartland pacing: acme %v rps %d rows, second %v rps %d rows", acme.HeartlandRPS, acme.HeartlandPageSize, second.HeartlandRPS, second.HeartlandPageSize)
 	}

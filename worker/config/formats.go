@@ -47,8 +47,16 @@ func (c ConnectionConfig) validateFormats(i int) error {
 		return &ConfigError{connVar(i, "HEARTLAND_RPS"), fmt.Sprintf(
 			"%v is not a rate: want a number of calls per second (negative: no pacing)", c.HeartlandRPS)}
 	}
+	if c.HeartlandBurst < 0 || c.HeartlandBurst > maxHeartlandBurst {
+		return &ConfigError{connVar(i, "HEARTLAND_BURST"), fmt.Sprintf(
+			"%d is out of range: want 1 to %d calls (1: evenly spaced)", c.HeartlandBurst, maxHeartlandBurst)}
+	}
 	return nil
 }
+
+// maxHeartlandBurst bounds HEARTLAND_BURST: Heartland has been seen to
+// throttle parallel writes, so a burst is a handful of calls, not a flood.
+const maxHeartlandBurst = 50
 
 // connectionVarPattern reads the index of a HRBC_CONNECTION_<n>_ variable.
 var connectionVarPattern = regexp.MustCompile(`^HRBC_CONNECTION_([^_]*)_`)
