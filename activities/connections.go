@@ -37,6 +37,9 @@ type Clients struct {
 type Connections struct {
 	mu      sync.RWMutex
 	clients map[string]Clients
+	// runtime, when set, serves connections created at runtime (by the
+	// app install): see UseRuntime.
+	runtime *runtimeConnections
 }
 
 // NewConnections returns an empty registry.
@@ -63,18 +66,30 @@ func (c *Connections) IDs() []string {
 	return ids
 }
 
-// Get returns a connection's clients. An unknown connection is a
-// non-retryable error: retrying cannot conjure credentials.
+// Get returns a connection's clients: those of a configured connection,
+// else (with UseRuntime) those built from the credentials its Connection
+// workflow holds. An unknown connection is a non-retryable error:
+// retrying cannot conjure credentials.
 func (c *Connections) Get(connectionID string) (Clients, error) {
 	c.mu.RLock()
-	defer c.mu.RUnlock()
 	cl, ok := c.clients[connectionID]
-	if !ok {
-		return Clients{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("no credentials for connection %q on this worker (set HRBC_CONNECTION_<n>_*)", connectionID),
-			ErrTypeUnknownConnection, nil)
+	rt := c.runtime
+	c.mu.RUnlock()
+	switch {
+	case ok:
+		return cl, nil
+	case rt != nil:
+		return rt.get(connectionID)
 	}
-	return cl, nil
+	return Clients{}, unknownConnection(connectionID)
+}
+
+// unknownConnection is Get's error for a connection nobody holds
+// credentials for.
+func unknownConnection(connectionID string) error {
+	return temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("no credentials for connection %q on this worker (set HRBC_CONNECTION_<n>_*, or install the BigCommerce app)", connectionID),
+		ErrTypeUnknownConnection, nil)
 }
 
 // ConnectionRequest names a connection.

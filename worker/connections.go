@@ -14,6 +14,21 @@ import (
 
 // NewClients builds the API clients of one configured connection.
 func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
+	bc, err := newBigCommerce(conn, logger)
+	if err != nil {
+		return activities.Clients{}, err
+	}
+	hl, err := newHeartland(conn, logger)
+	if err != nil {
+		return activities.Clients{}, err
+	}
+	return activities.Clients{BigCommerce: bc, Heartland: hl,
+		BigCommerceWebhookSecret: conn.BigCommerceSecret().Reveal(),
+		HeartlandWebhookSecret:   conn.HeartlandSecret().Reveal()}, nil
+}
+
+// newBigCommerce builds a connection's store client.
+func newBigCommerce(conn config.ConnectionConfig, logger *slog.Logger) (*bigcommerce.Client, error) {
 	bc, err := bigcommerce.New(bigcommerce.Config{
 		StoreHash:   conn.BigCommerceStoreHash,
 		AccessToken: conn.BigCommerceToken,
@@ -21,8 +36,13 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 		Logger:      logger.With("api", "bigcommerce", "connection", conn.ID),
 	})
 	if err != nil {
-		return activities.Clients{}, fmt.Errorf("connection %q: bigcommerce client: %w", conn.ID, err)
+		return nil, fmt.Errorf("connection %q: bigcommerce client: %w", conn.ID, err)
 	}
+	return bc, nil
+}
+
+// newHeartland builds a connection's Heartland client.
+func newHeartland(conn config.ConnectionConfig, logger *slog.Logger) (*heartland.Client, error) {
 	hl, err := heartland.New(heartland.Config{
 		BaseURL:           conn.HeartlandBaseURL(),
 		Token:             conn.HeartlandToken,
@@ -34,11 +54,9 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})
 	if err != nil {
-		return activities.Clients{}, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
+		return nil, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
 	}
-	return activities.Clients{BigCommerce: bc, Heartland: hl,
-		BigCommerceWebhookSecret: conn.BigCommerceSecret().Reveal(),
-		HeartlandWebhookSecret:   conn.HeartlandSecret().Reveal()}, nil
+	return hl, nil
 }
 
 // NewConnections builds the registry of every configured connection.
@@ -86,4 +104,27 @@ func revealAll(secrets []config.Secret) []string {
 		out[i] = s.Reveal()
 	}
 	return out
+}
+
+// withRuntimeSecrets answers for connections secrets does not know from
+// registry, which reads runtime connections' secrets from their workflows
+// (cached per worker). A connection without a secret for the platform
+// accepts none.
+func withRuntimeSecrets(secrets intake.WebhookSecrets, registry *activities.Connections) intake.WebhookSecrets {
+	if registry == nil || !registry.HasRuntime() {
+		return secrets
+	}
+	return func(id string, platform intake.Platform) ([]string, bool) {
+		if accepted, ok := secrets(id, platform); ok {
+			return accepted, true
+		}
+		cl, err := registry.Get(id)
+		if err != nil {
+			return nil, false
+		}
+		if platform == intake.Heartland {
+			return []string{cl.HeartlandWebhookSecret}, true
+		}
+		return []string{cl.BigCommerceWebhookSecret}, true
+	}
 }

@@ -39,6 +39,9 @@ type Process struct {
 	sandbox    *sandbox.Sandbox
 	http       *http.Server
 	intake     *intake.Intake
+	// appPage is the BigCommerce app's page the intake hands verified
+	// users to; nil serves a plain "connection ready" page.
+	appPage intake.AppPage
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the
@@ -80,7 +83,9 @@ func (p *Process) Run(ctx context.Context) error {
 			return err
 		}
 		defer p.sandbox.Close()
-		conns = []config.ConnectionConfig{p.sandbox.Connection}
+		if !p.cfg.SandboxInstall {
+			conns = []config.ConnectionConfig{p.sandbox.Connection}
+		}
 	}
 	registry, err := NewConnections(conns, p.logger)
 	if err != nil {
@@ -95,7 +100,7 @@ func (p *Process) Run(ctx context.Context) error {
 	defer w.Stop()
 
 	st := starter.New(p.client, p.cfg.TaskQueue)
-	ln, err := p.listenIntake(st, conns)
+	ln, err := p.listenIntake(st, conns, registry)
 	if err != nil {
 		return err
 	}
@@ -116,11 +121,11 @@ func (p *Process) Run(ctx context.Context) error {
 		}
 	})
 	g.Go(func() error {
-		if p.sandbox != nil {
+		if p.sandbox != nil && !p.cfg.SandboxInstall {
 			if err := p.setUpDemo(gctx, st, registry); err != nil {
 				return err
 			}
-		} else {
+		} else if p.sandbox == nil {
 			p.refreshWebhooks(gctx, conns, registry)
 		}
 		if p.cfg.Embedded() {

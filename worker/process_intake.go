@@ -2,15 +2,21 @@ package worker
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/sandbox"
 )
 
 // intakeStopTimeout bounds the intake's stop: requests in flight and the
@@ -18,13 +24,20 @@ import (
 const intakeStopTimeout = 5 * time.Second
 
 // listenIntake binds HRBC_HTTP_ADDR, so a busy port fails the start
-// before anything serves.
-func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig) (net.Listener, error) {
+// before anything serves. Webhooks of connections installed at runtime
+// are checked against the secrets registry reads from their workflows.
+func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConfig, registry *activities.Connections) (net.Listener, error) {
 	raw, err := net.Listen("tcp", p.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
-	p.intake = intake.New(st, p.logger, webhookSecrets(conns))
+	p.intake = intake.New(st, p.logger, withRuntimeSecrets(webhookSecrets(conns), registry))
+	switch {
+	case p.cfg.BigCommerceApp.Enabled():
+		p.intake.ServeApp(appOf(p.cfg, st, p.appPage))
+	case p.sandbox != nil:
+		p.intake.ServeApp(p.sandboxApp(st))
+	}
 	p.http = intake.NewServer(p.withCodecServer(p.intake))
 	return intake.Limit(raw), nil
 }
@@ -50,4 +63,44 @@ func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
 		p.logger.Warn("Heartland nudges cut off at shutdown; the syncs' polling catches up", "error", err)
 	}
 	return nil
+}
+
+// appOf is the intake's view of the configured BigCommerce app.
+func appOf(cfg config.Config, st *starter.Client, page intake.AppPage) intake.App {
+	app := cfg.BigCommerceApp
+	return intake.App{
+		ClientID:     app.ClientID,
+		ClientSecret: app.ClientSecret.Reveal(),
+		TokenURL:     strings.TrimSuffix(app.LoginURL, "/") + "/oauth2/token",
+		RedirectURI:  cfg.AuthCallbackURL(),
+		StoreBaseURL: app.StoreBaseURL,
+		Connector:    st,
+		Page:         page,
+	}
+}
+
+// sandboxApp registers hrbc as an app with the sandbox's fake store (a
+// secret drawn per run: nothing outside the process signs with it) and
+// serves its callbacks; the sandbox store installs as "demo".
+func (p *Process) sandboxApp(st *starter.Client) intake.App {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	fake := p.sandbox.BigCommerce
+	fake.RegisterApp(bigcommercetest.OAuthApp{ClientID: bigcommercetest.DemoAppClientID, ClientSecret: hex.EncodeToString(secret),
+		AuthCallbackURL: p.cfg.AuthCallbackURL()})
+	return intake.App{
+		ClientID:     bigcommercetest.DemoAppClientID,
+		ClientSecret: hex.EncodeToString(secret),
+		TokenURL:     fake.LoginURL() + "/oauth2/token",
+		RedirectURI:  p.cfg.AuthCallbackURL(),
+		StoreBaseURL: func(h string) string { return fake.APIURL() + "/stores/" + h },
+		ConnectionID: func(h string) string {
+			if h == fake.StoreHash {
+				return sandbox.DemoConnectionID
+			}
+			return intake.ConnectionIDForStore(h)
+		},
+		Connector: st,
+		Page:      p.appPage,
+	}
 }

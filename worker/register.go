@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"cmp"
 	"log/slog"
 
 	sdkworker "go.temporal.io/sdk/worker"
@@ -29,6 +30,7 @@ func Register(r sdkworker.Registry, deps Dependencies) {
 	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger})
 	r.RegisterActivity(&activities.Catalog{Connections: deps.Connections})
 	r.RegisterActivity(&activities.ConnectionChecks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
+	r.RegisterActivity(&activities.CredentialChecks{Build: ClientBuilder(cmp.Or(deps.Logger, slog.New(slog.DiscardHandler)))})
 }
 
 // RegisterWorkflows registers every workflow; replaying a history needs

@@ -34,6 +34,8 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		// HrbcAttention is stored in clear: no quoted customer data in it.
 		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor()},
 	})
+	// Connections installed at runtime are read from their workflows.
+	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger)
 	Register(w, deps)
 	return w
 }

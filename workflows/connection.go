@@ -54,6 +54,9 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 		return fmt.Errorf("register %s update: %w", ConfigureUpdate, err)
 	}
 	c.listenChecks(ctx)
+	if err := c.listenCredentials(ctx); err != nil {
+		return err
+	}
 
 	// The entity lives until the server suggests a fresh run to keep its
 	// history short; accepted updates are finished before handing over.
@@ -157,5 +160,16 @@ func (c *connection) status() ConnectionStatus {
 		Settings:     c.Settings,
 		Attention:    c.attention(),
 		Check:        c.Check,
+		Credentials:  c.summaryIfAny(),
 	}
+}
+
+// summaryIfAny is the credentials summary of a runtime connection, nil
+// for one whose credentials live in the workers' environment.
+func (c *connection) summaryIfAny() *CredentialsSummary {
+	if c.Credentials == nil && c.UninstalledAt.IsZero() {
+		return nil
+	}
+	sum := c.credentialsSummary()
+	return &sum
 }

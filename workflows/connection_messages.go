@@ -53,6 +53,12 @@ type ConnectionInput struct {
 	Attention string `json:"attention,omitempty"`
 	// Check is the last connection check's report, nil before the first.
 	Check *activities.CheckReport `json:"check,omitempty"`
+	// Credentials are a runtime connection's API credentials (nil for a
+	// connection configured in the workers' environment). They are part
+	// of the state the payload codec encrypts; never a search attribute.
+	Credentials *Credentials `json:"credentials,omitempty"`
+	// UninstalledAt is when the BigCommerce app was last uninstalled.
+	UninstalledAt time.Time `json:"uninstalled_at,omitzero"`
 }
 
 // ConfigureRequest is the argument of the configure update.
@@ -87,4 +93,7 @@ type ConnectionStatus struct {
 	Attention string `json:"attention,omitempty"`
 	// Check is the last connection check's report, nil before the first.
 	Check *activities.CheckReport `json:"check,omitempty"`
+	// Credentials says what runtime credentials the connection holds
+	// (never a secret); nil for a connection from the environment.
+	Credentials *CredentialsSummary `json:"credentials,omitempty"`
 }

@@ -30,6 +30,15 @@
 //     report is the status's Check, its failures HrbcAttention
 //   - query settings (SettingsQuery) → *Settings
 //   - query status (StatusQuery) → ConnectionStatus
+//   - update credentials (CredentialsUpdate, connection_credentials.go):
+//     CredentialsRequest → CredentialsSummary; a runtime connection's API
+//     credentials (the app install, the app page's Heartland form), checked
+//     by ValidateCredentials, verified by VerifyCredentials (one call per
+//     API) and saved in the state (encrypted by the payload codec)
+//   - query credentials (CredentialsQuery) → *Credentials, secrets
+//     included: workers build their clients from it
+//   - update uninstall (UninstallUpdate): UninstallRequest → ConnectionStatus;
+//     every sync off, credentials deleted, orders untouched
 //   - search attributes: HrbcStage (unconfigured, configured), HrbcAttention
 //     (webhooks not registered, checks that failed)
 //   - starts OrderSweep, HeartlandSweep, CatalogFollow and InventorySync as abandoned

@@ -31,7 +31,7 @@ func newSandboxCommand(a *app) *cobra.Command {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&sb.bigCommerce, "bigcommerce", envOr("HRBC_SANDBOX_BIGCOMMERCE_URL", "http://127.0.0.1:8234"), "fake BigCommerce store root (env HRBC_SANDBOX_BIGCOMMERCE_URL)")
 	pf.StringVar(&sb.heartland, "heartland", envOr("HRBC_SANDBOX_HEARTLAND_URL", "http://127.0.0.1:8235"), "fake Heartland account root (env HRBC_SANDBOX_HEARTLAND_URL)")
-	cmd.AddCommand(sb.orderCommand(a), sb.distributeCommand(a), sb.invoiceCommand(a), sb.sellCommand(a), sb.receiveCommand(a), sb.stockCommand(a), sb.statusCommand(a))
+	cmd.AddCommand(sb.orderCommand(a), sb.distributeCommand(a), sb.invoiceCommand(a), sb.sellCommand(a), sb.receiveCommand(a), sb.stockCommand(a), sb.statusCommand(a), sb.installCommand(a))
 	return cmd
 }
 

@@ -59,6 +59,14 @@ type Config struct {
 	SandboxBigCommercePort int `env:"HRBC_SANDBOX_BIGCOMMERCE_PORT" envDefault:"8234"`
 	// SandboxHeartlandPort is where the fake Heartland account listens.
 	SandboxHeartlandPort int `env:"HRBC_SANDBOX_HEARTLAND_PORT" envDefault:"8235"`
+	// SandboxInstall leaves the sandbox's demo connection to the app
+	// install (`starter sandbox install`) instead of creating it from the
+	// environment at start.
+	SandboxInstall bool `env:"HRBC_SANDBOX_INSTALL"`
+
+	// BigCommerceApp is the BigCommerce single-click app (app.go):
+	// connections installed through it live in their workflows.
+	BigCommerceApp BigCommerceApp
 
 	// Connections are the statically configured connections, read from
 	// HRBC_CONNECTION_0_*, HRBC_CONNECTION_1_* and so on.

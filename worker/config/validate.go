@@ -75,6 +75,9 @@ func (c Config) Validate() error {
 			return &ConfigError{p.name, fmt.Sprintf("must be a port from %d to 65535", p.min)}
 		}
 	}
+	if err := c.validateApp(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, conn := range c.Connections {
 		if err := conn.validate(i); err != nil {

@@ -1,8 +1,13 @@
 // Package intake is cmd/worker's HTTP front door: webhooks from BigCommerce
 // and Heartland (and /healthz) arrive here, are authenticated by each
 // connection's shared secret and become workflow calls through starter.
+// With ServeApp it also serves the BigCommerce app's callbacks (app*.go):
+// auth, load, uninstall and remove_user, verified signed_payload_jwt, and
+// the hand-over to the app page (AppPage).
 // It may import starter, workflows and the activities' webhook constants
-// and decoders; it never calls the BigCommerce or Heartland APIs.
+// and decoders; it never calls the BigCommerce or Heartland APIs (its one
+// outside call is the auth callback's code exchange at BigCommerce's
+// login service).
 package intake
 
 import (

@@ -94,6 +94,7 @@ type Server struct {
 	hs      *http.Server
 	ln      net.Listener
 	stats   statsCounter
+	oauth   oauthState
 }
 
 type config struct {
@@ -186,7 +187,8 @@ func newServer(opts []Option) *Server {
 	if cfg.hookClient == nil {
 		cfg.hookClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	s := &Server{StoreHash: cfg.storeHash, Token: cfg.token, cfg: cfg}
+	s := &Server{StoreHash: cfg.storeHash, Token: cfg.token, cfg: cfg,
+		oauth: oauthState{apps: map[string]OAuthApp{}, codes: map[string]issuedCode{}}}
 	s.st = newStore(cfg.now)
 	s.st.addLocation(LocationSeed{Code: "BC-LOCATION-1", Label: "Default location", Default: true})
 	s.lim = newLimiter(cfg.quota, cfg.window, cfg.noLimit)
@@ -274,6 +276,10 @@ func (s *Server) Stats() Stats {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/__fake/") {
 		s.control.ServeHTTP(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
+		s.serveOAuth(w, r)
 		return
 	}
 	prefix := "/stores/" + s.StoreHash
