@@ -235,28 +235,41 @@ func (w *WorkerProcess) Starts() int {
 // a task queue, its intake address, one connection to the fakes and the
 // bench's payload keys (the same as the bench's client's).
 func workerEnv(srv *Server, taskQueue, intake string, conn config.ConnectionConfig) []string {
+	return workerEnvAt(srv.Dev.FrontendAddress(), srv.PayloadKeys, taskQueue, intake, "http://"+intake, conn)
+}
+
+// workerEnvAt is the environment of a cmd/worker child on the Temporal
+// frontend at address, with payload keys, a task queue, its intake
+// address, the public URL the platforms' webhooks go to and one
+// HRBC_CONNECTION_<n>_* group per connection.
+func workerEnvAt(frontend, keys, taskQueue, intake, publicURL string, conns ...config.ConnectionConfig) []string {
 	env := []string{
-		"TEMPORAL_ADDRESS=" + srv.Dev.FrontendAddress(),
-		"HRBC_PAYLOAD_KEYS=" + srv.PayloadKeys,
+		"TEMPORAL_ADDRESS=" + frontend,
+		"HRBC_PAYLOAD_KEYS=" + keys,
 		"TEMPORAL_NAMESPACE=default",
 		"HRBC_TASK_QUEUE=" + taskQueue,
 		"HRBC_HTTP_ADDR=" + intake,
-		"HRBC_PUBLIC_URL=http://" + intake,
+		"HRBC_PUBLIC_URL=" + publicURL,
 		"HRBC_LOG_LEVEL=info",
 		"HRBC_LOG_FORMAT=json",
-		"HRBC_CONNECTION_0_ID=" + conn.ID,
-		"HRBC_CONNECTION_0_HEARTLAND_URL=" + conn.HeartlandURL,
-		"HRBC_CONNECTION_0_HEARTLAND_TOKEN=" + conn.HeartlandToken.Reveal(),
-		"HRBC_CONNECTION_0_BIGCOMMERCE_URL=" + conn.BigCommerceURL,
-		"HRBC_CONNECTION_0_BIGCOMMERCE_TOKEN=" + conn.BigCommerceToken.Reveal(),
-		"HRBC_CONNECTION_0_BIGCOMMERCE_STORE_HASH=" + conn.BigCommerceStoreHash,
-		"HRBC_CONNECTION_0_WEBHOOK_SECRET=" + conn.WebhookSecret.Reveal(),
 	}
-	if conn.HeartlandRPS != 0 {
-		env = append(env, fmt.Sprintf("HRBC_CONNECTION_0_HEARTLAND_RPS=%g", conn.HeartlandRPS))
-	}
-	if conn.HeartlandBurst != 0 {
-		env = append(env, fmt.Sprintf("HRBC_CONNECTION_0_HEARTLAND_BURST=%d", conn.HeartlandBurst))
+	for n, conn := range conns {
+		p := fmt.Sprintf("HRBC_CONNECTION_%d_", n)
+		env = append(env,
+			p+"ID="+conn.ID,
+			p+"HEARTLAND_URL="+conn.HeartlandURL,
+			p+"HEARTLAND_TOKEN="+conn.HeartlandToken.Reveal(),
+			p+"BIGCOMMERCE_URL="+conn.BigCommerceURL,
+			p+"BIGCOMMERCE_TOKEN="+conn.BigCommerceToken.Reveal(),
+			p+"BIGCOMMERCE_STORE_HASH="+conn.BigCommerceStoreHash,
+			p+"WEBHOOK_SECRET="+conn.WebhookSecret.Reveal(),
+		)
+		if conn.HeartlandRPS != 0 {
+			env = append(env, fmt.Sprintf("%sHEARTLAND_RPS=%g", p, conn.HeartlandRPS))
+		}
+		if conn.HeartlandBurst != 0 {
+			env = append(env, fmt.Sprintf("%sHEARTLAND_BURST=%d", p, conn.HeartlandBurst))
+		}
 	}
 	return env
 }
