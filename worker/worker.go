@@ -28,6 +28,8 @@ func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker
 func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal func(error)) sdkworker.Worker {
 	w := sdkworker.New(c, cfg.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskPollers:   cfg.TaskPollers,
+		MaxConcurrentActivityTaskPollers:   cfg.TaskPollers,
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
 		OnFatalError:      onFatal,

@@ -32,6 +32,11 @@ type Config struct {
 	LogFormat string `env:"HRBC_LOG_FORMAT" envDefault:"console"`
 	// MaxConcurrentActivities bounds activities running at once in this worker.
 	MaxConcurrentActivities int `env:"HRBC_MAX_CONCURRENT_ACTIVITIES" envDefault:"50"`
+	// TaskPollers is how many long polls this worker keeps open on its task
+	// queue, for workflow tasks and again for activity tasks. The SDK's
+	// default of 2 held a busy cluster's orders back by minutes (bench
+	// cluster --stores); each poll is one idle gRPC call.
+	TaskPollers int `env:"HRBC_TASK_POLLERS" envDefault:"10"`
 	// ShutdownTimeout is how long running activities get to finish on stop.
 	ShutdownTimeout time.Duration `env:"HRBC_SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	// PayloadKeys is the key ring every payload is encrypted with

@@ -96,6 +96,7 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"log format", []string{"HRBC_LOG_FORMAT=xml"}, "HRBC_LOG_FORMAT"},
 		{"activities not a number", []string{"HRBC_MAX_CONCURRENT_ACTIVITIES=many"}, "HRBC_MAX_CONCURRENT_ACTIVITIES"},
 		{"activities zero", []string{"HRBC_MAX_CONCURRENT_ACTIVITIES=0"}, "HRBC_MAX_CONCURRENT_ACTIVITIES"},
+		{"pollers zero", []string{"HRBC_TASK_POLLERS=0"}, "HRBC_TASK_POLLERS"},
 		{"shutdown timeout", []string{"HRBC_SHUTDOWN_TIMEOUT=soon"}, "HRBC_SHUTDOWN_TIMEOUT"},
 		{"negative shutdown timeout", []string{"HRBC_SHUTDOWN_TIMEOUT=-1s"}, "HRBC_SHUTDOWN_TIMEOUT"},
 		{"blank dev db", []string{"HRBC_DEV_DB= "}, "HRBC_DEV_DB"},

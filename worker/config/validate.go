@@ -55,6 +55,9 @@ func (c Config) Validate() error {
 	if c.MaxConcurrentActivities < 1 {
 		return &ConfigError{"HRBC_MAX_CONCURRENT_ACTIVITIES", "must be at least 1"}
 	}
+	if c.TaskPollers < 1 || c.TaskPollers > 100 {
+		return &ConfigError{"HRBC_TASK_POLLERS", fmt.Sprintf("%d is out of range: want 1 to 100", c.TaskPollers)}
+	}
 	if c.ShutdownTimeout < 0 {
 		return &ConfigError{"HRBC_SHUTDOWN_TIMEOUT", "must not be negative"}
 	}
