@@ -393,7 +393,8 @@ func TestCatalogFollowByWebhookFromTheConnection(t *testing.T) {
 // before a full pull are in the follower's first sweeps too. Before the
 // pull told the follower, both went through them at the same moment and
 // each item was created twice (the second rejected as a duplicate Item #);
-// now the follower leaves them to the pull and every item is written once.
+// now every item is written once (the follower leaves them to the pull
+// once told; what it took before that, the pull finds and skips).
 func TestCatalogPullWhileTheFollowerSweeps(t *testing.T) {
 	s := newCatalogStack(t, workflows.CatalogManual)
 	const products = 40
@@ -431,10 +432,16 @@ func TestCatalogPullWhileTheFollowerSweeps(t *testing.T) {
 	if during == 0 {
 		t.Fatalf("the follower did not sweep during the pull (%v): the test proves nothing", p.FinishedAt.Sub(p.StartedAt))
 	}
-	if p.Counts.Created != 2*products || p.Counts.Skipped != 0 || len(s.HL.Items()) != 2*products {
-		t.Fatalf("pull = %+v, items %d", p.Counts, len(s.HL.Items()))
+	// Every item is created exactly once, by one of the two: none is
+	// refused as a duplicate, none is written twice. Which of the two
+	// takes which depends on whether the follower's first sweep began
+	// before the pull told it (on a busy machine it can), so only the sum
+	// is fixed.
+	if p.Counts.Failed != 0 || st.Counts.Failed != 0 || p.Counts.Created+st.Counts.Created != 2*products ||
+		p.Counts.Created+p.Counts.Skipped != 2*products || len(s.HL.Items()) != 2*products {
+		t.Fatalf("pull = %+v, follower = %+v, items %d: want each of %d items created once", p.Counts, st.Counts, len(s.HL.Items()), 2*products)
 	}
-	if st.Counts != (workflows.CatalogCounts{}) || !st.Watermark.Equal(p.StartedAt) {
-		t.Fatalf("follower %+v, want nothing pulled and the watermark at the pull's start %v", st, p.StartedAt)
+	if !st.Watermark.Equal(p.StartedAt) {
+		t.Fatalf("follower watermark %v, want the pull's start %v", st.Watermark, p.StartedAt)
 	}
 }
