@@ -40,6 +40,12 @@ type HeartlandResult struct {
 	InvoicePhaseCallsPerOrder float64 `json:"invoice_phase_heartland_calls_per_order"`
 	// InvoicePhaseRoutes are those calls per route, for all the orders.
 	InvoicePhaseRoutes map[string]int `json:"invoice_phase_routes"`
+	// InvoiceDemand is the Heartland calls a second the invoices ask for
+	// at this invoice rate (calls per order / InvoiceEvery). Above the
+	// connection's pacing the calls queue, and every invoice waits longer
+	// than the one before: a store invoicing that fast needs a higher
+	// HEARTLAND_RPS, not a faster sweep.
+	InvoiceDemand float64 `json:"invoice_heartland_calls_per_second"`
 }
 
 // RunHeartland measures what store staff working in Heartland's own screens
@@ -118,7 +124,25 @@ func RunHeartland(ctx context.Context, opts FakeOptions, cfg HeartlandConfig, lo
 		Value: fmt.Sprintf("%.1f %v", res.IdleCallsPerMinute, res.IdleRoutes)})
 	rows = append(rows, Row{Figure: "Heartland calls per invoiced order, until shipped",
 		Value: fmt.Sprintf("%.1f %v", res.InvoicePhaseCallsPerOrder, res.InvoicePhaseRoutes)})
+	res.InvoiceDemand = res.InvoicePhaseCallsPerOrder / cfg.InvoiceEvery.Seconds()
+	rows = append(rows, demandRow(res.InvoiceDemand, opts.HeartlandRPS))
 	return res, rows, nil
+}
+
+// demandRow compares the Heartland calls a second the invoices ask for
+// with the pacing (rps 0: the default; negative: none).
+func demandRow(demand, rps float64) Row {
+	row := Row{Figure: "Heartland calls/s the invoices ask for, against the pacing", Value: fmt.Sprintf("%.1f/s", demand)}
+	if rps == 0 {
+		rps = defaultHeartlandRPS
+	}
+	if rps > 0 {
+		row.Target, row.Met = fmt.Sprintf("≤ %g/s", rps), "yes"
+		if demand > rps {
+			row.Met = "no"
+		}
+	}
+	return row
 }
 
 // waitStage waits for an order's workflow to reach a stage.
