@@ -76,6 +76,7 @@ func newRoot() *cobra.Command {
 		root.AddCommand(measureCommand(c, name))
 	}
 	root.AddCommand(chaosCommand(c))
+	root.AddCommand(idleCommand(c))
 	return root
 }
 
