@@ -136,10 +136,11 @@ func RunIdle(ctx context.Context, opts FakeOptions, cfg IdleConfig, logger *slog
 		return res, nil, err
 	}
 	defer w.Close()
-	SeedShop(fakes, ShopSpec{SKUs: cfg.SKUs, HeartlandStock: 10, StoreStock: 1})
+	shop := SeedShop(fakes, ShopSpec{SKUs: cfg.SKUs, HeartlandStock: 10, StoreStock: 1})
 
 	settings := workflows.DefaultSettings()
 	settings.InventorySync, settings.OrderSync = true, true
+	settings.SourceLocationID = shop.Website.ID
 	progress(fmt.Sprintf("idle: creating %d connections", cfg.Connections))
 	for _, id := range ids {
 		if _, err := srv.Starter.CreateConnection(ctx, id, settings); err != nil {
