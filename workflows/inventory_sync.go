@@ -155,7 +155,12 @@ func (r *inventoryRun) waitAndPoll(ctx workflow.Context) error {
 		}
 	}
 	if !r.Dirty && wait > 0 {
-		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.wake || r.Dirty }); err != nil {
+		if r.canLongPoll(now, wait) && workflow.GetVersion(ctx, inventoryLongPollChange, workflow.DefaultVersion, 1) >= 1 {
+			if done, err := r.longPoll(ctx); done || err != nil {
+				return err
+			}
+			// Woken by a signal, or the long poll failed: a round now.
+		} else if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.wake || r.Dirty }); err != nil {
 			return err
 		}
 	}

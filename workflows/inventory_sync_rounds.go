@@ -215,7 +215,12 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 		workflow.GetLogger(ctx).Error("Inventory round failed", "Error", err)
 		return r.publish(ctx)
 	}
-	r.Progress.Polls++
+	return r.applyRound(ctx, res, 1)
+}
+
+// applyRound records what incremental rounds did and moves the watermark.
+func (r *inventoryRun) applyRound(ctx workflow.Context, res activities.InventoryChangesResult, rounds int) error {
+	r.Progress.Polls += rounds
 	r.Progress.Movements += res.Movements
 	r.Progress.IncrementalWrites += res.Written
 	if len(res.Rejected) > 0 {

@@ -1,0 +1,145 @@
+package activities
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+)
+
+// InventoryWaitInput asks for a long poll: incremental rounds every
+// Interval inside one activity, until one finds work or MaxWait passes.
+type InventoryWaitInput struct {
+	// Changes is the first round's input (watermark, scope); ItemIDs are
+	// ignored: named items go to SyncInventoryChanges.
+	Changes InventoryChangesInput `json:"changes"`
+	// Interval is the pause before each round (the poll interval).
+	Interval time.Duration `json:"interval"`
+	// MaxWait is how long the activity polls without finding anything
+	// before it returns.
+	MaxWait time.Duration `json:"max_wait"`
+}
+
+// InventoryWaitResult is the round that found work (or the last idle
+// one) and how many rounds the activity ran.
+type InventoryWaitResult struct {
+	InventoryChangesResult
+	// Rounds counts the rounds run, the one returned included.
+	Rounds int `json:"rounds"`
+}
+
+// inventoryWaitCursor is what the long poll heartbeats: a retried attempt
+// resumes from it rather than from the input's watermark.
+type inventoryWaitCursor struct {
+	Since   time.Time `json:"since,omitzero"`
+	SeenIDs []int64   `json:"seen_ids,omitempty"`
+	AfterID int64     `json:"after_id,omitempty"`
+	Rounds  int       `json:"rounds"`
+}
+
+// WaitInventoryChanges polls Heartland's movement feed every Interval and
+// returns as soon as a round read a movement (having written the touched
+// levels, exactly as SyncInventoryChanges does), or after MaxWait of idle
+// rounds. The workflow's history then records one activity per change (or
+// per MaxWait) instead of a timer and an activity per poll interval. The
+// cursor travels in the heartbeat; the workflow cancels the activity when
+// a signal names items, and a newer round of the same connection on this
+// worker ends it too, so two long polls never run side by side here.
+func (a *Inventory) WaitInventoryChanges(ctx context.Context, in InventoryWaitInput) (InventoryWaitResult, error) {
+	return withClients(a.Connections, in.Changes.ConnectionID, func(cl Clients) (InventoryWaitResult, error) {
+		cur := inventoryWaitCursor{Since: in.Changes.Since, SeenIDs: in.Changes.SeenIDs, AfterID: in.Changes.AfterID}
+		if activity.HasHeartbeatDetails(ctx) {
+			var hb inventoryWaitCursor
+			if err := activity.GetHeartbeatDetails(ctx, &hb); err == nil && !hb.Since.IsZero() {
+				cur = hb
+			}
+		}
+		ctx, superseded, done := a.registerWait(ctx, in.Changes.ConnectionID)
+		defer done()
+		alive := startKeepAlive(ctx, cur)
+		defer alive.stop()
+		deadline := time.Now().Add(in.MaxWait)
+		// ended is the answer of a long poll a newer round superseded: the
+		// cursor as it stands, nothing found. Ended by Temporal (the
+		// workflow cancelled it), it fails with the context's error.
+		ended := func(err error) (InventoryWaitResult, error) {
+			if superseded.Load() {
+				return InventoryWaitResult{InventoryChangesResult: InventoryChangesResult{Since: cur.Since, SeenIDs: cur.SeenIDs, AfterID: cur.AfterID}, Rounds: cur.Rounds}, nil
+			}
+			return InventoryWaitResult{}, err
+		}
+		for {
+			if !sleepOrDone(ctx, in.Interval) {
+				return ended(ctx.Err())
+			}
+			round := in.Changes
+			round.ItemIDs = nil
+			round.Since, round.SeenIDs, round.AfterID = cur.Since, cur.SeenIDs, cur.AfterID
+			res, err := a.syncChanges(ctx, cl, round, func() { alive.beat(cur) })
+			if err != nil {
+				return ended(err)
+			}
+			cur.Rounds++
+			if res.Movements > 0 || res.Touched > 0 || res.More || len(res.Rejected) > 0 || res.FullSnapshot || !time.Now().Before(deadline) {
+				return InventoryWaitResult{InventoryChangesResult: res, Rounds: cur.Rounds}, nil
+			}
+			cur.Since, cur.SeenIDs, cur.AfterID = res.Since, res.SeenIDs, res.AfterID
+			alive.beat(cur)
+		}
+	})
+}
+
+// inventoryWaits holds, per activities value and connection, the long
+// poll running in this worker.
+var inventoryWaits sync.Map
+
+type inventoryWaitKey struct {
+	a  *Inventory
+	id string
+}
+
+type inventoryWait struct {
+	cancel     context.CancelFunc
+	superseded *atomic.Bool
+}
+
+// registerWait makes ctx the connection's current long poll here, ending
+// the one before (a workflow that moved on left it running until its next
+// heartbeat would have told it). superseded is set when a newer round
+// ends this one; done unregisters it.
+func (a *Inventory) registerWait(ctx context.Context, connectionID string) (_ context.Context, superseded *atomic.Bool, done func()) {
+	a.supersedeWait(connectionID)
+	ctx, cancel := context.WithCancel(ctx)
+	w := &inventoryWait{cancel: cancel, superseded: &atomic.Bool{}}
+	key := inventoryWaitKey{a, connectionID}
+	inventoryWaits.Store(key, w)
+	return ctx, w.superseded, func() {
+		inventoryWaits.CompareAndDelete(key, w)
+		cancel()
+	}
+}
+
+// supersedeWait ends the connection's long poll running in this worker, if any.
+func (a *Inventory) supersedeWait(connectionID string) {
+	v, ok := inventoryWaits.LoadAndDelete(inventoryWaitKey{a, connectionID})
+	if !ok {
+		return
+	}
+	w := v.(*inventoryWait)
+	w.superseded.Store(true)
+	w.cancel()
+}
+
+// sleepOrDone waits d and reports whether ctx is still live.
+func sleepOrDone(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
