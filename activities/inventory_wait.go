@@ -61,9 +61,10 @@ func (a *Inventory) WaitInventoryChanges(ctx context.Context, in InventoryWaitIn
 		alive := startKeepAlive(ctx, cur)
 		defer alive.stop()
 		deadline := time.Now().Add(in.MaxWait)
-		// ended is the answer of a long poll a newer round superseded: the
-		// cursor as it stands, nothing found. Ended by Temporal (the
-		// workflow cancelled it), it fails with the context's error.
+		// ended is the answer of a long poll a newer round superseded (or
+		// whose worker stops): the cursor as it stands, nothing found.
+		// Ended by Temporal (the workflow cancelled it), it fails with the
+		// context's error.
 		ended := func(err error) (InventoryWaitResult, error) {
 			if superseded.Load() {
 				return InventoryWaitResult{InventoryChangesResult: InventoryChangesResult{Since: cur.Since, SeenIDs: cur.SeenIDs, AfterID: cur.AfterID}, Rounds: cur.Rounds}, nil
@@ -71,8 +72,12 @@ func (a *Inventory) WaitInventoryChanges(ctx context.Context, in InventoryWaitIn
 			return InventoryWaitResult{}, err
 		}
 		for {
-			if !sleepOrDone(ctx, in.Interval) {
+			switch pause(ctx, in.Interval) {
+			case pauseCancelled:
 				return ended(ctx.Err())
+			case pauseWorkerStops:
+				superseded.Store(true)
+				return ended(nil)
 			}
 			round := in.Changes
 			round.ItemIDs = nil
@@ -132,14 +137,26 @@ func (a *Inventory) supersedeWait(connectionID string) {
 	w.cancel()
 }
 
-// sleepOrDone waits d and reports whether ctx is still live.
-func sleepOrDone(ctx context.Context, d time.Duration) bool {
+// pause outcomes of a long poll's wait between rounds.
+const (
+	pauseOver = iota
+	pauseCancelled
+	pauseWorkerStops
+)
+
+// pause waits d between a long poll's rounds. It ends early when ctx ends
+// (pauseCancelled) or the worker stops (pauseWorkerStops): a long poll
+// then returns where it stands, so that a deploy does not wait out the
+// shutdown timeout and the workflow's next long poll goes to a live worker.
+func pause(ctx context.Context, d time.Duration) int {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return false
+		return pauseCancelled
+	case <-activity.GetWorkerStopChannel(ctx):
+		return pauseWorkerStops
 	case <-t.C:
-		return true
+		return pauseOver
 	}
 }

@@ -279,8 +279,11 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 	every := max(in.OrdersEvery, 1)
 	deadline := time.Now().Add(in.MaxWait)
 	for {
-		if !sleepOrDone(ctx, in.Interval) {
+		switch pause(ctx, in.Interval) {
+		case pauseCancelled:
 			return HeartlandChangesWaitResult{}, ctx.Err()
+		case pauseWorkerStops:
+			return cur, nil
 		}
 		next := cur
 		next.Orders.Orders, next.Invoices.Orders = nil, nil

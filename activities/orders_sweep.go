@@ -132,8 +132,11 @@ func (a *Orders) WaitModifiedOrders(ctx context.Context, in ModifiedOrdersWait) 
 	defer alive.stop()
 	deadline := time.Now().Add(in.MaxWait)
 	for {
-		if !sleepOrDone(ctx, in.Interval) {
+		switch pause(ctx, in.Interval) {
+		case pauseCancelled:
 			return ModifiedOrdersResult{}, ctx.Err()
+		case pauseWorkerStops:
+			return ModifiedOrdersResult{Watermark: in.Request.Since}, nil
 		}
 		page, err := a.ListModifiedOrders(ctx, in.Request)
 		if err != nil {

@@ -26,8 +26,15 @@ func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker
 // newWorker is New with a hook for errors that stop the worker for good
 // (the process ends on them rather than idling with a dead worker).
 func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal func(error)) sdkworker.Worker {
+	// Each connection's long polls (workflows.LongPollsPerConnection) hold
+	// an activity slot for as long as the connection is idle: they come on
+	// top of the activities that do work, which would otherwise starve.
+	longPolls := 0
+	if deps.Connections != nil {
+		longPolls = workflows.LongPollsPerConnection * len(deps.Connections.IDs())
+	}
 	w := sdkworker.New(c, cfg.TaskQueue, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities,
+		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities + longPolls,
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
 		OnFatalError:      onFatal,

@@ -94,6 +94,11 @@ const (
 	longPollHeartbeatTimeout = 30 * time.Second
 )
 
+// LongPollsPerConnection is how many long polls an idle connection keeps
+// running (inventory sync, order sweep, Heartland sweep), each holding an
+// activity slot of some worker: workers add as many slots per connection.
+const LongPollsPerConnection = 3
+
 // waitForWork is waitForRound with a long poll in place of the timer: the
 // activity fn(in) runs until it finds work (its result is then in out and
 // got is true) or new settings or sweepNow cancel it. A failed long poll
