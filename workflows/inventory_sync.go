@@ -204,7 +204,7 @@ func (r *inventoryRun) listen(ctx workflow.Context) {
 			if !r.changedCh.Receive(ctx, &c) {
 				return
 			}
-			r.applyChanged(c)
+			r.applyChanged(ctx, c)
 		}
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -232,7 +232,7 @@ func (r *inventoryRun) drainSignals(ctx workflow.Context) {
 		if !r.changedCh.ReceiveAsync(&c) {
 			break
 		}
-		r.applyChanged(c)
+		r.applyChanged(ctx, c)
 	}
 	for {
 		var req InventoryFullSyncRequest
@@ -266,7 +266,7 @@ func (r *inventoryRun) applySettings(ctx workflow.Context, s Settings) {
 	}
 }
 
-func (r *inventoryRun) applyChanged(c InventoryChanged) {
+func (r *inventoryRun) applyChanged(ctx workflow.Context, c InventoryChanged) {
 	for _, id := range c.ItemIDs {
 		if len(r.PendingItemIDs) >= maxPendingItems {
 			break
@@ -277,6 +277,7 @@ func (r *inventoryRun) applyChanged(c InventoryChanged) {
 	}
 	r.Dirty = true
 	r.wake = true
+	r.stirred(ctx)
 }
 
 func (r *inventoryRun) applyFullSync(ctx workflow.Context, req InventoryFullSyncRequest) {

@@ -47,6 +47,8 @@ type IdleWorkflow struct {
 	EventsPerDay     float64 `json:"events_per_connection_day"`
 	ActionsPerDay    float64 `json:"actions_per_connection_day"`
 	HeartbeatsPerDay float64 `json:"heartbeats_per_connection_day"`
+	// ByType counts the window's events by type, to tell what they were.
+	ByType map[string]int `json:"events_by_type,omitempty"`
 }
 
 // IdleResult are the idle scenario's figures.
@@ -195,6 +197,12 @@ func RunIdle(ctx context.Context, opts FakeOptions, cfg IdleConfig, logger *slog
 				return res, nil, err
 			}
 			c := costOf(evs, first, start, end)
+			for _, ev := range evs[first:] {
+				if wf.ByType == nil {
+					wf.ByType = map[string]int{}
+				}
+				wf.ByType[ev.GetEventType().String()]++
+			}
 			wf.Events += c.Events
 			wf.Actions += c.Actions
 			wf.Heartbeats += c.Heartbeats
