@@ -96,46 +96,55 @@ func (a *Inventory) WaitInventoryChanges(ctx context.Context, in InventoryWaitIn
 	})
 }
 
-// inventoryWaits holds, per activities value and connection, the long
-// poll running in this worker.
-var inventoryWaits sync.Map
+// longPolls holds, per owner (an activities value and what it polls) and
+// connection, the long poll running in this worker.
+var longPolls sync.Map
 
-type inventoryWaitKey struct {
-	a  *Inventory
-	id string
+type longPollKey struct {
+	owner any
+	id    string
 }
 
-type inventoryWait struct {
+type longPoll struct {
 	cancel     context.CancelFunc
 	superseded *atomic.Bool
 }
 
-// registerWait makes ctx the connection's current long poll here, ending
-// the one before (a workflow that moved on left it running until its next
-// heartbeat would have told it). superseded is set when a newer round
-// ends this one; done unregisters it.
-func (a *Inventory) registerWait(ctx context.Context, connectionID string) (_ context.Context, superseded *atomic.Bool, done func()) {
-	a.supersedeWait(connectionID)
+// registerLongPoll makes ctx the current long poll of owner for a
+// connection here, ending the one before (a workflow that moved on left it
+// running until its next heartbeat would have told it). superseded is set
+// when a newer one ends this one; done unregisters it.
+func registerLongPoll(ctx context.Context, owner any, connectionID string) (_ context.Context, superseded *atomic.Bool, done func()) {
+	supersedeLongPoll(owner, connectionID)
 	ctx, cancel := context.WithCancel(ctx)
-	w := &inventoryWait{cancel: cancel, superseded: &atomic.Bool{}}
-	key := inventoryWaitKey{a, connectionID}
-	inventoryWaits.Store(key, w)
+	w := &longPoll{cancel: cancel, superseded: &atomic.Bool{}}
+	key := longPollKey{owner, connectionID}
+	longPolls.Store(key, w)
 	return ctx, w.superseded, func() {
-		inventoryWaits.CompareAndDelete(key, w)
+		longPolls.CompareAndDelete(key, w)
 		cancel()
 	}
 }
 
-// supersedeWait ends the connection's long poll running in this worker, if any.
-func (a *Inventory) supersedeWait(connectionID string) {
-	v, ok := inventoryWaits.LoadAndDelete(inventoryWaitKey{a, connectionID})
+// supersedeLongPoll ends owner's long poll of a connection running in
+// this worker, if any.
+func supersedeLongPoll(owner any, connectionID string) {
+	v, ok := longPolls.LoadAndDelete(longPollKey{owner, connectionID})
 	if !ok {
 		return
 	}
-	w := v.(*inventoryWait)
+	w := v.(*longPoll)
 	w.superseded.Store(true)
 	w.cancel()
 }
+
+// registerWait registers an inventory long poll (registerLongPoll).
+func (a *Inventory) registerWait(ctx context.Context, connectionID string) (context.Context, *atomic.Bool, func()) {
+	return registerLongPoll(ctx, a, connectionID)
+}
+
+// supersedeWait ends the connection's inventory long poll running here, if any.
+func (a *Inventory) supersedeWait(connectionID string) { supersedeLongPoll(a, connectionID) }
 
 // pause outcomes of a long poll's wait between rounds.
 const (

@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -59,5 +60,24 @@ func TestInventoryWaitResumesFromHeartbeat(t *testing.T) {
 	got := f.wait(InventoryWaitInput{Changes: InventoryChangesInput{Since: time.Now().Add(-time.Minute)}})
 	if got.Movements != 0 || got.Rounds != 8 {
 		t.Fatalf("resumed long poll = %+v, want no movement read again and the rounds counted on", got)
+	}
+}
+
+// A newer long poll of the same owner and connection ends the older one,
+// marked superseded; other owners and connections are left alone.
+func TestLongPollSupersedesTheOneBefore(t *testing.T) {
+	o := &Orders{}
+	ctx := context.Background()
+	oldCtx, oldGone, oldDone := registerLongPoll(ctx, orderSweepPoll{o}, "shop")
+	defer oldDone()
+	otherCtx, _, otherDone := registerLongPoll(ctx, heartlandSweepPoll{o}, "shop")
+	defer otherDone()
+	newCtx, newGone, newDone := registerLongPoll(ctx, orderSweepPoll{o}, "shop")
+	defer newDone()
+	if oldCtx.Err() == nil || !oldGone.Load() {
+		t.Fatalf("the older long poll runs on (err %v, superseded %v)", oldCtx.Err(), oldGone.Load())
+	}
+	if newCtx.Err() != nil || newGone.Load() || otherCtx.Err() != nil {
+		t.Fatalf("the newer long poll or another sweep's was ended")
 	}
 }

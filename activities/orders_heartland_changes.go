@@ -274,6 +274,10 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 			cur = hb
 		}
 	}
+	// A newer long poll of the connection here (the workflow moved on after
+	// a signal) ends this one where it stands.
+	ctx, superseded, done := registerLongPoll(ctx, heartlandSweepPoll{a}, in.ConnectionID)
+	defer done()
 	alive := startKeepAlive(ctx, cur)
 	defer alive.stop()
 	every := max(in.OrdersEvery, 1)
@@ -281,6 +285,9 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 	for {
 		switch pause(ctx, in.Interval) {
 		case pauseCancelled:
+			if superseded.Load() {
+				return cur, nil
+			}
 			return HeartlandChangesWaitResult{}, ctx.Err()
 		case pauseWorkerStops:
 			return cur, nil
@@ -291,6 +298,9 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 			res, err := a.ListHeartlandChanges(ctx, HeartlandChangesRequest{ConnectionID: in.ConnectionID,
 				Watermark: cur.Orders.Watermark, Seen: cur.Orders.Seen, Only: ChangesOfOrders})
 			if err != nil {
+				if superseded.Load() {
+					return cur, nil
+				}
 				return HeartlandChangesWaitResult{}, err
 			}
 			next.Orders = res
@@ -298,6 +308,9 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 		res, err := a.ListHeartlandChanges(ctx, HeartlandChangesRequest{ConnectionID: in.ConnectionID,
 			Watermark: cur.Invoices.Watermark, Seen: cur.Invoices.Seen, Only: ChangesOfInvoices})
 		if err != nil {
+			if superseded.Load() {
+				return cur, nil
+			}
 			return HeartlandChangesWaitResult{}, err
 		}
 		next.Invoices = res

@@ -128,25 +128,43 @@ func (a *Orders) WaitModifiedOrders(ctx context.Context, in ModifiedOrdersWait) 
 	if _, err := a.Connections.Get(in.Request.ConnectionID); err != nil {
 		return ModifiedOrdersResult{}, err
 	}
+	// A newer long poll of the connection here (the workflow moved on after
+	// a signal) ends this one with nothing found.
+	ctx, superseded, done := registerLongPoll(ctx, orderSweepPoll{a}, in.Request.ConnectionID)
+	defer done()
 	alive := startKeepAlive(ctx) // a killed worker is noticed within the heartbeat timeout
 	defer alive.stop()
+	idle := ModifiedOrdersResult{Watermark: in.Request.Since}
 	deadline := time.Now().Add(in.MaxWait)
 	for {
 		switch pause(ctx, in.Interval) {
 		case pauseCancelled:
+			if superseded.Load() {
+				return idle, nil
+			}
 			return ModifiedOrdersResult{}, ctx.Err()
 		case pauseWorkerStops:
-			return ModifiedOrdersResult{Watermark: in.Request.Since}, nil
+			return idle, nil
 		}
 		page, err := a.ListModifiedOrders(ctx, in.Request)
 		if err != nil {
+			if superseded.Load() {
+				return idle, nil
+			}
 			return ModifiedOrdersResult{}, err
 		}
 		if len(page.HooksReenabled) > 0 || slices.ContainsFunc(page.Orders, func(o ModifiedOrder) bool { return !slices.Contains(in.Known, o) }) {
 			return page, nil
 		}
 		if !time.Now().Before(deadline) {
-			return ModifiedOrdersResult{Watermark: in.Request.Since}, nil
+			return idle, nil
 		}
 	}
 }
+
+// orderSweepPoll and heartlandSweepPoll tell the sweeps' long polls apart
+// in the registry of long polls.
+type (
+	orderSweepPoll     struct{ a *Orders }
+	heartlandSweepPoll struct{ a *Orders }
+)
