@@ -80,6 +80,17 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 	return withClients(a.Connections, in.ConnectionID, func(cl Clients) (InventoryChangesResult, error) {
 		alive := startKeepAlive(ctx) // a killed worker is noticed within the heartbeat timeout
 		defer alive.stop()
+		// A long poll of this connection still running here is superseded:
+		// the workflow asked for this round instead.
+		a.supersedeWait(in.ConnectionID)
+		return a.syncChanges(ctx, cl, in, func() { activity.RecordHeartbeat(ctx) })
+	})
+}
+
+// syncChanges is one incremental round (see SyncInventoryChanges); beat
+// records a heartbeat while it reads.
+func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryChangesInput, beat func()) (InventoryChangesResult, error) {
+	{
 		m := a.memory(in.ConnectionID)
 		m.mu.Lock()
 		defer m.mu.Unlock()
@@ -91,7 +102,7 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 		}
 		var snapshotSums map[int64]decimal.Decimal
 		if !in.Since.IsZero() {
-			err := a.readMovements(ctx, cl.Heartland, in, &out, touched)
+			err := a.readMovements(ctx, cl.Heartland, in, &out, touched, beat)
 			if errors.Is(err, heartland.ErrNotFound) {
 				snapshotSums, err = a.readSnapshot(ctx, cl.Heartland, in, &out, touched)
 			}
@@ -111,14 +122,13 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 		sums := snapshotSums
 		if sums == nil {
 			var err error
-			if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids, func() { activity.RecordHeartbeat(ctx) }); err != nil {
+			if sums, err = availableSums(ctx, cl.Heartland, in.Scope, ids, beat); err != nil {
 				return InventoryChangesResult{}, err
 			}
 		}
 		if err := a.resolveItems(ctx, m, cl.Heartland, ids); err != nil {
 			return InventoryChangesResult{}, err
 		}
-		beat := func() { activity.RecordHeartbeat(ctx) }
 		snap, err := a.snapshot(ctx, m, cl, in.Scope, "", 0, beat)
 		if err != nil {
 			return InventoryChangesResult{}, err
@@ -173,14 +183,14 @@ func (a *Inventory) SyncInventoryChanges(ctx context.Context, in InventoryChange
 		out.Written = wo.Written
 		out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
 		return out, nil
-	})
+	}
 }
 
 // readMovements walks the movements after AfterID created since the
 // watermark, skipping those already handled, and advances the watermark to
 // the newest one. It stops after maxRoundMovementPages pages, leaving the
 // watermark and setting More; AfterID says where the next round resumes.
-func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool) error {
+func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool, beat func()) error {
 	seen := map[int64]bool{}
 	for _, id := range in.SeenIDs {
 		seen[id] = true
@@ -200,7 +210,7 @@ func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in 
 			}
 			return heartlandError("read inventory transactions", err)
 		}
-		activity.RecordHeartbeat(ctx)
+		beat()
 		for _, t := range rows {
 			if seen[t.ID] {
 				continue

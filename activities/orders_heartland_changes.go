@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/hrbc/hrbc/activities/heartland"
 )
 
@@ -215,4 +217,108 @@ type HeartlandChangesResult struct {
 	Watermark string `json:"watermark"`
 	// Seen is what the next round passes back.
 	Seen []string `json:"seen,omitempty"`
+}
+
+// HeartlandChangesWait asks for a long poll of the Heartland sweep's
+// rounds: invoices every Interval and sales orders every OrdersEvery-th
+// round, each kind from its own watermark, until a round finds a changed
+// web order or MaxWait passes.
+type HeartlandChangesWait struct {
+	ConnectionID string `json:"connection_id"`
+	// Orders and Invoices are the two kinds' watermarks and seen records
+	// (Only is set by the activity).
+	Orders   HeartlandChangesRequest `json:"orders"`
+	Invoices HeartlandChangesRequest `json:"invoices"`
+	// Ticks counts the sweep's rounds; orders are listed when
+	// Ticks % OrdersEvery == 0.
+	Ticks       int `json:"ticks"`
+	OrdersEvery int `json:"orders_every"`
+	// Interval is the pause before each round.
+	Interval time.Duration `json:"interval"`
+	// MaxWait is how long the activity polls without news before it returns.
+	MaxWait time.Duration `json:"max_wait"`
+}
+
+// HeartlandChangesWaitResult is where the long poll stopped: both kinds'
+// watermarks, the orders that changed (none when it returned idle) and the
+// rounds counted.
+type HeartlandChangesWaitResult struct {
+	Orders   HeartlandChangesResult `json:"orders"`
+	Invoices HeartlandChangesResult `json:"invoices"`
+	Ticks    int                    `json:"ticks"`
+}
+
+// changed lists the web orders either kind's round found.
+func (r HeartlandChangesWaitResult) changed() bool {
+	return len(r.Orders.Orders) > 0 || len(r.Invoices.Orders) > 0
+}
+
+// WaitHeartlandChanges runs the Heartland sweep's rounds inside one
+// activity and returns as soon as one finds a changed web order (its
+// orders are then in the result, for the workflow to signal), or after
+// MaxWait of rounds that found none. The watermarks travel in the
+// heartbeat, so a retried attempt resumes where this one was.
+func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWait) (HeartlandChangesWaitResult, error) {
+	// An unknown connection fails at once, not after the first interval.
+	if _, err := a.Connections.Get(in.ConnectionID); err != nil {
+		return HeartlandChangesWaitResult{}, err
+	}
+	cur := HeartlandChangesWaitResult{
+		Orders:   HeartlandChangesResult{Watermark: in.Orders.Watermark, Seen: in.Orders.Seen},
+		Invoices: HeartlandChangesResult{Watermark: in.Invoices.Watermark, Seen: in.Invoices.Seen},
+		Ticks:    in.Ticks,
+	}
+	if activity.HasHeartbeatDetails(ctx) {
+		var hb HeartlandChangesWaitResult
+		if err := activity.GetHeartbeatDetails(ctx, &hb); err == nil && hb.Invoices.Watermark != "" {
+			cur = hb
+		}
+	}
+	// A newer long poll of the connection here (the workflow moved on after
+	// a signal) ends this one where it stands.
+	ctx, superseded, done := registerLongPoll(ctx, heartlandSweepPoll{a}, in.ConnectionID)
+	defer done()
+	alive := startKeepAlive(ctx, cur)
+	defer alive.stop()
+	every := max(in.OrdersEvery, 1)
+	deadline := time.Now().Add(in.MaxWait)
+	for {
+		switch pause(ctx, in.Interval) {
+		case pauseCancelled:
+			if superseded.Load() {
+				return cur, nil
+			}
+			return HeartlandChangesWaitResult{}, ctx.Err()
+		case pauseWorkerStops:
+			return cur, nil
+		}
+		next := cur
+		next.Orders.Orders, next.Invoices.Orders = nil, nil
+		if cur.Ticks%every == 0 {
+			res, err := a.ListHeartlandChanges(ctx, HeartlandChangesRequest{ConnectionID: in.ConnectionID,
+				Watermark: cur.Orders.Watermark, Seen: cur.Orders.Seen, Only: ChangesOfOrders})
+			if err != nil {
+				if superseded.Load() {
+					return cur, nil
+				}
+				return HeartlandChangesWaitResult{}, err
+			}
+			next.Orders = res
+		}
+		res, err := a.ListHeartlandChanges(ctx, HeartlandChangesRequest{ConnectionID: in.ConnectionID,
+			Watermark: cur.Invoices.Watermark, Seen: cur.Invoices.Seen, Only: ChangesOfInvoices})
+		if err != nil {
+			if superseded.Load() {
+				return cur, nil
+			}
+			return HeartlandChangesWaitResult{}, err
+		}
+		next.Invoices = res
+		next.Ticks++
+		cur = next
+		if cur.changed() || !time.Now().Before(deadline) {
+			return cur, nil
+		}
+		alive.beat(cur)
+	}
 }

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
@@ -99,3 +100,71 @@ func (a *Orders) ListAwaitingOrders(ctx context.Context, req ConnectionRequest) 
 		return ids, nil
 	})
 }
+
+// ModifiedOrdersWait asks for a long poll of the orders listing: a listing
+// every Interval inside one activity, until one shows news or MaxWait passes.
+type ModifiedOrdersWait struct {
+	// Request is the listing each round makes.
+	Request ModifiedOrdersRequest `json:"request"`
+	// Known are the orders at the watermark the sweep handed over already,
+	// with the state it told them: the listing, inclusive of its watermark,
+	// shows them again, and they are not news.
+	Known []ModifiedOrder `json:"known,omitempty"`
+	// Interval is the pause before each listing (the sweep interval).
+	Interval time.Duration `json:"interval"`
+	// MaxWait is how long the activity lists without news before it returns.
+	MaxWait time.Duration `json:"max_wait"`
+}
+
+// WaitModifiedOrders lists the orders modified since the watermark every
+// Interval and returns the first listing with an order that is not among
+// Known (or that re-enabled hooks), or, after MaxWait of listings without
+// news, an empty page at the request's watermark. The sweep's history then
+// records one activity per change (or per MaxWait) instead of a timer and
+// an activity per sweep interval. The workflow cancels it on new settings
+// or sweepNow.
+func (a *Orders) WaitModifiedOrders(ctx context.Context, in ModifiedOrdersWait) (ModifiedOrdersResult, error) {
+	// An unknown connection fails at once, not after the first interval.
+	if _, err := a.Connections.Get(in.Request.ConnectionID); err != nil {
+		return ModifiedOrdersResult{}, err
+	}
+	// A newer long poll of the connection here (the workflow moved on after
+	// a signal) ends this one with nothing found.
+	ctx, superseded, done := registerLongPoll(ctx, orderSweepPoll{a}, in.Request.ConnectionID)
+	defer done()
+	alive := startKeepAlive(ctx) // a killed worker is noticed within the heartbeat timeout
+	defer alive.stop()
+	idle := ModifiedOrdersResult{Watermark: in.Request.Since}
+	deadline := time.Now().Add(in.MaxWait)
+	for {
+		switch pause(ctx, in.Interval) {
+		case pauseCancelled:
+			if superseded.Load() {
+				return idle, nil
+			}
+			return ModifiedOrdersResult{}, ctx.Err()
+		case pauseWorkerStops:
+			return idle, nil
+		}
+		page, err := a.ListModifiedOrders(ctx, in.Request)
+		if err != nil {
+			if superseded.Load() {
+				return idle, nil
+			}
+			return ModifiedOrdersResult{}, err
+		}
+		if len(page.HooksReenabled) > 0 || slices.ContainsFunc(page.Orders, func(o ModifiedOrder) bool { return !slices.Contains(in.Known, o) }) {
+			return page, nil
+		}
+		if !time.Now().Before(deadline) {
+			return idle, nil
+		}
+	}
+}
+
+// orderSweepPoll and heartlandSweepPoll tell the sweeps' long polls apart
+// in the registry of long polls.
+type (
+	orderSweepPoll     struct{ a *Orders }
+	heartlandSweepPoll struct{ a *Orders }
+)

@@ -17,6 +17,12 @@ import (
 	"github.com/hrbc/hrbc/workflows"
 )
 
+// RuntimeConnectionAllowance is how many connections installed at runtime
+// (BigCommerce app installs) a worker keeps activity slots for, for their
+// long polls, besides the configured ones. Installed connections spread
+// over the workers of a task queue, so a fleet of three holds 300.
+const RuntimeConnectionAllowance = 100
+
 // New returns a worker polling cfg.TaskQueue with every hrbc workflow and
 // activity registered. The caller starts and stops it.
 func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker {
@@ -26,8 +32,19 @@ func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker
 // newWorker is New with a hook for errors that stop the worker for good
 // (the process ends on them rather than idling with a dead worker).
 func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal func(error)) sdkworker.Worker {
+	// Each connection's long polls (workflows.LongPollsPerConnection) hold
+	// an activity slot for as long as the connection is idle: they come on
+	// top of the activities that do work, which would otherwise starve.
+	// Connections installed at runtime are not known yet, so room is kept
+	// for RuntimeConnectionAllowance of them (a sleeping poll's slot costs
+	// a goroutine; the API clients' own pacing bounds the calls).
+	configured := 0
+	if deps.Connections != nil {
+		configured = len(deps.Connections.IDs())
+	}
+	longPolls := workflows.LongPollsPerConnection * (configured + RuntimeConnectionAllowance)
 	w := sdkworker.New(c, cfg.TaskQueue, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities,
+		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities + longPolls,
 		MaxConcurrentWorkflowTaskPollers:   cfg.TaskPollers,
 		MaxConcurrentActivityTaskPollers:   cfg.TaskPollers,
 		// Running activities get this long to finish before a stop cancels them.

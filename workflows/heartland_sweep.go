@@ -45,13 +45,20 @@ func HeartlandSweep(ctx workflow.Context, in HeartlandSweepInput) error {
 	if fast && s.InvoiceWatermark == "" {
 		s.InvoiceWatermark, s.InvoiceSeen = s.Watermark, s.Seen
 	}
+	// pending is what a long poll brought, in place of the next round.
+	var pending *activities.HeartlandChangesWaitResult
 	for {
 		var err error
 		interval := s.Settings.heartlandSweepInterval()
-		if fast {
+		switch {
+		case pending != nil:
+			s.applyWait(ctx, *pending)
+			pending = nil
+			interval = invoiceInterval(interval)
+		case fast:
 			err = s.fastRound(ctx, actx)
 			interval = invoiceInterval(interval)
-		} else {
+		default:
 			err = s.round(ctx, actx)
 		}
 		if temporal.IsCanceledError(err) {
@@ -62,7 +69,25 @@ func HeartlandSweep(ctx workflow.Context, in HeartlandSweepInput) error {
 		if aerr != nil {
 			return aerr
 		}
-		if waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval) {
+		var stop bool
+		if fast && s.Failures == 0 && workflow.GetVersion(ctx, heartlandLongPollChange, workflow.DefaultVersion, 1) >= 1 {
+			wait := activities.HeartlandChangesWait{
+				ConnectionID: s.ConnectionID,
+				Orders:       activities.HeartlandChangesRequest{Watermark: s.Watermark, Seen: s.Seen},
+				Invoices:     activities.HeartlandChangesRequest{Watermark: s.InvoiceWatermark, Seen: s.InvoiceSeen},
+				Ticks:        s.Ticks, OrdersEvery: heartlandOrdersEvery,
+				Interval: interval, MaxWait: longPollIdle,
+			}
+			var res activities.HeartlandChangesWaitResult
+			var got bool
+			stop, got = waitForWork(ctx, settingsCh, nowCh, &s.Settings, longPollIdle, orderActivities.WaitHeartlandChanges, wait, &res)
+			if got {
+				pending = &res
+			}
+		} else {
+			stop = waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval)
+		}
+		if stop {
 			workflow.GetLogger(ctx).Info("Order sync turned off; Heartland sweep ends", "ConnectionID", s.ConnectionID)
 			return nil
 		}
@@ -109,12 +134,30 @@ func (s *HeartlandSweepInput) fastRound(ctx, actx workflow.Context) error {
 	return nil
 }
 
+// applyWait takes what a long poll brought as its rounds' outcome: both
+// watermarks move and each order it names is told.
+func (s *HeartlandSweepInput) applyWait(ctx workflow.Context, res activities.HeartlandChangesWaitResult) {
+	s.Watermark, s.Seen = res.Orders.Watermark, res.Orders.Seen
+	s.InvoiceWatermark, s.InvoiceSeen = res.Invoices.Watermark, res.Invoices.Seen
+	s.Ticks = res.Ticks
+	s.tell(ctx, append(res.Orders.Orders, res.Invoices.Orders...))
+}
+
 // list runs one ListHeartlandChanges and tells each order it names.
 func (s *HeartlandSweepInput) list(ctx, actx workflow.Context, req activities.HeartlandChangesRequest) (activities.HeartlandChangesResult, error) {
 	var res activities.HeartlandChangesResult
 	if err := workflow.ExecuteActivity(actx, orderActivities.ListHeartlandChanges, req).Get(ctx, &res); err != nil {
 		return res, err
 	}
+	s.tell(ctx, res.Orders)
+	return res, nil
+}
+
+// tell signals each changed order's workflow heartlandChanged.
+func (s *HeartlandSweepInput) tell(ctx workflow.Context, orders []activities.HeartlandOrderChange) {
+	res := struct {
+		Orders []activities.HeartlandOrderChange
+	}{orders}
 	signals := make([]workflow.Future, len(res.Orders))
 	for i, o := range res.Orders {
 		signals[i] = workflow.SignalExternalWorkflow(ctx, OrderWorkflowID(s.ConnectionID, o.OrderID), "", OrderHeartlandChangedSignal,
@@ -129,8 +172,13 @@ func (s *HeartlandSweepInput) list(ctx, actx workflow.Context, req activities.He
 		}
 		s.Signalled++
 	}
-	return res, nil
 }
+
+// heartlandLongPollChange versions the sweep that waits between rounds
+// inside one long-running activity (WaitHeartlandChanges), which runs the
+// rounds itself until one finds a changed web order. Runs begun before it
+// keep the timer and a workflow round each time.
+const heartlandLongPollChange = "heartland-sweep-long-poll"
 
 // heartlandFastInvoicesChange versions the sweep that lists invoices every
 // half interval and sales orders every heartlandOrdersEvery rounds, each

@@ -27,6 +27,7 @@ type heartlandSide struct {
 
 func (h *heartlandSide) install(env *testsuite.TestWorkflowEnvironment) {
 	env.RegisterWorkflow(HeartlandSweep)
+	timerSweeps(env) // the timer path of runs begun before the long poll
 	env.RegisterActivity(&activities.Orders{})
 	env.OnActivity(orderActivities.ListHeartlandChanges, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.HeartlandChangesRequest) (activities.HeartlandChangesResult, error) {
@@ -145,6 +146,7 @@ func TestHeartlandSweepListsInvoicesTwiceAsOften(t *testing.T) {
 	var invoiceRounds, orderRounds []activities.HeartlandChangesRequest
 	var signaled []string
 	env.RegisterWorkflow(HeartlandSweep)
+	timerSweeps(env) // the timer path of runs begun before the long poll
 	env.RegisterActivity(&activities.Orders{})
 	env.OnActivity(orderActivities.ListHeartlandChanges, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.HeartlandChangesRequest) (activities.HeartlandChangesResult, error) {

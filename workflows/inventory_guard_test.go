@@ -120,7 +120,8 @@ func TestInventoryReconciliationBeyondLimitsIsHeldAndIncrementalGoesOn(t *testin
 }
 
 func TestInventoryGuardLimitsAreOptions(t *testing.T) {
-	fake := &fakeInventory{items: 5}
+	// Each reconciliation corrects a SKU, so none is stretched as quiet.
+	fake := &fakeInventory{items: 5, corrections: 1}
 	env := newInventoryEnv(t, fake)
 	env.RegisterDelayedCallback(func() { fake.setBlast(emptying) }, time.Minute)
 	turnOff(env, 25*time.Minute)

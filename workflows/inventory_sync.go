@@ -155,7 +155,12 @@ func (r *inventoryRun) waitAndPoll(ctx workflow.Context) error {
 		}
 	}
 	if !r.Dirty && wait > 0 {
-		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.wake || r.Dirty }); err != nil {
+		if r.canLongPoll(now, wait) && workflow.GetVersion(ctx, inventoryLongPollChange, workflow.DefaultVersion, 1) >= 1 {
+			if done, err := r.longPoll(ctx); done || err != nil {
+				return err
+			}
+			// Woken by a signal, or the long poll failed: a round now.
+		} else if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.wake || r.Dirty }); err != nil {
 			return err
 		}
 	}
@@ -199,7 +204,7 @@ func (r *inventoryRun) listen(ctx workflow.Context) {
 			if !r.changedCh.Receive(ctx, &c) {
 				return
 			}
-			r.applyChanged(c)
+			r.applyChanged(ctx, c)
 		}
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -227,7 +232,7 @@ func (r *inventoryRun) drainSignals(ctx workflow.Context) {
 		if !r.changedCh.ReceiveAsync(&c) {
 			break
 		}
-		r.applyChanged(c)
+		r.applyChanged(ctx, c)
 	}
 	for {
 		var req InventoryFullSyncRequest
@@ -261,7 +266,7 @@ func (r *inventoryRun) applySettings(ctx workflow.Context, s Settings) {
 	}
 }
 
-func (r *inventoryRun) applyChanged(c InventoryChanged) {
+func (r *inventoryRun) applyChanged(ctx workflow.Context, c InventoryChanged) {
 	for _, id := range c.ItemIDs {
 		if len(r.PendingItemIDs) >= maxPendingItems {
 			break
@@ -272,6 +277,7 @@ func (r *inventoryRun) applyChanged(c InventoryChanged) {
 	}
 	r.Dirty = true
 	r.wake = true
+	r.stirred(ctx)
 }
 
 func (r *inventoryRun) applyFullSync(ctx workflow.Context, req InventoryFullSyncRequest) {

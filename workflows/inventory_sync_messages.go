@@ -252,4 +252,8 @@ type InventoryState struct {
 	Hold *InventoryHold `json:"hold,omitempty"`
 	// Confirmed lets the next guarded pass write whatever its figures.
 	Confirmed bool `json:"confirmed,omitempty"`
+	// QuietReconciles counts the reconciliations in a row that corrected
+	// nothing with no Heartland movement or signal between them; each
+	// doubles the wait before the next (see reconcileWait).
+	QuietReconciles int `json:"quiet_reconciles,omitempty"`
 }

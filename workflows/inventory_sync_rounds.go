@@ -159,7 +159,7 @@ func (r *inventoryRun) runPass(ctx workflow.Context, reconcile bool) error {
 			r.Progress.Watermark, r.SeenIDs, r.AfterID = mark, nil, 0
 		}
 	}
-	r.Progress.NextReconcileAt = now.Add(r.opts.ReconcileInterval)
+	r.Progress.NextReconcileAt = now.Add(r.reconcileWait(ctx, reconcile, pass.Written))
 	logger.Info("Inventory pass finished", "Kind", kind, "Pass", passID, "Read", pass.Read,
 		"Written", pass.Written, "Skipped", pass.Skipped, "Unmatched", pass.Unmatched,
 		"Untracked", pass.Untracked, "BigCommerceOnly", pass.BigCommerceOnly)
@@ -215,7 +215,15 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 		workflow.GetLogger(ctx).Error("Inventory round failed", "Error", err)
 		return r.publish(ctx)
 	}
-	r.Progress.Polls++
+	return r.applyRound(ctx, res, 1)
+}
+
+// applyRound records what incremental rounds did and moves the watermark.
+func (r *inventoryRun) applyRound(ctx workflow.Context, res activities.InventoryChangesResult, rounds int) error {
+	r.Progress.Polls += rounds
+	if res.Movements > 0 || res.Written > 0 {
+		r.stirred(ctx)
+	}
 	r.Progress.Movements += res.Movements
 	r.Progress.IncrementalWrites += res.Written
 	if len(res.Rejected) > 0 {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,11 @@ import (
 // sweepPageSize caps orders per activity call; a full page is followed at
 // once by the next.
 const sweepPageSize = 50
+
+// orderSweepLongPollChange versions the sweep that waits between rounds
+// inside one long-running activity (WaitModifiedOrders) instead of on a
+// timer. Runs begun before it keep the timer.
+const orderSweepLongPollChange = "order-sweep-long-poll"
 
 // sweepSurvivesErrorsChange versions the sweep that outlives a failed
 // round: runs begun before it ended (failed) on the first error that
@@ -47,8 +53,19 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
+	// pending is a page a long poll brought, known the orders at the
+	// watermark already handed over (what the long poll does not report).
+	var pending *activities.ModifiedOrdersResult
+	var known []activities.ModifiedOrder
 	for {
-		full, err := sweepPage(ctx, actx, &s)
+		var full bool
+		var err error
+		if pending != nil {
+			full, err = applyPage(ctx, &s, *pending, &known)
+			pending = nil
+		} else {
+			full, err = sweepPage(ctx, actx, &s, &known)
+		}
 		if err == nil && full {
 			continue
 		}
@@ -68,7 +85,24 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 			return aerr
 		}
 		autoWas := s.Settings.AutoDistributeLocationID
-		if waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval) {
+		var stop bool
+		if s.Failures == 0 && s.HooksNote == "" && workflow.GetVersion(ctx, orderSweepLongPollChange, workflow.DefaultVersion, 1) >= 1 {
+			wait := activities.ModifiedOrdersWait{
+				Request:  activities.ModifiedOrdersRequest{ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize, CheckHooks: true},
+				Known:    known,
+				Interval: interval,
+				MaxWait:  longPollIdle,
+			}
+			var page activities.ModifiedOrdersResult
+			var got bool
+			stop, got = waitForWork(ctx, settingsCh, nowCh, &s.Settings, longPollIdle, orderActivities.WaitModifiedOrders, wait, &page)
+			if got {
+				pending = &page
+			}
+		} else {
+			stop = waitForRound(ctx, settingsCh, nowCh, &s.Settings, interval)
+		}
+		if stop {
 			workflow.GetLogger(ctx).Info("Order sync turned off; sweep ends", "ConnectionID", s.ConnectionID)
 			return nil
 		}
@@ -89,12 +123,19 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 // was full and moved the watermark, so the next should follow at once. On
 // an error the watermark stays, so the next round reads the page again
 // (orders handed over already are not woken twice: they know the state).
-func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput) (full bool, err error) {
+func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput, known *[]activities.ModifiedOrder) (full bool, err error) {
 	var page activities.ModifiedOrdersResult
 	if err := workflow.ExecuteActivity(actx, orderActivities.ListModifiedOrders, activities.ModifiedOrdersRequest{
 		ConnectionID: s.ConnectionID, Since: s.Watermark, Limit: sweepPageSize, CheckHooks: true}).Get(ctx, &page); err != nil {
 		return false, err
 	}
+	return applyPage(ctx, s, page, known)
+}
+
+// applyPage hands over each order of a page (listed by a round or a long
+// poll) and moves the watermark; known becomes the page's orders at the
+// new watermark.
+func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.ModifiedOrdersResult, known *[]activities.ModifiedOrder) (full bool, err error) {
 	if len(page.HooksReenabled) > 0 {
 		s.HooksNote = fmt.Sprintf("BigCommerce had turned off webhook(s) %s after failed deliveries; hrbc turned them back on at %s and found the orders meanwhile by sweeping — check that the store can reach the intake (HRBC_PUBLIC_URL)",
 			strings.Join(page.HooksReenabled, ", "), workflow.Now(ctx).UTC().Format(time.RFC3339))
@@ -113,6 +154,14 @@ func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput) (full bool, err e
 	}
 	moved := page.Watermark != s.Watermark
 	s.Watermark = page.Watermark
+	if moved {
+		*known = nil
+	}
+	for _, o := range page.Orders {
+		if o.DateModified == s.Watermark && !slices.Contains(*known, o) {
+			*known = append(*known, o)
+		}
+	}
 	return len(page.Orders) == sweepPageSize && moved, nil
 }
 

@@ -17,6 +17,7 @@ import (
 func TestOrderSweepHandsOrdersToTheirWorkflows(t *testing.T) {
 	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(OrderSweep)
+	timerSweeps(env) // the timer path of runs begun before the long poll
 	env.RegisterWorkflow(Order)
 	env.RegisterActivity(&activities.Orders{})
 
@@ -75,6 +76,7 @@ func TestOrderSweepHandsOrdersToTheirWorkflows(t *testing.T) {
 func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(OrderSweep)
+	timerSweeps(env) // the timer path of runs begun before the long poll
 	env.RegisterWorkflow(Order)
 	env.RegisterActivity(&activities.Orders{})
 	revoked := true
@@ -141,6 +143,7 @@ func TestOrderSweepOutlivesAPIErrors(t *testing.T) {
 func TestOrderSweepBeforeTheChangeEndsOnAnAPIError(t *testing.T) {
 	env := newTestEnv(&testsuite.WorkflowTestSuite{})
 	env.RegisterWorkflow(OrderSweep)
+	timerSweeps(env) // the timer path of runs begun before the long poll
 	env.RegisterActivity(&activities.Orders{})
 	env.OnGetVersion(sweepSurvivesErrorsChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.OnActivity(orderActivities.ListModifiedOrders, mock.Anything, mock.Anything).Return(

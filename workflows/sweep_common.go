@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -73,4 +74,68 @@ func showSweepAttention(ctx workflow.Context, attention *string, sweep, connecti
 		workflow.GetLogger(ctx).Info("Sweep recovered", "Sweep", sweep, "ConnectionID", connectionID)
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, AttentionAttr.ValueSet(reason))
+}
+
+// Long polls (the inventory sync's, the sweeps'): an activity polls the
+// API inside itself and returns only when it found work or after
+// longPollIdle, so an idle connection writes a few events an hour instead
+// of a timer and an activity every poll interval.
+const (
+	// longPollIdle is how long a long poll runs without finding anything.
+	longPollIdle = time.Hour
+	// longPollSlack is added to a long poll's start-to-close timeout for
+	// its last round.
+	longPollSlack = 5 * time.Minute
+	// longPollHeartbeatTimeout is how soon a long poll lost with a killed
+	// worker is retried elsewhere. Each heartbeat is a billable action on
+	// Temporal Cloud and the SDK sends one per 80 % of this timeout: 30 s
+	// is about 3,600 a day per long poll. A signal (webhook) does not wait
+	// for it: it cancels the lost poll and runs a round at once.
+	longPollHeartbeatTimeout = 30 * time.Second
+)
+
+// LongPollsPerConnection is how many long polls an idle connection keeps
+// running (inventory sync, order sweep, Heartland sweep), each holding an
+// activity slot of some worker: workers add as many slots per connection.
+const LongPollsPerConnection = 3
+
+// waitForWork is waitForRound with a long poll in place of the timer: the
+// activity fn(in) runs until it finds work (its result is then in out and
+// got is true) or new settings or sweepNow cancel it. A failed long poll
+// returns got false: the next round is a regular one.
+func waitForWork(ctx workflow.Context, settingsCh, nowCh workflow.ReceiveChannel, settings *Settings, maxWait time.Duration, fn, in, out any) (stop, got bool) {
+	actx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(actx, longPollOptions(maxWait)), fn, in)
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(settingsCh, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, settings)
+		stop = !settings.OrderSync
+	})
+	sel.AddReceive(nowCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+	sel.AddFuture(f, func(f workflow.Future) {
+		if err := f.Get(ctx, out); err != nil {
+			workflow.GetLogger(ctx).Warn("Long poll failed; a regular round follows", "Error", err)
+			return
+		}
+		got = true
+	})
+	sel.Select(ctx)
+	return stop, got
+}
+
+// longPollOptions are the options of a long poll that returns by itself
+// after maxWait: a few quick retries, each resuming from the heartbeat;
+// past them the workflow runs a regular round, which has its own.
+func longPollOptions(maxWait time.Duration) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		StartToCloseTimeout: maxWait + longPollSlack,
+		HeartbeatTimeout:    longPollHeartbeatTimeout,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+			MaximumAttempts:    5,
+		},
+	}
 }

@@ -84,7 +84,7 @@ func newRoot() *cobra.Command {
 		root.AddCommand(measureCommand(c, name))
 	}
 	root.AddCommand(chaosCommand(c))
-	root.AddCommand(clusterCommand(c), clusterServerCommand())
+	root.AddCommand(clusterCommand(c), clusterServerCommand(), idleCommand(c))
 	return root
 }
 
