@@ -14,15 +14,10 @@ import (
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// CreateConnection starts a connection's entity workflow with settings, in
-// one atomic update-with-start. It fails with ErrConnectionExists when the
-// connection is already configured, and leaves it untouched.
-func (c *Client) CreateConnection(ctx context.Context, connectionID string, settings workflows.Settings) (workflows.ConnectionStatus, error) {
-	// Checked here too, so a bad ID never starts a workflow under it.
-	if err := refuseInvalid(workflows.ValidateConnectionID(connectionID)); err != nil {
-		return workflows.ConnectionStatus{}, err
-	}
-	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+// startConnectionOperation starts a connection's workflow, unconfigured,
+// for an update-with-start; a running one is used as it is.
+func (c *Client) startConnectionOperation(connectionID string) client.WithStartWorkflowOperation {
+	return c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.ConnectionWorkflowID(connectionID),
 		TaskQueue:                c.taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
@@ -31,6 +26,17 @@ func (c *Client) CreateConnection(ctx context.Context, connectionID string, sett
 			workflows.StageAttr.ValueSet(workflows.StageUnconfigured),
 		),
 	}, workflows.Connection, workflows.ConnectionInput{ConnectionID: connectionID})
+}
+
+// CreateConnection starts a connection's entity workflow with settings, in
+// one atomic update-with-start. It fails with ErrConnectionExists when the
+// connection is already configured, and leaves it untouched.
+func (c *Client) CreateConnection(ctx context.Context, connectionID string, settings workflows.Settings) (workflows.ConnectionStatus, error) {
+	// Checked here too, so a bad ID never starts a workflow under it.
+	if err := refuseInvalid(workflows.ValidateConnectionID(connectionID)); err != nil {
+		return workflows.ConnectionStatus{}, err
+	}
+	start := c.startConnectionOperation(connectionID)
 	handle, err := c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -45,15 +44,7 @@ func (c *Client) SetCredentials(ctx context.Context, connectionID string, req wo
 	if err := refuseCredentials(workflows.ValidateCredentials(req)); err != nil {
 		return workflows.CredentialsSummary{}, err
 	}
-	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.ConnectionWorkflowID(connectionID),
-		TaskQueue:                c.taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.ConnectionAttr.ValueSet(connectionID),
-			workflows.StageAttr.ValueSet(workflows.StageUnconfigured),
-		),
-	}, workflows.Connection, workflows.ConnectionInput{ConnectionID: connectionID})
+	start := c.startConnectionOperation(connectionID)
 	handle, err := c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -115,22 +113,7 @@ func chaosCommand(c *common) *cobra.Command {
 			defer cancel()
 			progress := func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s %s\n", time.Now().Format("15:04:05"), s) }
 			res, err := RunChaos(ctx, c, cfg, progress)
-			if c.json {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				if jerr := enc.Encode(res); jerr != nil {
-					return jerr
-				}
-			} else {
-				writeChaosSummary(cmd.OutOrStdout(), res)
-			}
-			if err != nil {
-				return err
-			}
-			if !res.OK() {
-				return errors.New("chaos: consistency checks failed")
-			}
-			return nil
+			return reportChecked(cmd.OutOrStdout(), c.json, "chaos", res, writeChaosSummary, err)
 		},
 	}
 	f := cmd.Flags()

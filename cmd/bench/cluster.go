@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -95,22 +93,7 @@ func clusterCommand(c *common) *cobra.Command {
 				return runStoresCommand(ctx, c, cfg, cmd.OutOrStdout(), progress)
 			}
 			res, err := RunCluster(ctx, c, cfg, progress)
-			if c.json {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				if jerr := enc.Encode(res); jerr != nil {
-					return jerr
-				}
-			} else {
-				writeClusterSummary(cmd.OutOrStdout(), res)
-			}
-			if err != nil {
-				return err
-			}
-			if !res.OK() {
-				return errors.New("cluster: consistency checks failed")
-			}
-			return nil
+			return reportChecked(cmd.OutOrStdout(), c.json, "cluster", res, writeClusterSummary, err)
 		},
 	}
 	f := cmd.Flags()
