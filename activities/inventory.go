@@ -30,6 +30,10 @@ type Inventory struct {
 	// IndexMaxAge is how old a BigCommerce SKU index the incremental path
 	// trusts before an unknown SKU triggers a rebuild (default 1 minute).
 	IndexMaxAge time.Duration
+	// ObserveLag, when set, learns for each item a round wrote how long
+	// ago its oldest new Heartland movement was made (Heartland's
+	// created_at against this worker's clock): the inventory lag metric.
+	ObserveLag func(connectionID string, lag time.Duration)
 
 	mu    sync.Mutex
 	conns map[string]*inventoryMemory

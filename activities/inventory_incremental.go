@@ -101,8 +101,9 @@ func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryCha
 			touched[id] = true
 		}
 		var snapshotSums map[int64]decimal.Decimal
+		movedAt := map[int64]time.Time{} // item → its oldest new movement
 		if !in.Since.IsZero() {
-			err := a.readMovements(ctx, cl.Heartland, in, &out, touched, beat)
+			err := a.readMovements(ctx, cl.Heartland, in, &out, touched, movedAt, beat)
 			if errors.Is(err, heartland.ErrNotFound) {
 				snapshotSums, err = a.readSnapshot(ctx, cl.Heartland, in, &out, touched)
 			}
@@ -151,6 +152,7 @@ func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryCha
 			return InventoryChangesResult{}, err
 		}
 		var pending pendingWrite
+		var written []int64
 		for _, id := range ids {
 			h := m.items[id]
 			t, ok := snap.targets[h.sku]
@@ -175,14 +177,31 @@ func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryCha
 				}
 			}
 			pending.add(h.sku, t, snap.location, want)
+			written = append(written, id)
 		}
 		var wo writeOutcome
 		if err := a.write(ctx, m, cl.BigCommerce, "Heartland stock change", &pending, &wo); err != nil {
 			return InventoryChangesResult{}, err
 		}
+		a.observeLag(in.ConnectionID, written, movedAt)
 		out.Written = wo.Written
 		out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
 		return out, nil
+	}
+}
+
+// observeLag reports, for each item written, the time since its oldest
+// movement of the round; items written for another reason (named by a
+// webhook, found by a snapshot) have no movement time and are skipped.
+func (a *Inventory) observeLag(connectionID string, written []int64, movedAt map[int64]time.Time) {
+	if a.ObserveLag == nil {
+		return
+	}
+	now := time.Now()
+	for _, id := range written {
+		if at, ok := movedAt[id]; ok && !at.IsZero() {
+			a.ObserveLag(connectionID, now.Sub(at))
+		}
 	}
 }
 
@@ -190,7 +209,7 @@ func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryCha
 // watermark, skipping those already handled, and advances the watermark to
 // the newest one. It stops after maxRoundMovementPages pages, leaving the
 // watermark and setting More; AfterID says where the next round resumes.
-func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool, beat func()) error {
+func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in InventoryChangesInput, out *InventoryChangesResult, touched map[int64]bool, movedAt map[int64]time.Time, beat func()) error {
 	seen := map[int64]bool{}
 	for _, id := range in.SeenIDs {
 		seen[id] = true
@@ -218,6 +237,9 @@ func (a *Inventory) readMovements(ctx context.Context, hl *heartland.Client, in 
 			out.Movements++
 			if in.Scope.Contributes(t.LocationID) {
 				touched[t.ItemID] = true
+				if at, ok := movedAt[t.ItemID]; !ok || t.CreatedAt.Before(at) {
+					movedAt[t.ItemID] = t.CreatedAt
+				}
 			}
 			switch {
 			case t.CreatedAt.After(until):

@@ -30,13 +30,13 @@ type AttentionItem struct {
 // orders, syncs, anything that cannot proceed on its own.
 func (c *Client) NeedsAttention(ctx context.Context) ([]AttentionItem, error) {
 	var out []AttentionItem
-	err := c.listAll(ctx, AttentionQuery, func(e *workflowpb.WorkflowExecutionInfo) {
+	err := c.ListAll(ctx, AttentionQuery, func(e *workflowpb.WorkflowExecutionInfo) {
 		out = append(out, AttentionItem{
 			WorkflowID:   e.GetExecution().GetWorkflowId(),
 			WorkflowType: e.GetType().GetName(),
-			ConnectionID: keyword(e, workflows.ConnectionAttr),
-			Stage:        keyword(e, workflows.StageAttr),
-			Reason:       keyword(e, workflows.AttentionAttr),
+			ConnectionID: Keyword(e, workflows.ConnectionAttr),
+			Stage:        Keyword(e, workflows.StageAttr),
+			Reason:       Keyword(e, workflows.AttentionAttr),
 		})
 	})
 	if err != nil {

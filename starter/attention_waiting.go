@@ -27,12 +27,12 @@ func waitingDistributionQuery(startedBefore time.Time) string {
 // longer than wait (as of now), with their age in the reason.
 func (c *Client) WaitingDistribution(ctx context.Context, wait time.Duration, now time.Time) ([]AttentionItem, error) {
 	var out []AttentionItem
-	err := c.listAll(ctx, waitingDistributionQuery(now.Add(-wait)), func(e *workflowpb.WorkflowExecutionInfo) {
+	err := c.ListAll(ctx, waitingDistributionQuery(now.Add(-wait)), func(e *workflowpb.WorkflowExecutionInfo) {
 		age := now.Sub(e.GetStartTime().AsTime())
 		out = append(out, AttentionItem{
 			WorkflowID:   e.GetExecution().GetWorkflowId(),
 			WorkflowType: e.GetType().GetName(),
-			ConnectionID: keyword(e, workflows.ConnectionAttr),
+			ConnectionID: Keyword(e, workflows.ConnectionAttr),
 			Stage:        workflows.OrderStageAwaitingDistribution,
 			Reason:       waitingReason(age),
 			Age:          age.Round(time.Second).String(),

@@ -87,7 +87,7 @@ func (c *Client) ConnectionStatus(ctx context.Context, connectionID string) (wor
 // visibility store (which may lag a moment behind a create).
 func (c *Client) ListConnections(ctx context.Context) ([]string, error) {
 	var ids []string
-	err := c.listAll(ctx, "WorkflowType = 'Connection' AND ExecutionStatus = 'Running'", func(e *workflowpb.WorkflowExecutionInfo) {
+	err := c.ListAll(ctx, "WorkflowType = 'Connection' AND ExecutionStatus = 'Running'", func(e *workflowpb.WorkflowExecutionInfo) {
 		if id := workflows.ConnectionIDFromWorkflowID(e.GetExecution().GetWorkflowId()); id != "" {
 			ids = append(ids, id)
 		}

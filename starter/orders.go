@@ -169,7 +169,7 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "
 func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary, error) {
 	var out []OrderSummary
 	seen := map[string]bool{}
-	err := c.listAll(ctx, f.Query(), func(e *workflowpb.WorkflowExecutionInfo) {
+	err := c.ListAll(ctx, f.Query(), func(e *workflowpb.WorkflowExecutionInfo) {
 		conn, id, ok := workflows.ParseOrderWorkflowID(e.GetExecution().GetWorkflowId())
 		if !ok || seen[e.GetExecution().GetWorkflowId()] {
 			// Runs from before one order was one run: the newest stands for
@@ -180,9 +180,9 @@ func (c *Client) ListOrders(ctx context.Context, f OrderFilter) ([]OrderSummary,
 		out = append(out, OrderSummary{
 			ConnectionID:     conn,
 			OrderID:          id,
-			Stage:            keyword(e, workflows.StageAttr),
-			Attention:        keyword(e, workflows.AttentionAttr),
-			HeartlandOrderID: keyword(e, workflows.HeartlandOrderIDAttr),
+			Stage:            Keyword(e, workflows.StageAttr),
+			Attention:        Keyword(e, workflows.AttentionAttr),
+			HeartlandOrderID: Keyword(e, workflows.HeartlandOrderIDAttr),
 			Running:          e.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
 		})
 	})

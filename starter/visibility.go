@@ -9,10 +9,10 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// listAll walks every page of a visibility query and hands each execution
+// ListAll walks every page of a visibility query and hands each execution
 // to visit. The server pages at its own size, so a caller that stopped
 // after the first page would silently miss workflows on a busy namespace.
-func (c *Client) listAll(ctx context.Context, query string, visit func(*workflowpb.WorkflowExecutionInfo)) error {
+func (c *Client) ListAll(ctx context.Context, query string, visit func(*workflowpb.WorkflowExecutionInfo)) error {
 	var token []byte
 	for {
 		resp, err := c.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
@@ -28,8 +28,8 @@ func (c *Client) listAll(ctx context.Context, query string, visit func(*workflow
 	}
 }
 
-// keyword decodes a Keyword search attribute of an execution; absent is "".
-func keyword(e *workflowpb.WorkflowExecutionInfo, key temporal.SearchAttributeKeyKeyword) string {
+// Keyword decodes a Keyword search attribute of an execution; absent is "".
+func Keyword(e *workflowpb.WorkflowExecutionInfo, key temporal.SearchAttributeKeyKeyword) string {
 	p := e.GetSearchAttributes().GetIndexedFields()[key.GetName()]
 	if p == nil {
 		return ""

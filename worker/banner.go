@@ -9,7 +9,7 @@ import (
 
 // printBanner tells a person at the terminal what runs where and what to
 // try first; logs say the same for machines.
-func (p *Process) printBanner(intake string) {
+func (p *Process) printBanner(intake, metrics string) {
 	sb := p.sandbox
 	if p.banner == nil {
 		return
@@ -20,8 +20,9 @@ hrbc is running on the embedded Temporal server.
   Temporal Web UI   %s
   Temporal frontend %s
   HTTP intake       http://%s
+  Metrics           %s
   Database          %s
-`, p.uiURL(), p.dev.FrontendAddress(), intake, p.cfg.DevDatabase)
+`, p.uiURL(), p.dev.FrontendAddress(), intake, metrics, p.cfg.DevDatabase)
 	if sb != nil {
 		fmt.Fprintf(p.banner, `  Sandbox store     %s (fake BigCommerce, token %s)
   Sandbox POS       %s (fake Heartland, token %s)

@@ -4,21 +4,47 @@ import (
 	"cmp"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"time"
 
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/metrics"
 )
 
+// ClientOption adds to how a connection's clients are built.
+type ClientOption func(*clientOptions)
+
+// clientOptions are the ClientOptions applied.
+type clientOptions struct {
+	metrics *metrics.Metrics
+}
+
+// WithMetrics counts and times every request the clients send, and
+// reports their quotas, in m (nil: none).
+func WithMetrics(m *metrics.Metrics) ClientOption {
+	return func(o *clientOptions) { o.metrics = m }
+}
+
+func optionsOf(opts []ClientOption) clientOptions {
+	var o clientOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
 // NewClients builds the API clients of one configured connection.
-func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.Clients, error) {
-	bc, err := newBigCommerce(conn, logger)
+func NewClients(conn config.ConnectionConfig, logger *slog.Logger, opts ...ClientOption) (activities.Clients, error) {
+	o := optionsOf(opts)
+	bc, err := newBigCommerce(conn, logger, o)
 	if err != nil {
 		return activities.Clients{}, err
 	}
-	hl, err := newHeartland(conn, logger)
+	hl, err := newHeartland(conn, logger, o)
 	if err != nil {
 		return activities.Clients{}, err
 	}
@@ -28,21 +54,26 @@ func NewClients(conn config.ConnectionConfig, logger *slog.Logger) (activities.C
 }
 
 // newBigCommerce builds a connection's store client.
-func newBigCommerce(conn config.ConnectionConfig, logger *slog.Logger) (*bigcommerce.Client, error) {
+func newBigCommerce(conn config.ConnectionConfig, logger *slog.Logger, o clientOptions) (*bigcommerce.Client, error) {
 	bc, err := bigcommerce.New(bigcommerce.Config{
 		StoreHash:   conn.BigCommerceStoreHash,
 		AccessToken: conn.BigCommerceToken,
 		BaseURL:     conn.BigCommerceBaseURL(),
+		HTTPClient:  observedHTTPClient(o.metrics, conn.ID, metrics.SideBigCommerce, bigcommerce.DefaultTimeout),
 		Logger:      logger.With("api", "bigcommerce", "connection", conn.ID),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connection %q: bigcommerce client: %w", conn.ID, err)
 	}
+	o.metrics.WatchQuota(conn.ID, metrics.SideBigCommerce, func() (float64, float64, bool) {
+		rl := bc.RateLimit()
+		return float64(rl.Left), float64(rl.Quota), rl.Known
+	})
 	return bc, nil
 }
 
 // newHeartland builds a connection's Heartland client.
-func newHeartland(conn config.ConnectionConfig, logger *slog.Logger) (*heartland.Client, error) {
+func newHeartland(conn config.ConnectionConfig, logger *slog.Logger, o clientOptions) (*heartland.Client, error) {
 	hl, err := heartland.New(heartland.Config{
 		BaseURL:           conn.HeartlandBaseURL(),
 		Token:             conn.HeartlandToken,
@@ -51,19 +82,33 @@ func newHeartland(conn config.ConnectionConfig, logger *slog.Logger) (*heartland
 		Burst:             cmp.Or(conn.HeartlandBurst, config.DefaultHeartlandBurst),
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
 		OrderCancelStatus: conn.HeartlandCancelStatus,
+		HTTPClient:        observedHTTPClient(o.metrics, conn.ID, metrics.SideHeartland, heartland.DefaultTimeout),
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connection %q: heartland client: %w", conn.ID, err)
 	}
+	o.metrics.WatchQuota(conn.ID, metrics.SideHeartland, func() (float64, float64, bool) {
+		left, burst, ok := hl.Pacing()
+		return left, float64(burst), ok
+	})
 	return hl, nil
 }
 
+// observedHTTPClient is nil (the client's own default) without metrics,
+// else an HTTP client whose requests m counts.
+func observedHTTPClient(m *metrics.Metrics, connectionID, side string, timeout time.Duration) *http.Client {
+	if m == nil {
+		return nil
+	}
+	return &http.Client{Timeout: timeout, Transport: m.Transport(connectionID, side, nil)}
+}
+
 // NewConnections builds the registry of every configured connection.
-func NewConnections(conns []config.ConnectionConfig, logger *slog.Logger) (*activities.Connections, error) {
+func NewConnections(conns []config.ConnectionConfig, logger *slog.Logger, opts ...ClientOption) (*activities.Connections, error) {
 	reg := activities.NewConnections()
 	for _, conn := range conns {
-		clients, err := NewClients(conn, logger)
+		clients, err := NewClients(conn, logger, opts...)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/config"
+	"github.com/hrbc/hrbc/worker/metrics"
 )
 
 // Pacing of a runtime connection's Heartland client: the defaults of
@@ -18,13 +19,14 @@ const runtimeHeartlandRPS = 5
 // ClientBuilder builds the clients of a runtime connection's credentials
 // the way NewClients builds a configured one's, each side only when it is
 // present (the credential check verifies one side at a time).
-func ClientBuilder(logger *slog.Logger) activities.ClientBuilder {
+func ClientBuilder(logger *slog.Logger, opts ...ClientOption) activities.ClientBuilder {
+	o := optionsOf(opts)
 	return func(connectionID string, creds activities.Credentials) (activities.Clients, error) {
 		conn := config.ConnectionConfig{ID: connectionID, HeartlandRPS: runtimeHeartlandRPS, HeartlandPageSize: config.DefaultHeartlandPageSize}
 		var cl activities.Clients
 		if b := creds.BigCommerce; b != nil {
 			conn.BigCommerceStoreHash, conn.BigCommerceURL, conn.BigCommerceToken = b.StoreHash, b.BaseURL, config.Secret(b.AccessToken)
-			bc, err := newBigCommerce(conn, logger)
+			bc, err := newBigCommerce(conn, logger, o)
 			if err != nil {
 				return activities.Clients{}, err
 			}
@@ -32,7 +34,7 @@ func ClientBuilder(logger *slog.Logger) activities.ClientBuilder {
 		}
 		if h := creds.Heartland; h != nil {
 			conn.HeartlandSubdomain, conn.HeartlandURL, conn.HeartlandToken = h.Subdomain, h.URL, config.Secret(h.Token)
-			hl, err := newHeartland(conn, logger)
+			hl, err := newHeartland(conn, logger, o)
 			if err != nil {
 				return activities.Clients{}, err
 			}
@@ -53,12 +55,12 @@ func credentialsLoader(c client.Client, taskQueue string) activities.Credentials
 
 // useRuntimeConnections lets conns serve connections created at runtime,
 // unless the caller arranged it already.
-func useRuntimeConnections(conns *activities.Connections, c client.Client, cfg config.Config, logger *slog.Logger) {
+func useRuntimeConnections(conns *activities.Connections, c client.Client, cfg config.Config, logger *slog.Logger, m *metrics.Metrics) {
 	if conns == nil || conns.HasRuntime() {
 		return
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), ClientBuilder(logger), 0)
+	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), ClientBuilder(logger, WithMetrics(m)), 0)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/devserver"
 	"github.com/hrbc/hrbc/worker/intake"
+	"github.com/hrbc/hrbc/worker/metrics"
 	"github.com/hrbc/hrbc/worker/sandbox"
 	"github.com/hrbc/hrbc/worker/statedir"
 )
@@ -39,6 +40,8 @@ type Process struct {
 	sandbox    *sandbox.Sandbox
 	http       *http.Server
 	intake     *intake.Intake
+	// metrics is nil unless HRBC_METRICS_ADDR is set.
+	metrics *metrics.Metrics
 }
 
 // NewProcess prepares a process; Run starts it. banner receives the
@@ -69,6 +72,9 @@ func (p *Process) Run(ctx context.Context) error {
 	if err := p.loadCodecToken(); err != nil {
 		return err
 	}
+	if err := p.newMetrics(); err != nil {
+		return err
+	}
 	if err := p.startTemporal(ctx); err != nil {
 		return err
 	}
@@ -84,12 +90,12 @@ func (p *Process) Run(ctx context.Context) error {
 			conns = []config.ConnectionConfig{p.sandbox.Connection}
 		}
 	}
-	registry, err := NewConnections(conns, p.logger)
+	registry, err := NewConnections(conns, p.logger, WithMetrics(p.metrics))
 	if err != nil {
 		return err
 	}
 	fatal := make(chan error, 1)
-	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL()},
+	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL(), Metrics: p.metrics},
 		func(err error) { fatal <- err })
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)
@@ -97,11 +103,20 @@ func (p *Process) Run(ctx context.Context) error {
 	defer w.Stop()
 
 	st := starter.New(p.client, p.cfg.TaskQueue)
-	ln, err := p.listenIntake(st, conns, registry)
+	p.metrics.WatchWorkflows(st, 0)
+	metricsLn, err := p.listenMetrics()
 	if err != nil {
 		return err
 	}
-	p.logger.Info("worker started", "taskQueue", p.cfg.TaskQueue, "namespace", p.cfg.Namespace, "intake", ln.Addr().String())
+	ln, err := p.listenIntake(st, conns, registry)
+	if err != nil {
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+		return err
+	}
+	p.logger.Info("worker started", "taskQueue", p.cfg.TaskQueue, "namespace", p.cfg.Namespace, "intake", ln.Addr().String(),
+		"metrics", metricsURL(metricsLn))
 
 	// One group runs the parts that serve; the first to fail (or ctx)
 	// stops the others. The intake stops inside the group, the worker and
@@ -109,6 +124,9 @@ func (p *Process) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return p.serveIntake(ln) })
 	g.Go(func() error { return p.stopIntakeWhenDone(gctx) })
+	if metricsLn != nil {
+		g.Go(func() error { return p.serveMetrics(gctx, metricsLn) })
+	}
 	g.Go(func() error {
 		select {
 		case err := <-fatal:
@@ -126,7 +144,7 @@ func (p *Process) Run(ctx context.Context) error {
 			p.refreshWebhooks(gctx, conns, registry)
 		}
 		if p.cfg.Embedded() {
-			p.printBanner(ln.Addr().String())
+			p.printBanner(ln.Addr().String(), metricsURL(metricsLn))
 		}
 		return nil
 	})

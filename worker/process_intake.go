@@ -33,6 +33,7 @@ func (p *Process) listenIntake(st *starter.Client, conns []config.ConnectionConf
 		return nil, fmt.Errorf("HTTP intake on %s (HRBC_HTTP_ADDR): %w", p.cfg.HTTPAddr, err)
 	}
 	p.intake = intake.New(st, p.logger, withRuntimeSecrets(webhookSecrets(conns), registry))
+	p.intake.Observe(p.metrics.WebhookDelivered)
 	var app *intake.App
 	switch {
 	case p.cfg.BigCommerceApp.Enabled():

@@ -42,6 +42,8 @@ func (p *Process) startTemporal(ctx context.Context) error {
 		HostPort:  address,
 		Namespace: p.cfg.Namespace,
 		Logger:    sdklog.NewStructuredLogger(p.logger),
+		// nil without HRBC_METRICS_ADDR: the SDK records nothing.
+		MetricsHandler: p.metrics.SDKHandler(),
 	}))
 	if err != nil {
 		p.stopDevServer()

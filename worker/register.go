@@ -7,6 +7,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/hrbc/hrbc/activities"
+	"github.com/hrbc/hrbc/worker/metrics"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -19,6 +20,8 @@ type Dependencies struct {
 	// WebhookBaseURL is where the platforms reach the intake; empty
 	// registers no webhooks.
 	WebhookBaseURL string
+	// Metrics receives what the activities measure (nil: nothing is).
+	Metrics *metrics.Metrics
 }
 
 // Register puts every hrbc workflow and activity on a worker. It is the one
@@ -27,10 +30,10 @@ func Register(r sdkworker.Registry, deps Dependencies) {
 	RegisterWorkflows(r)
 	r.RegisterActivity(&activities.Webhooks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
 	r.RegisterActivity(&activities.Orders{Connections: deps.Connections})
-	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger})
+	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger, ObserveLag: deps.Metrics.InventoryLag})
 	r.RegisterActivity(&activities.Catalog{Connections: deps.Connections})
 	r.RegisterActivity(&activities.ConnectionChecks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
-	r.RegisterActivity(&activities.CredentialChecks{Build: ClientBuilder(cmp.Or(deps.Logger, slog.New(slog.DiscardHandler)))})
+	r.RegisterActivity(&activities.CredentialChecks{Build: ClientBuilder(cmp.Or(deps.Logger, slog.New(slog.DiscardHandler)), WithMetrics(deps.Metrics))})
 }
 
 // RegisterWorkflows registers every workflow; replaying a history needs

@@ -7,12 +7,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/client"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
@@ -31,27 +28,11 @@ func TestEmbeddedSandboxSurvivesRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded server twice")
 	}
-	dir := t.TempDir()
-	frontend, bcPort, hlPort := workertest.FreePort(t), workertest.FreePort(t), workertest.FreePort(t)
-	environ := []string{
-		"HRBC_DEV_DB=" + filepath.Join(dir, "temporal.db"),
-		"HRBC_DEV_FRONTEND_PORT=" + strconv.Itoa(frontend),
-		"HRBC_DEV_UI_PORT=-1",
-		"HRBC_HTTP_ADDR=127.0.0.1:" + strconv.Itoa(workertest.FreePort(t)),
-		"HRBC_SANDBOX_BIGCOMMERCE_PORT=" + strconv.Itoa(bcPort),
-		"HRBC_SANDBOX_HEARTLAND_PORT=" + strconv.Itoa(hlPort),
-	}
-	bcURL := fmt.Sprintf("http://127.0.0.1:%d", bcPort)
-	hlURL := fmt.Sprintf("http://127.0.0.1:%d", hlPort)
+	sp := newSandboxProcess(t)
+	dir, environ, bcURL, hlURL := filepath.Dir(sp.db), sp.environ, sp.bcURL, sp.hlURL
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	dial := func() (*starter.Client, func()) {
-		c, err := client.Dial(workertest.SandboxClientOptions(t, filepath.Join(dir, "temporal.db"), client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", frontend), Logger: quietSDKLogger{}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return starter.New(c, "hrbc"), c.Close
-	}
+	dial := func() (*starter.Client, func()) { return sp.dial(t) }
 	waitStage := func(st *starter.Client, order int, stage string) workflows.OrderState {
 		t.Helper()
 		var s workflows.OrderState

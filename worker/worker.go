@@ -54,7 +54,7 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor()},
 	})
 	// Connections installed at runtime are read from their workflows.
-	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger)
+	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger, deps.Metrics)
 	Register(w, deps)
 	return w
 }

@@ -58,6 +58,10 @@ func tokenText(s Secret) string {
 	return s.String()
 }
 
+// DefaultTimeout bounds one HTTP exchange of a client built without an
+// HTTPClient.
+const DefaultTimeout = 60 * time.Second
+
 // Config configures a Client. Only StoreHash and AccessToken are required.
 type Config struct {
 	// StoreHash is the permanent store id (e.g. "g5cd38").
@@ -157,7 +161,7 @@ func New(cfg Config) (*Client, error) {
 		maxPaceWait: cfg.MaxPaceWait,
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Timeout: 60 * time.Second}
+		c.hc = &http.Client{Timeout: DefaultTimeout}
 	}
 	if c.ua == "" {
 		c.ua = DefaultUserAgent

@@ -53,6 +53,10 @@ const (
 	ChangesValues InventoryChangesMode = "values"
 )
 
+// DefaultTimeout bounds each HTTP call of a client built without
+// Timeout or HTTPClient.
+const DefaultTimeout = 30 * time.Second
+
 // Config configures a Client. The zero value of every optional field picks
 // the documented default.
 type Config struct {
@@ -174,7 +178,7 @@ func New(cfg Config) (*Client, error) {
 		base += "/"
 	}
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
+		cfg.Timeout = DefaultTimeout
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -229,6 +233,17 @@ func (c *Client) String() string { return "heartland.Client{" + c.base + "}" }
 
 // GoString is String.
 func (c *Client) GoString() string { return c.String() }
+
+// Pacing reports the calls the client's pacing lets out at once right now
+// (below zero when calls are queued behind it) and its burst; ok is false
+// when pacing is off (RequestsPerSecond < 0). Heartland publishes no quota,
+// so this is the nearest there is to one, for metrics.
+func (c *Client) Pacing() (available float64, burst int, ok bool) {
+	if c.lim.Limit() == rate.Inf {
+		return 0, 0, false
+	}
+	return c.lim.Tokens(), c.lim.Burst(), true
+}
 
 // BaseURL returns the API base the client calls (ending in "/").
 func (c *Client) BaseURL() string { return c.base }

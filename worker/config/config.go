@@ -22,6 +22,11 @@ type Config struct {
 	TaskQueue string `env:"HRBC_TASK_QUEUE" envDefault:"hrbc"`
 	// HTTPAddr is where the webhook and app-callback intake listens.
 	HTTPAddr string `env:"HRBC_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	// MetricsAddr is where the Prometheus endpoint (/metrics) listens;
+	// empty serves none. It is a listener of its own, not the intake's:
+	// the intake faces the internet, the metrics only the operator's
+	// Prometheus.
+	MetricsAddr string `env:"HRBC_METRICS_ADDR"`
 	// PublicURL is where BigCommerce and Heartland reach the intake (the
 	// base of the webhook URLs hrbc registers). Empty registers no
 	// webhooks, except in the embedded default, which uses HTTPAddr.

@@ -24,6 +24,11 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return &ConfigError{"HRBC_HTTP_ADDR", "must be host:port"}
 	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return &ConfigError{"HRBC_METRICS_ADDR", "must be host:port (or empty for no metrics)"}
+		}
+	}
 	if c.PublicURL != "" {
 		if err := checkURL(c.PublicURL); err != nil {
 			return &ConfigError{"HRBC_PUBLIC_URL", err.Error()}

@@ -68,6 +68,8 @@ type Intake struct {
 	secrets   WebhookSecrets
 	guard     *AuthGuard
 	mux       *http.ServeMux
+	// observe learns every webhook delivery's answer (Observe); nil: none.
+	observe DeliveryObserver
 
 	// background bounds the nudges; Shutdown cancels it when its own
 	// deadline passes, so a stop never hangs on an unreachable server.
@@ -82,13 +84,55 @@ type Intake struct {
 func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 	in := &Intake{workflows: wf, logger: logger, secrets: secrets, guard: NewAuthGuard(logger), mux: http.NewServeMux()}
 	in.background, in.cancel = context.WithCancel(context.Background())
-	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.bigCommerceWebhook)
-	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.heartlandWebhook)
+	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.observed(BigCommerce, in.bigCommerceWebhook))
+	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.observed(Heartland, in.heartlandWebhook))
 	in.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	return in
+}
+
+// DeliveryObserver learns the status the intake answered a webhook
+// delivery of a connection from a platform with (for metrics).
+type DeliveryObserver func(platform, connectionID string, status int)
+
+// Observe hands every webhook delivery's answer to o. Call it before the
+// intake serves.
+func (in *Intake) Observe(o DeliveryObserver) { in.observe = o }
+
+// observed wraps a webhook handler so Observe's observer learns its answer.
+func (in *Intake) observed(platform Platform, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if in.observe == nil {
+			h(w, r)
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h(rec, r)
+		in.observe(string(platform), r.PathValue("connection"), rec.status)
+	}
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+// WriteHeader records the first status written.
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Write records the implicit 200 of a body written without a status.
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
 }
 
 // ServeHTTP routes a request to its handler.

@@ -14,7 +14,14 @@ import (
 // is broken.
 func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	WaitWithin(t, 30*time.Second, what, cond)
+}
+
+// WaitWithin is WaitFor with its own deadline, for conditions that wait
+// on something slow by design (the visibility store, a metrics reading).
+func WaitWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
