@@ -67,7 +67,9 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
 	defer cancel()
-	status, err := in.workflows.ConnectionStatus(ctx, conn)
+	// Shared and briefly remembered (connection_status.go): one workflow
+	// query per delivery starved the workers at fleet scale.
+	status, err := in.statuses.get(ctx, conn)
 	if err != nil {
 		in.logger.Error("BigCommerce webhook: connection unavailable", "connection", conn, "error", err)
 		http.Error(w, "connection unavailable", http.StatusServiceUnavailable)

@@ -70,6 +70,9 @@ type Intake struct {
 	mux       *http.ServeMux
 	// observe learns every webhook delivery's answer (Observe); nil: none.
 	observe DeliveryObserver
+	// statuses answers the BigCommerce webhook's settings question
+	// without a workflow query per delivery.
+	statuses *connectionStatuses
 
 	// background bounds the nudges; Shutdown cancels it when its own
 	// deadline passes, so a stop never hangs on an unreachable server.
@@ -83,6 +86,11 @@ type Intake struct {
 // New returns the intake handler.
 func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 	in := &Intake{workflows: wf, logger: logger, secrets: secrets, guard: NewAuthGuard(logger), mux: http.NewServeMux()}
+	// A closure, not the method value: tests pass a nil wf to intakes that
+	// never reach the workflows.
+	in.statuses = newConnectionStatuses(func(ctx context.Context, id string) (workflows.ConnectionStatus, error) {
+		return in.workflows.ConnectionStatus(ctx, id)
+	})
 	in.background, in.cancel = context.WithCancel(context.Background())
 	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.observed(BigCommerce, in.bigCommerceWebhook))
 	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.observed(Heartland, in.heartlandWebhook))
