@@ -52,6 +52,8 @@ type ClusterResult struct {
 	Invoices      int64         `json:"invoices"`
 	Calls         SideCounts    `json:"calls"`
 	WorkerPeakRSS []int64       `json:"worker_peak_rss_bytes"`
+	// Metrics is what the workers' /metrics said at the end.
+	Metrics WorkerMetrics `json:"worker_metrics"`
 	ServerPeakRSS int64         `json:"server_peak_rss_bytes"`
 	Failovers     int64         `json:"webhook_failovers"`
 	Unserved      int64         `json:"webhooks_unserved"`
@@ -244,6 +246,9 @@ func RunCluster(ctx context.Context, c *common, cfg ClusterConfig, progress func
 	_, res.WorkerPeakRSS = cl.WorkerPeakRSS()
 	res.ServerPeakRSS = cl.Server.PeakRSS()
 	res.ServerStarts = cl.Server.Starts()
+	if res.Metrics, err = cl.ScrapeWorkers(ctx); err != nil {
+		res.Problems = append(res.Problems, err.Error())
+	}
 	res.Failovers, res.Unserved = cl.Balancer.Failovers.Load(), cl.Balancer.Unserved.Load()
 	if out, err := cl.runStarterCLI(ctx, "connection", "show", conn.ID); err != nil {
 		res.Problems = append(res.Problems, "operator CLI: "+err.Error())
@@ -287,6 +292,7 @@ func writeClusterSummary(w io.Writer, r ClusterResult) {
 	fmt.Fprintf(w, "peak RSS: workers %s; server %s\n", strings.Join(rss, ", "), mib(r.ServerPeakRSS))
 	fmt.Fprintf(w, "API calls: BigCommerce %d (%d answered 429), Heartland %d; webhooks passed to another intake %d, unserved %d\n",
 		r.Calls.BigCommerce.Calls, r.Calls.BigCommerce.RateLimited, r.Calls.Heartland.Calls, r.Failovers, r.Unserved)
+	fmt.Fprintf(w, "%s\n", r.Metrics)
 	fmt.Fprintf(w, "quiescent: %v; stock agreed %s after the last kill\n\n%s", r.Settled, fmtConverge(r.Converge), formatChecks(r.Checks))
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "driver problem: %s\n", p)

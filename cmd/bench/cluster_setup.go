@@ -50,6 +50,8 @@ type Cluster struct {
 	Ready time.Duration
 
 	Workers  []*WorkerProcess
+	// MetricsAddrs are the workers' HRBC_METRICS_ADDR, in Workers' order.
+	MetricsAddrs []string
 	Balancer *intakeBalancer
 	// PublicURL is the balancer's URL, the workers' HRBC_PUBLIC_URL.
 	PublicURL string
@@ -181,6 +183,13 @@ func (cl *Cluster) StartWorkers(ctx context.Context, n int, conns []config.Conne
 	cl.PublicURL = "http://" + ln.Addr().String()
 	for i, intake := range intakes {
 		env := workerEnvAt(cl.Server.Frontend, cl.Keys, clusterTaskQueue, intake, cl.PublicURL, conns...)
+		metricsAddr, err := freeLoopbackAddr()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		env = append(env, "HRBC_METRICS_ADDR="+metricsAddr)
+		cl.MetricsAddrs = append(cl.MetricsAddrs, metricsAddr)
 		wp := NewWorkerProcess(cl.workerBin, env, filepath.Join(cl.Dir, fmt.Sprintf("worker%d.log", i+1)), intake)
 		cl.Workers = append(cl.Workers, wp)
 	}
@@ -221,6 +230,11 @@ func (cl *Cluster) RestartServer(ctx context.Context, down time.Duration) (time.
 		return err == nil
 	})
 	return time.Since(killed), err
+}
+
+// ScrapeWorkers reads every worker's /metrics.
+func (cl *Cluster) ScrapeWorkers(ctx context.Context) (WorkerMetrics, error) {
+	return scrapeWorkers(ctx, cl.MetricsAddrs)
 }
 
 // WorkerPeakRSS is the largest peak RSS among the workers.

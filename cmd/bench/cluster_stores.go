@@ -78,6 +78,8 @@ type StoresResult struct {
 	IdleRSS   []int64       `json:"worker_idle_rss_bytes"`
 	PeakRSS   []int64       `json:"worker_peak_rss_bytes"`
 	ServerRSS int64         `json:"server_peak_rss_bytes"`
+	// Metrics is what the workers' /metrics said at the end.
+	Metrics WorkerMetrics `json:"worker_metrics"`
 	Setup     time.Duration `json:"connections_setup_ns"`
 	Logs      string        `json:"logs"`
 }
@@ -191,6 +193,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.Refused, res.Webhooks = cl.Balancer.Refused.Load(), int64(cl.Balancer.next.Load())
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
+	res.Metrics, _ = cl.ScrapeWorkers(ctx) // a worker that does not answer shows as fewer "answered"
 	if werr != nil {
 		return res, fmt.Errorf("%d of %d orders never opened: %w", res.Created-res.Opened, res.Created, werr)
 	}
@@ -395,6 +398,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "%-58s idle %s, peak %s (all workers' RSS / stores)\n", "worker RSS per connection", kib(idle/n), kib(peak/n))
 	fmt.Fprintf(w, "%-58s %s\n", "server peak RSS", mib(r.ServerRSS))
 	fmt.Fprintf(w, "%-58s %s\n", "connections created and webhooks registered in", r.Setup.Round(time.Second))
+	fmt.Fprintf(w, "%s\n", r.Metrics)
 	fmt.Fprintf(w, "logs: %s\n", r.Logs)
 }
 

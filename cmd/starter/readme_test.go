@@ -22,6 +22,8 @@ var readmeSkipped = []struct{ prefix, why string }{
 	{"HRBC_TEST_CLOCK=", "the tests themselves, under a shifted clock"},
 	{"go run ./cmd/bench", "benchmarks and the crash test take minutes"},
 	{"temporal ", "the temporal CLI is not part of hrbc"},
+	{"HRBC_METRICS_ADDR=", "starts the worker; worker/metrics_process_test.go runs it with metrics and scrapes them"},
+	{"curl ", "reads a running worker's metrics; worker/metrics_process_test.go does the same"},
 }
 
 // readmeExpect is what some README commands must print, by the start of
