@@ -53,7 +53,7 @@ type ClusterResult struct {
 	Calls         SideCounts    `json:"calls"`
 	WorkerPeakRSS []int64       `json:"worker_peak_rss_bytes"`
 	// Metrics is what the workers' /metrics said at the end.
-	Metrics WorkerMetrics `json:"worker_metrics"`
+	Metrics       WorkerMetrics `json:"worker_metrics"`
 	ServerPeakRSS int64         `json:"server_peak_rss_bytes"`
 	Failovers     int64         `json:"webhook_failovers"`
 	Unserved      int64         `json:"webhooks_unserved"`

@@ -49,10 +49,10 @@ type Cluster struct {
 	// Ready is how long the server took from start to serving the namespace.
 	Ready time.Duration
 
-	Workers  []*WorkerProcess
+	Workers []*WorkerProcess
 	// MetricsAddrs are the workers' HRBC_METRICS_ADDR, in Workers' order.
 	MetricsAddrs []string
-	Balancer *intakeBalancer
+	Balancer     *intakeBalancer
 	// PublicURL is the balancer's URL, the workers' HRBC_PUBLIC_URL.
 	PublicURL string
 	lb        *http.Server

@@ -75,13 +75,13 @@ type StoresResult struct {
 	Refused  int64 `json:"webhooks_refused"`
 	Webhooks int64 `json:"webhooks"`
 	// IdleRSS is the workers' peak RSS before the first order, PeakRSS after.
-	IdleRSS   []int64       `json:"worker_idle_rss_bytes"`
-	PeakRSS   []int64       `json:"worker_peak_rss_bytes"`
-	ServerRSS int64         `json:"server_peak_rss_bytes"`
+	IdleRSS   []int64 `json:"worker_idle_rss_bytes"`
+	PeakRSS   []int64 `json:"worker_peak_rss_bytes"`
+	ServerRSS int64   `json:"server_peak_rss_bytes"`
 	// Metrics is what the workers' /metrics said at the end.
 	Metrics WorkerMetrics `json:"worker_metrics"`
-	Setup     time.Duration `json:"connections_setup_ns"`
-	Logs      string        `json:"logs"`
+	Setup   time.Duration `json:"connections_setup_ns"`
+	Logs    string        `json:"logs"`
 }
 
 // store is one store of the scenario: its fakes, shop and connection.
