@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/sdk/converter"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/hrbc/hrbc/worker/metrics"
 	"github.com/hrbc/hrbc/workflows"
@@ -47,6 +49,22 @@ func wantLine(t *testing.T, text, prefix, value string) {
 		}
 	}
 	t.Errorf("no %s ... %s in the scrape:\n%s", prefix, value, grep(text, strings.SplitN(prefix, "{", 2)[0]))
+}
+
+// sampleValue is the value of the sample line starting with prefix.
+func sampleValue(t *testing.T, text, prefix string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, prefix+" ") {
+			v, err := strconv.ParseFloat(strings.TrimPrefix(line, prefix+" "), 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+	}
+	t.Fatalf("no %s in the scrape", prefix)
+	return 0
 }
 
 func grep(text, name string) string {
@@ -185,7 +203,7 @@ func execution(t *testing.T, typ string, attrs map[string]string) *workflowpb.Wo
 		}
 		fields[k] = p
 	}
-	return &workflowpb.WorkflowExecutionInfo{Type: &commonpb.WorkflowType{Name: typ},
+	return &workflowpb.WorkflowExecutionInfo{Type: &commonpb.WorkflowType{Name: typ}, StartTime: timestamppb.Now(),
 		SearchAttributes: &commonpb.SearchAttributes{IndexedFields: fields}}
 }
 
@@ -195,9 +213,14 @@ func TestWorkflowGaugesCountByConnectionAndStageAndKeepTheLastReadingOnError(t *
 	order := func(c, s string) *workflowpb.WorkflowExecutionInfo {
 		return execution(t, "Order", map[string]string{conn: c, stage: s})
 	}
+	now := time.Now()
+	waitingLong := order("shop-1", workflows.OrderStageAwaitingDistribution)
+	waitingLong.StartTime = timestamppb.New(now.Add(-3 * time.Hour))
+	waitingShort := order("shop-1", workflows.OrderStageAwaitingDistribution)
+	waitingShort.StartTime = timestamppb.New(now.Add(-time.Minute))
 	f := &fakeLister{byQuery: map[string][]*workflowpb.WorkflowExecutionInfo{
 		"WorkflowType = 'Order' AND ExecutionStatus = 'Running'": {
-			order("shop-1", workflows.OrderStageAwaitingDistribution), order("shop-1", workflows.OrderStageAwaitingDistribution),
+			waitingShort, waitingLong,
 			order("shop-1", workflows.OrderStageFulfilling), order("shop-2", workflows.OrderStageAttention),
 		},
 		metrics.AttentionQuery: {
@@ -210,6 +233,9 @@ func TestWorkflowGaugesCountByConnectionAndStageAndKeepTheLastReadingOnError(t *
 	wantLine(t, text, `hrbc_orders{connection="shop-1",stage="awaiting_distribution"}`, "2")
 	wantLine(t, text, `hrbc_orders{connection="shop-1",stage="fulfilling"}`, "1")
 	wantLine(t, text, `hrbc_orders{connection="shop-2",stage="attention"}`, "1")
+	if age := sampleValue(t, text, `hrbc_order_oldest_seconds{connection="shop-1",stage="awaiting_distribution"}`); age < 3*3600 || age > 3*3600+60 {
+		t.Errorf("oldest order awaiting distribution is %v s old, want the 3 h one", age)
+	}
 	wantLine(t, text, `hrbc_attention{connection="shop-2",workflow_type="Order"}`, "1")
 	wantLine(t, text, `hrbc_attention{connection="shop-1",workflow_type="InventorySync"}`, "1")
 

@@ -55,7 +55,7 @@ func (m *Metrics) WatchWorkflows(lister WorkflowLister, maxAge time.Duration) {
 // workflowCollector reads the visibility store when scraped, at most every
 // maxAge.
 type workflowCollector struct {
-	orders, attention, errors *prometheus.Desc
+	orders, oldest, attention, errors *prometheus.Desc
 
 	mu       sync.Mutex
 	lister   WorkflowLister
@@ -69,12 +69,18 @@ type workflowCollector struct {
 type workflowCounts struct {
 	orders    map[[2]string]int // connection, stage
 	attention map[[2]string]int // connection, workflow type
+	// started is the start of the oldest running order per connection
+	// and stage.
+	started map[[2]string]time.Time
 }
 
 func newWorkflowCollector() *workflowCollector {
 	return &workflowCollector{
 		orders: prometheus.NewDesc(Namespace+"_orders",
 			"Running Order workflows by connection and stage (HrbcStage), from Temporal's visibility store; every worker reports the same figures (use max).",
+			[]string{"connection", "stage"}, nil),
+		oldest: prometheus.NewDesc(Namespace+"_order_oldest_seconds",
+			"Age of the oldest running order in each stage by connection, from its workflow's start (an order reaches awaiting_distribution seconds after it starts, so there this is how long it has waited); alert on it, as a count cannot say how long orders have waited.",
 			[]string{"connection", "stage"}, nil),
 		attention: prometheus.NewDesc(Namespace+"_attention",
 			"Workflows that need a person (HrbcAttention set) by connection and workflow type; every worker reports the same figures (use max).",
@@ -88,6 +94,7 @@ func newWorkflowCollector() *workflowCollector {
 // Describe implements prometheus.Collector.
 func (w *workflowCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- w.orders
+	ch <- w.oldest
 	ch <- w.attention
 	ch <- w.errors
 }
@@ -109,6 +116,12 @@ func (w *workflowCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	emit(ch, w.orders, w.counts.orders)
+	ages := make(map[[2]string]int, len(w.counts.started))
+	now := time.Now()
+	for k, at := range w.counts.started {
+		ages[k] = int(now.Sub(at).Seconds())
+	}
+	emit(ch, w.oldest, ages)
 	emit(ch, w.attention, w.counts.attention)
 	ch <- prometheus.MustNewConstMetric(w.errors, prometheus.CounterValue, w.failures)
 }
@@ -129,9 +142,15 @@ func emit(ch chan<- prometheus.Metric, desc *prometheus.Desc, counts map[[2]stri
 func readWorkflowCounts(lister WorkflowLister) (workflowCounts, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), visibilityTimeout)
 	defer cancel()
-	counts := workflowCounts{orders: map[[2]string]int{}, attention: map[[2]string]int{}}
+	counts := workflowCounts{orders: map[[2]string]int{}, attention: map[[2]string]int{}, started: map[[2]string]time.Time{}}
 	err := lister.ListAll(ctx, runningOrdersQuery, func(e *workflowpb.WorkflowExecutionInfo) {
-		counts.orders[[2]string{starter.Keyword(e, workflows.ConnectionAttr), starter.Keyword(e, workflows.StageAttr)}]++
+		key := [2]string{starter.Keyword(e, workflows.ConnectionAttr), starter.Keyword(e, workflows.StageAttr)}
+		counts.orders[key]++
+		if at := e.GetStartTime(); at != nil {
+			if first, ok := counts.started[key]; !ok || at.AsTime().Before(first) {
+				counts.started[key] = at.AsTime()
+			}
+		}
 	})
 	if err != nil {
 		return workflowCounts{}, err
