@@ -77,7 +77,7 @@ func newRoot() *cobra.Command {
 	pf.Uint64Var(&c.seed, "seed", 1, "seed of the fakes' and the chaos test's randomness")
 	pf.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up after this long")
 	pf.BoolVar(&c.verbose, "verbose", false, "log the worker's warnings")
-	pf.IntVar(&c.hlBurst, "hl-burst", 0, "the worker's Heartland burst, as HRBC_CONNECTION_<n>_HEARTLAND_BURST (0: the default, 5; 1: evenly spaced)")
+	pf.IntVar(&c.hlBurst, "hl-burst", 0, "the worker's Heartland burst, as HRBC_CONNECTION_<n>_HEARTLAND_BURST (0: the default, 10; 1: evenly spaced)")
 	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "the worker's Heartland pacing in requests/s, as HRBC_CONNECTION_<n>_HEARTLAND_RPS (0: the default, 5; -1: none)")
 
 	for _, name := range []string{"orders", "heartland", "inventory", "catalog", "all"} {

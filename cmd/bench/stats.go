@@ -137,7 +137,7 @@ const defaultHeartlandRPS = 5
 
 // PacingForcedTime is the shortest wall time a client paced at rps
 // requests per second with a burst of burst calls (rps 0 means the
-// default of 5, negative none; burst 0 the default of 5) needs for calls
+// default of 5, negative none; burst 0 the default of 10) needs for calls
 // requests: the burst goes at once, the rest one every 1/rps.
 func PacingForcedTime(calls int, rps float64, burst int) time.Duration {
 	if rps == 0 {

@@ -68,8 +68,8 @@ func TestPacingForcedTime(t *testing.T) {
 	if got := PacingForcedTime(211, 0, 1); got != 42*time.Second {
 		t.Errorf("211 calls at 5/s, burst 1 = %v, want 42s", got)
 	}
-	if got := PacingForcedTime(211, 0, 0); got != 41200*time.Millisecond {
-		t.Errorf("211 calls at 5/s, default burst 5 = %v, want 41.2s", got)
+	if got := PacingForcedTime(211, 0, 0); got != 40200*time.Millisecond {
+		t.Errorf("211 calls at 5/s, default burst 10 = %v, want 40.2s", got)
 	}
 	if got := PacingForcedTime(4, 0, 0); got != 0 {
 		t.Errorf("4 calls within the burst = %v, want 0", got)
