@@ -48,6 +48,7 @@ func (c *Client) StartCatalogSync(ctx context.Context, connectionID, kind string
 	_, err = c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                c.taskQueue,
+		Priority:                 fairness(connectionID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
@@ -102,6 +103,7 @@ func (c *Client) CatalogLinks(ctx context.Context, connectionID string) (workflo
 	run, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.CatalogWorkflowID(connectionID, workflows.CatalogKindLinks),
 		TaskQueue:                c.taskQueue,
+		Priority:                 fairness(connectionID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ConnectionAttr.ValueSet(connectionID),
@@ -125,6 +127,7 @@ func (c *Client) StartCatalogFollow(ctx context.Context, in workflows.CatalogFol
 		client.StartWorkflowOptions{
 			ID:        id,
 			TaskQueue: c.taskQueue,
+			Priority:  fairness(in.ConnectionID),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				workflows.ConnectionAttr.ValueSet(in.ConnectionID),
 				workflows.StageAttr.ValueSet(workflows.CatalogStageFollowing)),

@@ -20,6 +20,7 @@ func (c *Client) startConnectionOperation(connectionID string) client.WithStartW
 	return c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.ConnectionWorkflowID(connectionID),
 		TaskQueue:                c.taskQueue,
+		Priority:                 fairness(connectionID),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ConnectionAttr.ValueSet(connectionID),

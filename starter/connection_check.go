@@ -47,6 +47,7 @@ func (c *Client) CheckConnection(ctx context.Context, connectionID string, opts 
 	run, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        id,
 		TaskQueue: c.taskQueue,
+		Priority:  fairness(connectionID),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ConnectionAttr.ValueSet(connectionID)),
 	}, workflows.ConnectionCheck, workflows.ConnectionCheckInput{

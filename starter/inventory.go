@@ -51,6 +51,7 @@ func (c *Client) RequestFullInventorySync(ctx context.Context, connectionID stri
 		client.StartWorkflowOptions{
 			ID:        workflows.InventoryWorkflowID(connectionID),
 			TaskQueue: c.taskQueue,
+			Priority:  fairness(connectionID),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				workflows.ConnectionAttr.ValueSet(connectionID),
 				workflows.StageAttr.ValueSet(workflows.StageFullSync),

@@ -39,6 +39,7 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 		client.StartWorkflowOptions{
 			ID:        id,
 			TaskQueue: c.taskQueue,
+			Priority:  fairness(connectionID),
 			// One order, one row: a finished order's run watches the store
 			// for its last weeks and ends; a webhook after that must not
 			// import it again. A run that failed or was terminated may be
