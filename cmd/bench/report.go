@@ -69,6 +69,14 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return nil
 }
 
+// Write prints the report as JSON (--json) or as the table.
+func (r *Report) Write(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return r.WriteJSON(w)
+	}
+	return r.WriteTable(w)
+}
+
 // met renders whether a target was met.
 func met(ok bool) string {
 	if ok {

@@ -109,12 +109,8 @@ func measureCommand(c *common, name string) *cobra.Command {
 			}
 			report, err := runScenarios(ctx, c, scenarios, cmd.ErrOrStderr())
 			if report != nil {
-				if c.json {
-					if jerr := report.WriteJSON(cmd.OutOrStdout()); jerr != nil {
-						return jerr
-					}
-				} else if terr := report.WriteTable(cmd.OutOrStdout()); terr != nil {
-					return terr
+				if werr := report.Write(cmd.OutOrStdout(), c.json); werr != nil {
+					return werr
 				}
 			}
 			return err

@@ -90,12 +90,8 @@ func idleCommand(c *common) *cobra.Command {
 				rows = append(rows, Row{Figure: "error", Value: err.Error()})
 			}
 			report.Add("idle", res, rows)
-			if c.json {
-				if jerr := report.WriteJSON(cmd.OutOrStdout()); jerr != nil {
-					return jerr
-				}
-			} else if terr := report.WriteTable(cmd.OutOrStdout()); terr != nil {
-				return terr
+			if werr := report.Write(cmd.OutOrStdout(), c.json); werr != nil {
+				return werr
 			}
 			return err
 		},
