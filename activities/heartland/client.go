@@ -27,6 +27,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,6 +78,14 @@ type Config struct {
 	RequestsPerSecond float64
 	// Burst is the token-bucket size (default 1: calls are spread evenly).
 	Burst int
+	// Peers, when set, reports how many processes share this account's
+	// RequestsPerSecond and Burst (the workers of one task queue, each
+	// holding its own client): the client then paces at
+	// RequestsPerSecond/Peers with a burst of Burst/Peers rounded up, so the
+	// account sees about RequestsPerSecond from the whole fleet. It is asked
+	// before every call and must be cheap; nil or a value below 1 means
+	// the client is alone.
+	Peers func() int
 	// RateLimitRetries is how many times a 429 is transparently waited out and
 	// retried before the error is returned (default 0: return at once so the
 	// caller's retry policy, e.g. Temporal's NextRetryDelay, decides).
@@ -153,6 +162,10 @@ type Client struct {
 	lim  *rate.Limiter
 	log  *slog.Logger
 	now  func() time.Time
+	// peers is the share last applied to lim (see Config.Peers); 0
+	// until the first call.
+	peers   atomic.Int64
+	peersMu sync.Mutex
 	// maxPage is the largest page size the account was seen to accept
 	// after refusing or capping a larger one; 0 until then.
 	maxPage atomic.Int64
@@ -300,6 +313,7 @@ func (c *Client) do(ctx context.Context, method, p string, q url.Values, body, o
 }
 
 func (c *Client) once(ctx context.Context, method, p, full string, payload []byte) (*response, error) {
+	c.shareWithPeers()
 	if err := c.lim.Wait(ctx); err != nil {
 		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
 	}
