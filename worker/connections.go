@@ -21,12 +21,20 @@ type ClientOption func(*clientOptions)
 // clientOptions are the ClientOptions applied.
 type clientOptions struct {
 	metrics *metrics.Metrics
+	peers   func() int
 }
 
 // WithMetrics counts and times every request the clients send, and
 // reports their quotas, in m (nil: none).
 func WithMetrics(m *metrics.Metrics) ClientOption {
 	return func(o *clientOptions) { o.metrics = m }
+}
+
+// WithPeers splits each Heartland client's pacing among the processes
+// peers reports (Fleet.Size): every worker of a task queue holds its own
+// client of a connection, and Heartland sees them together.
+func WithPeers(peers func() int) ClientOption {
+	return func(o *clientOptions) { o.peers = peers }
 }
 
 func optionsOf(opts []ClientOption) clientOptions {
@@ -82,6 +90,7 @@ func newHeartland(conn config.ConnectionConfig, logger *slog.Logger, o clientOpt
 		Burst:             cmp.Or(conn.HeartlandBurst, config.DefaultHeartlandBurst),
 		CreateOrdersOpen:  conn.HeartlandCreateOrdersOpen,
 		OrderCancelStatus: conn.HeartlandCancelStatus,
+		Peers:             o.peers,
 		HTTPClient:        observedHTTPClient(o.metrics, conn.ID, metrics.SideHeartland, heartland.DefaultTimeout),
 		Logger:            logger.With("api", "heartland", "connection", conn.ID),
 	})

@@ -9,7 +9,6 @@ import (
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
 	"github.com/hrbc/hrbc/worker/config"
-	"github.com/hrbc/hrbc/worker/metrics"
 )
 
 // Pacing of a runtime connection's Heartland client: the defaults of
@@ -55,12 +54,12 @@ func credentialsLoader(c client.Client, taskQueue string) activities.Credentials
 
 // useRuntimeConnections lets conns serve connections created at runtime,
 // unless the caller arranged it already.
-func useRuntimeConnections(conns *activities.Connections, c client.Client, cfg config.Config, logger *slog.Logger, m *metrics.Metrics) {
+func useRuntimeConnections(conns *activities.Connections, c client.Client, cfg config.Config, logger *slog.Logger, opts ...ClientOption) {
 	if conns == nil || conns.HasRuntime() {
 		return
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), ClientBuilder(logger, WithMetrics(m)), 0)
+	conns.UseRuntime(credentialsLoader(c, cfg.TaskQueue), ClientBuilder(logger, opts...), 0)
 }

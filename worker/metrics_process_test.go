@@ -118,6 +118,11 @@ func TestMetricsEndpointFollowsAnOrder(t *testing.T) {
 	if sum, n := sampleOf(text, `hrbc_inventory_lag_seconds_sum{connection="demo"}`), sampleOf(text, lagCount); sum/n > 60 {
 		t.Errorf("inventory lag averages %.1f s over %v writes; the sale was seconds ago", sum/n, n)
 	}
+	// Alone on its task queue, the worker counts itself once: the identity
+	// it polls under is the one it looks for.
+	if n := sampleOf(text, `hrbc_fleet_workers`); n != 1 {
+		t.Errorf("hrbc_fleet_workers = %v for a worker alone, want 1", n)
+	}
 }
 
 // waitLong is waitFor with room for the visibility store and the

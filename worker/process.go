@@ -90,12 +90,16 @@ func (p *Process) Run(ctx context.Context) error {
 			conns = []config.ConnectionConfig{p.sandbox.Connection}
 		}
 	}
-	registry, err := NewConnections(conns, p.logger, WithMetrics(p.metrics))
+	// Every worker of the task queue paces each connection's Heartland
+	// calls at its share of the account's rate; the fleet counts them.
+	fleet, identity := NewFleet(), workerIdentity(p.cfg.TaskQueue)
+	registry, err := NewConnections(conns, p.logger, WithMetrics(p.metrics), WithPeers(fleet.Size))
 	if err != nil {
 		return err
 	}
 	fatal := make(chan error, 1)
-	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL(), Metrics: p.metrics},
+	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL(), Metrics: p.metrics,
+		Identity: identity, Peers: fleet.Size},
 		func(err error) { fatal <- err })
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)
@@ -127,6 +131,10 @@ func (p *Process) Run(ctx context.Context) error {
 	if metricsLn != nil {
 		g.Go(func() error { return p.serveMetrics(gctx, metricsLn) })
 	}
+	g.Go(func() error {
+		fleet.Watch(gctx, FleetWatch{Client: p.client, TaskQueue: p.cfg.TaskQueue, Self: identity, Logger: p.logger, Metrics: p.metrics})
+		return nil
+	})
 	g.Go(func() error {
 		select {
 		case err := <-fatal:

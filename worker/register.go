@@ -22,6 +22,13 @@ type Dependencies struct {
 	WebhookBaseURL string
 	// Metrics receives what the activities measure (nil: nothing is).
 	Metrics *metrics.Metrics
+	// Identity names this worker to the server (empty: the SDK's own);
+	// the fleet count recognises itself by it.
+	Identity string
+	// Peers reports how many workers share the task queue (nil: this one
+	// alone); the Heartland clients of runtime connections split their
+	// pacing among them.
+	Peers func() int
 }
 
 // Register puts every hrbc workflow and activity on a worker. It is the one

@@ -50,11 +50,12 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
 		OnFatalError:      onFatal,
+		Identity:          deps.Identity,
 		// HrbcAttention is stored in clear: no quoted customer data in it.
 		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor()},
 	})
 	// Connections installed at runtime are read from their workflows.
-	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger, deps.Metrics)
+	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger, WithMetrics(deps.Metrics), WithPeers(deps.Peers))
 	Register(w, deps)
 	return w
 }

@@ -34,6 +34,7 @@ type Metrics struct {
 	webhooks     *prometheus.CounterVec
 	inventoryLag *prometheus.HistogramVec
 	workflows    *workflowCollector
+	fleet        prometheus.Gauge
 }
 
 // New returns a registry holding the Go runtime's and the process's
@@ -59,9 +60,14 @@ func New() (*Metrics, error) {
 		Help:    "Seconds from a Heartland stock movement (its created_at, Heartland's clock) to the store write it caused, by connection.",
 		Buckets: []float64{.25, .5, 1, 2, 3, 5, 10, 30, 60, 300, 900},
 	}, []string{"connection"})
+	m.fleet = prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: Namespace, Name: "fleet_workers",
+		Help: "Worker processes polling the task queue, this one included, as this worker last counted them (1 until it has). Each connection's Heartland pacing is split among them.",
+	})
+	m.fleet.Set(1)
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.apiRequests, m.apiDuration, m.quota, m.webhooks, m.inventoryLag, m.workflows,
+		m.apiRequests, m.apiDuration, m.quota, m.webhooks, m.inventoryLag, m.workflows, m.fleet,
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("metrics: register: %w", err)

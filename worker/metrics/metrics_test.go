@@ -149,10 +149,18 @@ func TestInventoryLagNeverNegative(t *testing.T) {
 	wantLine(t, text, `hrbc_inventory_lag_seconds_sum{connection="shop-1"}`, "1.5")
 }
 
+func TestFleetSizeStartsAloneAndFollowsTheCount(t *testing.T) {
+	m := newMetrics(t)
+	wantLine(t, scrape(t, m), `hrbc_fleet_workers`, "1")
+	m.FleetSize(3)
+	wantLine(t, scrape(t, m), `hrbc_fleet_workers`, "3")
+}
+
 func TestNilMetricsRecordNothingAndDoNotPanic(t *testing.T) {
 	var m *metrics.Metrics
 	m.WebhookDelivered("bigcommerce", "x", 204)
 	m.InventoryLag("x", time.Second)
+	m.FleetSize(2)
 	m.WatchQuota("x", metrics.SideHeartland, func() (float64, float64, bool) { return 1, 1, true })
 	m.WatchWorkflows(&fakeLister{}, 0)
 	if m.SDKHandler() != nil {
