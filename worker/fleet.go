@@ -49,6 +49,9 @@ func (f *Fleet) Size() int {
 const (
 	fleetRefresh = 30 * time.Second
 	fleetWindow  = 2 * time.Minute
+	// fleetWarmupRounds counts at fleetRefresh/fleetWarmupRounds for the
+	// first fleetRefresh after a start.
+	fleetWarmupRounds = 6
 )
 
 // FleetWatch describes what Watch reads.
@@ -68,8 +71,8 @@ type FleetWatch struct {
 	Metrics *metrics.Metrics
 }
 
-// Watch counts the fleet now and then every w.Every until ctx ends. A
-// failed count keeps the last size: the pacing stays as it was rather
+// Watch counts the fleet now, six times more often during its first
+// w.Every, then every w.Every until ctx ends. A failed count keeps the last size: the pacing stays as it was rather
 // than jumping to the whole rate.
 func (f *Fleet) Watch(ctx context.Context, w FleetWatch) {
 	w.Every = cmpDuration(w.Every, fleetRefresh)
@@ -78,9 +81,7 @@ func (f *Fleet) Watch(ctx context.Context, w FleetWatch) {
 		w.Logger = slog.New(slog.DiscardHandler)
 	}
 	failing := false
-	t := time.NewTicker(w.Every)
-	defer t.Stop()
-	for {
+	for round := 0; ; round++ {
 		n, err := countFleet(ctx, w)
 		switch {
 		case err != nil && ctx.Err() == nil && !failing:
@@ -98,10 +99,18 @@ func (f *Fleet) Watch(ctx context.Context, w FleetWatch) {
 			}
 			w.Metrics.FleetSize(n)
 		}
+		// A fleet usually starts together (a deploy), each worker first
+		// seeing only those already polling: count often at first, so the
+		// account is not paced for the whole fleet at each worker's full rate
+		// for long.
+		wait := w.Every
+		if round < fleetWarmupRounds {
+			wait = w.Every / fleetWarmupRounds
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
 	}
 }

@@ -81,10 +81,10 @@ type Config struct {
 	// Peers, when set, reports how many processes share this account's
 	// RequestsPerSecond and Burst (the workers of one task queue, each
 	// holding its own client): the client then paces at
-	// RequestsPerSecond/Peers with a burst of Burst/Peers rounded up, so the
-	// account sees about RequestsPerSecond from the whole fleet. It is asked
-	// before every call and must be cheap; nil or a value below 1 means
-	// the client is alone.
+	// RequestsPerSecond/Peers with a burst of Burst/Peers (rounded down, at
+	// least 1), so the account sees about RequestsPerSecond from the whole
+	// fleet. It is asked before every call and must be cheap; nil or a
+	// value below 1 means the client is alone.
 	Peers func() int
 	// RateLimitRetries is how many times a 429 is transparently waited out and
 	// retried before the error is returned (default 0: return at once so the

@@ -19,9 +19,9 @@ func (c *Client) shareWithPeers() {
 		return
 	}
 	c.lim.SetLimit(rate.Limit(c.cfg.RequestsPerSecond / float64(n)))
-	// Rounded up: a burst of 0 would let nothing out, and an order's import
-	// still goes out in one go when its calls land on different workers.
-	c.lim.SetBurst((c.cfg.Burst + n - 1) / n)
+	// Rounded down so the workers' bursts together stay within the
+	// account's, but at least 1: a burst of 0 would let nothing out.
+	c.lim.SetBurst(max(c.cfg.Burst/n, 1))
 	c.peers.Store(int64(n))
 	c.log.Debug("heartland pacing shared", "peers", n, "rps", c.cfg.RequestsPerSecond/float64(n), "burst", c.lim.Burst())
 }

@@ -31,11 +31,11 @@ func TestPeersShareTheAccountsPacing(t *testing.T) {
 		wantRate  rate.Limit
 		wantBurst int
 	}{
-		{3, 2, 4},  // 10/3 rounded up: an import still goes out in one go
+		{3, 2, 3},  // 10/3 rounded down: together they never exceed the account's burst
 		{2, 3, 5},  // a worker stopped
 		{0, 6, 10}, // no count (a failed lookup): alone
 		{1, 6, 10},
-		{20, 0.3, 1}, // more workers than burst: never a burst of 0
+		{20, 0.3, 1}, // more workers than burst: at least 1, or nothing would go out
 	}
 	for _, s := range steps {
 		peers.Store(s.peers)

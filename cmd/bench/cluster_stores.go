@@ -69,8 +69,11 @@ type StoresResult struct {
 	MaxBC30s int `json:"max_bigcommerce_calls_per_store_30s"`
 	Quota    int `json:"bigcommerce_quota_30s"`
 	BC429    int `json:"bigcommerce_429"`
-	// MaxHL10s is the most Heartland calls any store got in a 10 s window.
-	MaxHL10s int `json:"max_heartland_calls_per_store_10s"`
+	// MaxHL10s is the most Heartland calls any store got in a 10 s window;
+	// HLAllowed10s what the account's pacing allows in 10 s from all the
+	// workers together (-1: unpaced).
+	MaxHL10s     int `json:"max_heartland_calls_per_store_10s"`
+	HLAllowed10s int `json:"heartland_pacing_allows_10s"`
 	// Refused counts webhooks the intakes answered 5xx, Webhooks all of them.
 	Refused  int64 `json:"webhooks_refused"`
 	Webhooks int64 `json:"webhooks"`
@@ -187,6 +190,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.Created = len(steady.all()) + len(flash.all())
 	res.Opened = len(open.Samples(nil))
 	res.MaxBC30s, res.MaxHL10s = quota.max(30*time.Second, true), quota.max(10*time.Second, false)
+	res.HLAllowed10s = PacingAllowance(10*time.Second, c.hlRPS, c.hlBurst)
 	for _, s := range stores {
 		res.BC429 += s.fakes.Counts().BigCommerce.RateLimited
 	}
@@ -384,7 +388,12 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		fmtDur(r.OthersSteady.P95), fmtDur(r.OthersFlash.P95), ratio, met(ratio > 0 && ratio <= 1.2))
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s (%d orders at %.1f/s)\n", "flash-sale store's own intake", fmtDur(r.Flash.P50), fmtDur(r.Flash.P95), r.Flash.Count, r.Config.Flash)
 	fmt.Fprintf(w, "%-58s %d of %d %s; 429s %d\n", "most BigCommerce calls of one store in 30 s (its quota)", r.MaxBC30s, r.Quota, met(r.MaxBC30s <= r.Quota), r.BC429)
-	fmt.Fprintf(w, "%-58s %d (%.1f/s)\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
+	if r.HLAllowed10s >= 0 {
+		fmt.Fprintf(w, "%-58s %d (%.1f/s) of %d %s\n", "most Heartland calls of one store in 10 s (its pacing)",
+			r.MaxHL10s, float64(r.MaxHL10s)/10, r.HLAllowed10s, met(r.MaxHL10s <= r.HLAllowed10s))
+	} else {
+		fmt.Fprintf(w, "%-58s %d (%.1f/s), unpaced\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
+	}
 	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
 	var idle, peak int64
 	for i := range r.PeakRSS {

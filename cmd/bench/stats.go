@@ -135,6 +135,19 @@ func Ratio(a, b int) float64 {
 // defaultHeartlandRPS is the Heartland client's default pacing.
 const defaultHeartlandRPS = 5
 
+// PacingAllowance is the most calls an account paced at rps requests per
+// second with a burst of burst (0s: the defaults, as PacingForcedTime) may
+// see within window, however many workers share it; -1 when unpaced.
+func PacingAllowance(window time.Duration, rps float64, burst int) int {
+	if rps == 0 {
+		rps = defaultHeartlandRPS
+	}
+	if rps < 0 {
+		return -1
+	}
+	return max(cmp.Or(burst, config.DefaultHeartlandBurst), 1) + int(rps*window.Seconds())
+}
+
 // PacingForcedTime is the shortest wall time a client paced at rps
 // requests per second with a burst of burst calls (rps 0 means the
 // default of 5, negative none; burst 0 the default of 10) needs for calls

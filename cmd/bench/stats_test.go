@@ -78,3 +78,15 @@ func TestPacingForcedTime(t *testing.T) {
 		t.Errorf("unpaced = %v", got)
 	}
 }
+
+func TestPacingAllowance(t *testing.T) {
+	for _, c := range []struct {
+		rps   float64
+		burst int
+		want  int
+	}{{0, 0, 60}, {5, 1, 51}, {2.5, 4, 29}, {-1, 0, -1}} {
+		if got := PacingAllowance(10*time.Second, c.rps, c.burst); got != c.want {
+			t.Errorf("PacingAllowance(10s, %g, %d) = %d, want %d", c.rps, c.burst, got, c.want)
+		}
+	}
+}
