@@ -144,14 +144,11 @@ func registerNamespace(ctx context.Context, c client.Client) error {
 	if err != nil && !errors.As(err, &exists) {
 		return fmt.Errorf("register namespace %q: %w", clusterNamespace, err)
 	}
-	// The frontend's namespace cache picks a new namespace up within seconds.
+	// The frontend's namespace cache picks a new namespace up within
+	// seconds; EnsureSearchAttributes returns once a query on them answers.
 	var last error
 	err = waitUntil(ctx, 500*time.Millisecond, "the namespace and its search attributes", func() bool {
-		if last = worker.EnsureSearchAttributes(ctx, c, clusterNamespace); last != nil {
-			return false
-		}
-		_, last = c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
-			Namespace: clusterNamespace, Query: `HrbcConnection = "none" AND HrbcStage = "none" AND HrbcAttention = ""`})
+		last = worker.EnsureSearchAttributes(ctx, c, clusterNamespace)
 		return last == nil
 	})
 	if err != nil {
