@@ -79,12 +79,11 @@ type Config struct {
 	// Burst is the token-bucket size (default 1: calls are spread evenly).
 	Burst int
 	// Peers, when set, reports how many processes share this account's
-	// RequestsPerSecond and Burst (the workers of one task queue, each
-	// holding its own client): the client then paces at
-	// RequestsPerSecond/Peers with a burst of Burst/Peers (rounded down, at
-	// least 1), so the account sees about RequestsPerSecond from the whole
-	// fleet. It is asked before every call and must be cheap; nil or a
-	// value below 1 means the client is alone.
+	// RequestsPerSecond (the workers of one task queue, each holding its
+	// own client): the client then paces at RequestsPerSecond/Peers, so the
+	// account sees about RequestsPerSecond from the whole fleet. Each keeps
+	// the whole Burst (see shareWithPeers). It is asked before every call
+	// and must be cheap; nil or a value below 1 means the client is alone.
 	Peers func() int
 	// RateLimitRetries is how many times a 429 is transparently waited out and
 	// retried before the error is returned (default 0: return at once so the

@@ -71,7 +71,7 @@ type StoresResult struct {
 	BC429    int `json:"bigcommerce_429"`
 	// MaxHL10s is the most Heartland calls any store got in a 10 s window;
 	// HLAllowed10s what the account's pacing allows in 10 s from all the
-	// workers together (-1: unpaced).
+	// workers together: the rate once, a burst per worker (-1: unpaced).
 	MaxHL10s     int `json:"max_heartland_calls_per_store_10s"`
 	HLAllowed10s int `json:"heartland_pacing_allows_10s"`
 	// Refused counts webhooks the intakes answered 5xx, Webhooks all of them.
@@ -190,7 +190,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.Created = len(steady.all()) + len(flash.all())
 	res.Opened = len(open.Samples(nil))
 	res.MaxBC30s, res.MaxHL10s = quota.max(30*time.Second, true), quota.max(10*time.Second, false)
-	res.HLAllowed10s = PacingAllowance(10*time.Second, c.hlRPS, c.hlBurst)
+	res.HLAllowed10s = PacingAllowance(10*time.Second, c.hlRPS, c.hlBurst, cfg.Workers)
 	for _, s := range stores {
 		res.BC429 += s.fakes.Counts().BigCommerce.RateLimited
 	}

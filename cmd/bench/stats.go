@@ -137,15 +137,16 @@ const defaultHeartlandRPS = 5
 
 // PacingAllowance is the most calls an account paced at rps requests per
 // second with a burst of burst (0s: the defaults, as PacingForcedTime) may
-// see within window, however many workers share it; -1 when unpaced.
-func PacingAllowance(window time.Duration, rps float64, burst int) int {
+// see within window from workers workers: they share the rate, and each
+// may spend a whole burst; -1 when unpaced.
+func PacingAllowance(window time.Duration, rps float64, burst, workers int) int {
 	if rps == 0 {
 		rps = defaultHeartlandRPS
 	}
 	if rps < 0 {
 		return -1
 	}
-	return max(cmp.Or(burst, config.DefaultHeartlandBurst), 1) + int(rps*window.Seconds())
+	return max(workers, 1)*max(cmp.Or(burst, config.DefaultHeartlandBurst), 1) + int(rps*window.Seconds())
 }
 
 // PacingForcedTime is the shortest wall time a client paced at rps

@@ -81,12 +81,12 @@ func TestPacingForcedTime(t *testing.T) {
 
 func TestPacingAllowance(t *testing.T) {
 	for _, c := range []struct {
-		rps   float64
-		burst int
-		want  int
-	}{{0, 0, 60}, {5, 1, 51}, {2.5, 4, 29}, {-1, 0, -1}} {
-		if got := PacingAllowance(10*time.Second, c.rps, c.burst); got != c.want {
-			t.Errorf("PacingAllowance(10s, %g, %d) = %d, want %d", c.rps, c.burst, got, c.want)
+		rps            float64
+		burst, workers int
+		want           int
+	}{{0, 0, 1, 60}, {5, 1, 1, 51}, {2.5, 4, 1, 29}, {-1, 0, 3, -1}, {0, 0, 3, 80}, {5, 1, 3, 53}, {5, 10, 0, 60}} {
+		if got := PacingAllowance(10*time.Second, c.rps, c.burst, c.workers); got != c.want {
+			t.Errorf("PacingAllowance(10s, %g, %d, %d workers) = %d, want %d", c.rps, c.burst, c.workers, got, c.want)
 		}
 	}
 }
