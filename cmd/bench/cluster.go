@@ -19,6 +19,9 @@ import (
 type ClusterConfig struct {
 	// DBPrefix names the databases: <prefix>_temporal, <prefix>_visibility.
 	DBPrefix string
+	// HistoryShards is the server's numHistoryShards (fixed for the life
+	// of the databases, which the bench creates afresh).
+	HistoryShards int
 	// Workers is how many cmd/worker processes share the task queue.
 	Workers int
 	// Orders go through intake, distribution, two invoices and capture.
@@ -101,6 +104,7 @@ func clusterCommand(c *common) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&cfg.DBPrefix, "db-prefix", "hrbc_bench", "databases <prefix>_temporal and <prefix>_visibility, dropped and created afresh (URL in "+PostgresURLEnv+")")
 	f.IntVar(&cfg.Workers, "workers", 3, "cmd/worker processes sharing the task queue")
+	f.IntVar(&cfg.HistoryShards, "history-shards", 4, "the server's history shards (NUM_HISTORY_SHARDS; compose's default is 4)")
 	f.IntVar(&cfg.Orders, "orders", 60, "orders through intake, distribution, two invoices and capture")
 	f.IntVar(&cfg.Kills, "kills", 6, "SIGKILLs of a random worker, each restarted; the server is killed and restarted once, halfway")
 	f.IntVar(&cfg.SKUs, "skus", 100, "linked SKUs (3 locations) synced in full while orders flow")
@@ -116,7 +120,7 @@ func clusterCommand(c *common) *cobra.Command {
 func RunCluster(ctx context.Context, c *common, cfg ClusterConfig, progress func(string)) (res ClusterResult, err error) {
 	res.Config = cfg
 	start := time.Now()
-	cl, err := StartCluster(ctx, cfg.DBPrefix, c.logger(), progress)
+	cl, err := StartCluster(ctx, cfg.DBPrefix, cfg.HistoryShards, c.logger(), progress)
 	if cl != nil {
 		res.Logs = cl.Dir
 		defer cl.Close()

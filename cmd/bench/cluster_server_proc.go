@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,16 +33,17 @@ type ServerProcess struct {
 }
 
 // NewServerProcess prepares the server: configFile is the server
-// configuration, dynamicConfig its dynamic configuration, pg the store;
-// the server's log is appended to logPath.
-func NewServerProcess(configFile, dynamicConfig string, pg Postgres, logPath string) (*ServerProcess, error) {
+// configuration, dynamicConfig its dynamic configuration, pg the store,
+// historyShards its numHistoryShards (below 1: 4); the server's log is
+// appended to logPath.
+func NewServerProcess(configFile, dynamicConfig string, pg Postgres, historyShards int, logPath string) (*ServerProcess, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find the bench's own binary: %w", err)
 	}
 	names := []string{"FRONTEND_GRPC_PORT", "FRONTEND_HTTP_PORT", "FRONTEND_MEMBERSHIP_PORT", "HISTORY_GRPC_PORT",
 		"HISTORY_MEMBERSHIP_PORT", "MATCHING_GRPC_PORT", "MATCHING_MEMBERSHIP_PORT", "WORKER_GRPC_PORT", "WORKER_MEMBERSHIP_PORT"}
-	env := append(pg.ServerEnv(), "BIND_ON_IP=127.0.0.1", "LOG_LEVEL=warn", "NUM_HISTORY_SHARDS=4",
+	env := append(pg.ServerEnv(), "BIND_ON_IP=127.0.0.1", "LOG_LEVEL=warn", "NUM_HISTORY_SHARDS="+strconv.Itoa(cmp.Or(max(historyShards, 0), 4)),
 		"DYNAMIC_CONFIG_FILE_PATH="+dynamicConfig)
 	var frontend string
 	taken := map[int]bool{}

@@ -61,7 +61,7 @@ type Cluster struct {
 // StartCluster recreates the databases, starts the server process,
 // registers the namespace with hrbc's search attributes and builds
 // cmd/worker. The caller closes the cluster.
-func StartCluster(ctx context.Context, dbPrefix string, logger *slog.Logger, progress func(string)) (*Cluster, error) {
+func StartCluster(ctx context.Context, dbPrefix string, historyShards int, logger *slog.Logger, progress func(string)) (*Cluster, error) {
 	pg, err := postgresFromEnv(dbPrefix)
 	if err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func StartCluster(ctx context.Context, dbPrefix string, logger *slog.Logger, pro
 
 	configFile := filepath.Join(root, "deployments", "temporal", "config.yaml")
 	dynamic := filepath.Join(root, "deployments", "temporal", "dynamicconfig.yaml")
-	if cl.Server, err = NewServerProcess(configFile, dynamic, pg, filepath.Join(dir, "temporal.log")); err != nil {
+	if cl.Server, err = NewServerProcess(configFile, dynamic, pg, historyShards, filepath.Join(dir, "temporal.log")); err != nil {
 		return cl, err
 	}
 	progress("cluster: starting the Temporal server process (config " + configFile + ", log " + filepath.Join(dir, "temporal.log") + ")")

@@ -33,6 +33,11 @@ type StoresConfig struct {
 	// (0: the connection default). Intake does not use the sweep; its idle
 	// cost, times the stores, is most of the cluster's load.
 	HeartlandSweepSeconds int
+	// OrderSweepSeconds is each connection's order_sweep_seconds (0: the
+	// connection default, a minute). A round hands every order modified
+	// since the last over to its workflow, those the webhooks started
+	// too, so a flash sale's orders come back through the sweep at once.
+	OrderSweepSeconds int
 }
 
 func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
@@ -43,18 +48,27 @@ func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
 	f.Float64Var(&cfg.Flash, "flash-rate", 5, "many stores: orders per second of store 1 during its flash sale")
 	f.BoolVar(&cfg.Inventory, "store-inventory", false, "many stores: turn every connection's inventory sync on too")
 	f.IntVar(&cfg.HeartlandSweepSeconds, "store-hl-sweep", 0, "many stores: every connection's heartland_sweep_seconds (0: the connection default)")
+	f.IntVar(&cfg.OrderSweepSeconds, "store-order-sweep", 0, "many stores: every connection's order_sweep_seconds (0: the connection default)")
 }
 
 // StoresResult are the figures of the many-stores scenario.
 type StoresResult struct {
 	Config  StoresConfig `json:"config"`
 	Workers int          `json:"workers"`
+	// HistoryShards is the server's numHistoryShards.
+	HistoryShards int `json:"history_shards"`
 	// Steady is every store's intake latency in the steady phase; Others
 	// the same for every store but the flash-sale one, in each phase.
 	Steady       Latencies `json:"steady_intake"`
 	OthersSteady Latencies `json:"others_steady_intake"`
 	OthersFlash  Latencies `json:"others_flash_intake"`
 	Flash        Latencies `json:"flash_store_intake"`
+	// OthersSteadySplit and OthersFlashSplit cut the others' intake where
+	// hrbc's intake answered the order's webhook: what comes before is
+	// the delivery and the hand-over to Temporal, what comes after the
+	// order's workflow up to the open Heartland order.
+	OthersSteadySplit IntakeSplit `json:"others_steady_split"`
+	OthersFlashSplit  IntakeSplit `json:"others_flash_split"`
 	// WorstStoreP95 is the highest per-store p95 among the stores that are
 	// not the flash-sale one, in the steady phase.
 	WorstStoreP95 time.Duration `json:"worst_store_p95_ns"`
@@ -116,9 +130,9 @@ func runStoresCommand(ctx context.Context, c *common, cfg ClusterConfig, out io.
 // at the first store.
 func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(string)) (res StoresResult, err error) {
 	sc := cfg.Stores
-	res.Config, res.Workers, res.Quota = sc, cfg.Workers, c.quota
+	res.Config, res.Workers, res.Quota, res.HistoryShards = sc, cfg.Workers, c.quota, cfg.HistoryShards
 	res.Offered = float64(sc.Stores) * sc.Rate
-	cl, err := StartCluster(ctx, cfg.DBPrefix, c.logger(), progress)
+	cl, err := StartCluster(ctx, cfg.DBPrefix, cfg.HistoryShards, c.logger(), progress)
 	if cl != nil {
 		res.Logs = cl.Dir
 		defer cl.Close()
@@ -181,6 +195,9 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.Steady = Summarise(open.Samples(steady.all()))
 	res.OthersSteady = Summarise(open.Samples(steady.others()))
 	res.OthersFlash = Summarise(open.Samples(flash.others()))
+	answered := webhooksAnswered(stores)
+	res.OthersSteadySplit = splitAtWebhook(open, answered, steady.others())
+	res.OthersFlashSplit = splitAtWebhook(open, answered, flash.others())
 	res.Flash = Summarise(open.Samples(flash.byStore[0]))
 	for i := 1; i < sc.Stores; i++ {
 		res.WorstStoreP95 = max(res.WorstStoreP95, Summarise(open.Samples(steady.byStore[i])).P95)
@@ -219,6 +236,7 @@ func createConnections(ctx context.Context, cl *Cluster, stores []store, sc Stor
 			settings := workflows.DefaultSettings()
 			settings.OrderSync, settings.InventorySync = true, sc.Inventory
 			settings.HeartlandSweepSeconds = sc.HeartlandSweepSeconds
+			settings.OrderSweepSeconds = sc.OrderSweepSeconds
 			settings.SourceLocationID = s.shop.Website.ID
 			if _, err := cl.Starter.CreateConnection(ctx, s.conn.ID, settings); err != nil {
 				errs <- fmt.Errorf("create connection %s: %w", s.conn.ID, err)
@@ -372,7 +390,8 @@ func mibs(bs []int64) []string {
 // writeStoresSummary prints every figure of the many-stores scenario.
 func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "hrbc cluster --stores %d — %d worker processes on one Temporal server process on PostgreSQL\n", r.Config.Stores, r.Workers)
-	fmt.Fprintf(w, "heartland_sweep_seconds %d (0: default), inventory sync %v\n", r.Config.HeartlandSweepSeconds, r.Config.Inventory)
+	fmt.Fprintf(w, "heartland_sweep_seconds %d, order_sweep_seconds %d (0: default), inventory sync %v, %d history shards\n",
+		r.Config.HeartlandSweepSeconds, r.Config.OrderSweepSeconds, r.Config.Inventory, r.HistoryShards)
 	fmt.Fprintf(w, "offered %.1f orders/s (%d stores × %.2f/s), %s per phase; %d orders created, %d opened in Heartland\n",
 		r.Offered, r.Config.Stores, r.Config.Rate, r.Config.Phase, r.Created, r.Opened)
 	fmt.Fprintf(w, "%-58s %s\n", "aggregate intake, steady phase (target ≥ 20/s)", fmt.Sprintf("%.1f orders/s %s", r.SteadyThroughput, met(r.SteadyThroughput >= 20)))
@@ -386,6 +405,13 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	}
 	fmt.Fprintf(w, "%-58s %s → %s (×%.2f) %s\n", "others' p95 during store 1's flash sale (target ≤ ×1.20)",
 		fmtDur(r.OthersSteady.P95), fmtDur(r.OthersFlash.P95), ratio, met(ratio > 0 && ratio <= 1.2))
+	for _, sp := range []struct {
+		phase string
+		split IntakeSplit
+	}{{"steady", r.OthersSteadySplit}, {"flash", r.OthersFlashSplit}} {
+		fmt.Fprintf(w, "%-58s webhook answered p95 %s, then open in Heartland p95 %s\n", "others' intake, "+sp.phase+", split at the webhook",
+			fmtDur(sp.split.Webhook.P95), fmtDur(sp.split.Workflow.P95))
+	}
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s (%d orders at %.1f/s)\n", "flash-sale store's own intake", fmtDur(r.Flash.P50), fmtDur(r.Flash.P95), r.Flash.Count, r.Config.Flash)
 	fmt.Fprintf(w, "%-58s %d of %d %s; 429s %d\n", "most BigCommerce calls of one store in 30 s (its quota)", r.MaxBC30s, r.Quota, met(r.MaxBC30s <= r.Quota), r.BC429)
 	if r.HLAllowed10s >= 0 {

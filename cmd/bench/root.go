@@ -18,20 +18,22 @@ import (
 
 // common are the flags every measuring command shares.
 type common struct {
-	json     bool
-	latency  time.Duration
-	quota    int
-	window   time.Duration
-	seed     uint64
-	timeout  time.Duration
-	hlRPS    float64
-	hlBurst  int
-	verbose  bool
-	orders   OrdersConfig
-	inv      InventoryConfig
-	catalog  CatalogConfig
-	hl       HeartlandConfig
-	scenario []string
+	json    bool
+	latency time.Duration
+	quota   int
+	window  time.Duration
+	seed    uint64
+	timeout time.Duration
+	hlRPS   float64
+	hlBurst int
+	verbose bool
+	// cpuProfile is where --cpuprofile writes this process's CPU profile.
+	cpuProfile string
+	orders     OrdersConfig
+	inv        InventoryConfig
+	catalog    CatalogConfig
+	hl         HeartlandConfig
+	scenario   []string
 }
 
 func (c *common) fakeOptions() FakeOptions {
@@ -79,6 +81,9 @@ func newRoot() *cobra.Command {
 	pf.BoolVar(&c.verbose, "verbose", false, "log the worker's warnings")
 	pf.IntVar(&c.hlBurst, "hl-burst", 0, "the worker's Heartland burst, as HRBC_CONNECTION_<n>_HEARTLAND_BURST (0: the default, 10; 1: evenly spaced)")
 	pf.Float64Var(&c.hlRPS, "hl-rps", 0, "the worker's Heartland pacing in requests/s, as HRBC_CONNECTION_<n>_HEARTLAND_RPS (0: the default, 5; -1: none)")
+
+	pf.StringVar(&c.cpuProfile, "cpuprofile", "", "write the bench process's CPU profile (the driver and the fakes) to this file")
+	profileCPU(root, &c.cpuProfile)
 
 	for _, name := range []string{"orders", "heartland", "inventory", "catalog", "all"} {
 		root.AddCommand(measureCommand(c, name))
