@@ -46,14 +46,11 @@ func webhooksAnswered(stores []store) map[int]time.Time {
 // their webhook answered; the others (an order the sweep brought in after
 // its webhook was lost, one never opened) are left out.
 func splitAtWebhook(open *Watch, answered map[int]time.Time, keys []int) IntakeSplit {
-	open.mu.Lock()
-	defer open.mu.Unlock()
 	var webhook, workflow []time.Duration
 	for _, k := range keys {
 		at, ok := answered[k]
-		started, begun := open.started[k]
-		done, opened := open.doneAt[k]
-		if !ok || !begun || !opened {
+		started, done, opened := open.Times(k)
+		if !ok || !opened {
 			continue
 		}
 		webhook = append(webhook, max(at.Sub(started), 0))

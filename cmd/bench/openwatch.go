@@ -68,6 +68,16 @@ func (w *Watch) Wait(ctx context.Context) error {
 	})
 }
 
+// Times returns when key was marked and when its condition was first seen
+// to hold; ok is false unless both happened.
+func (w *Watch) Times(key int) (started, done time.Time, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	started, begun := w.started[key]
+	done, finished := w.doneAt[key]
+	return started, done, begun && finished
+}
+
 // Samples returns the measured durations of keys (all keys when nil).
 func (w *Watch) Samples(keys []int) []time.Duration {
 	w.mu.Lock()
