@@ -35,6 +35,7 @@ func profileCPU(root *cobra.Command, path *string) {
 		if out != nil {
 			pprof.StopCPUProfile()
 			out.Close()
+			out = nil
 		}
 	})
 }
