@@ -15,6 +15,9 @@ import (
 type Orders struct {
 	// Connections gives each connection's API clients.
 	Connections *Connections
+	// Runs tells what the Order workflows have read of their orders, so
+	// the sweep's listings leave those out (nil: every order is handed over).
+	Runs OrderRuns
 	// cache keeps what rarely changes (locations, the payment type) per
 	// connection, so that each order does not ask again.
 	cache orderCache

@@ -21,11 +21,7 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 				return res, fmt.Errorf("watermark %q: %w", req.Since, err)
 			}
 		}
-		limit := req.Limit
-		if limit <= 0 || limit > bigcommerce.MaxPageLimit {
-			limit = bigcommerce.MaxPageLimit
-		}
-		orders, err := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: since, Limit: limit}, bigcommerce.Cursor{}).Next(ctx)
+		orders, err := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: since, Limit: pageLimit(req.Limit)}, bigcommerce.Cursor{}).Next(ctx)
 		if err != nil {
 			return res, bigCommerceError("list BigCommerce orders modified since "+req.Since, err)
 		}
@@ -33,15 +29,25 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 			// A failure here is not the round's: the next round looks again.
 			res.HooksReenabled, _ = reenableHooks(ctx, cl.BigCommerce, req.ConnectionID)
 		}
+		listed := make([]ModifiedOrder, 0, len(orders))
 		for _, o := range orders {
 			modified := o.DateModified.Time.UTC()
-			res.Orders = append(res.Orders, ModifiedOrder{OrderID: o.ID, StatusID: o.StatusID, DateModified: modified.Format(time.RFC3339)})
+			listed = append(listed, ModifiedOrder{OrderID: o.ID, StatusID: o.StatusID, DateModified: modified.Format(time.RFC3339)})
 			if w := modified.Format(time.RFC3339); w > res.Watermark {
 				res.Watermark = w
 			}
 		}
+		res.Orders, res.Read = a.setAsideRead(ctx, req.ConnectionID, listed)
 		return res, nil
 	})
+}
+
+// pageLimit is how many orders one listing asks for, given a request's Limit.
+func pageLimit(limit int) int {
+	if limit <= 0 || limit > bigcommerce.MaxPageLimit {
+		return bigcommerce.MaxPageLimit
+	}
+	return limit
 }
 
 // ModifiedOrdersRequest lists orders modified since a watermark.
@@ -65,13 +71,20 @@ type ModifiedOrder struct {
 
 // ModifiedOrdersResult is a page of orders, oldest change first.
 type ModifiedOrdersResult struct {
+	// Orders are the orders to hand to their workflows.
 	Orders []ModifiedOrder `json:"orders"`
+	// Read are the orders of the page whose workflow has read that change
+	// already, or has finished: handing them over would change nothing.
+	Read []ModifiedOrder `json:"read,omitempty"`
 	// Watermark is the newest date_modified seen (RFC 3339), or the input's.
 	Watermark string `json:"watermark"`
 	// HooksReenabled are the scopes of hrbc's hooks BigCommerce had
 	// deactivated (after failed deliveries) and this call turned back on.
 	HooksReenabled []string `json:"hooks_reenabled,omitempty"`
 }
+
+// Listed is how many orders the listing returned, handed over or not.
+func (r ModifiedOrdersResult) Listed() int { return len(r.Orders) + len(r.Read) }
 
 // maxAwaitingOrders bounds the orders one ListAwaitingOrders returns; a
 // store with more waiting has them distributed as they change.
@@ -117,9 +130,11 @@ type ModifiedOrdersWait struct {
 }
 
 // WaitModifiedOrders lists the orders modified since the watermark every
-// Interval and returns the first listing with an order that is not among
-// Known (or that re-enabled hooks), or, after MaxWait of listings without
-// news, an empty page at the request's watermark. The sweep's history then
+// Interval and returns the first listing with an order to hand over that is
+// not among Known (or that re-enabled hooks), or a full page of orders
+// whose workflows read them already, or, after MaxWait of listings without
+// news, the last listing when it moves the watermark and an empty page at
+// the request's watermark when it does not. The sweep's history then
 // records one activity per change (or per MaxWait) instead of a timer and
 // an activity per sweep interval. The workflow cancels it on new settings
 // or sweepNow.
@@ -153,10 +168,19 @@ func (a *Orders) WaitModifiedOrders(ctx context.Context, in ModifiedOrdersWait) 
 			}
 			return ModifiedOrdersResult{}, err
 		}
-		if len(page.HooksReenabled) > 0 || slices.ContainsFunc(page.Orders, func(o ModifiedOrder) bool { return !slices.Contains(in.Known, o) }) {
+		moved := page.Watermark != in.Request.Since
+		switch {
+		case len(page.HooksReenabled) > 0 || slices.ContainsFunc(page.Orders, func(o ModifiedOrder) bool { return !slices.Contains(in.Known, o) }):
 			return page, nil
-		}
-		if !time.Now().Before(deadline) {
+		case moved && page.Listed() >= pageLimit(in.Request.Limit):
+			// Orders whose workflows read them already fill the page: the
+			// sweep moves its watermark past them, or the listing would
+			// show nothing newer.
+			return page, nil
+		case !time.Now().Before(deadline):
+			if moved {
+				return page, nil
+			}
 			return idle, nil
 		}
 	}

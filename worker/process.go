@@ -99,7 +99,7 @@ func (p *Process) Run(ctx context.Context) error {
 	}
 	fatal := make(chan error, 1)
 	w := newWorker(p.client, p.cfg, Dependencies{Connections: registry, Logger: p.logger, WebhookBaseURL: p.cfg.WebhookBaseURL(), Metrics: p.metrics,
-		Identity: identity, Peers: fleet.Size},
+		Identity: identity, Peers: fleet.Size, DataConverter: codec.DataConverter(p.keys)},
 		func(err error) { fatal <- err })
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %q: %w", p.cfg.TaskQueue, err)

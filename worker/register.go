@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"log/slog"
 
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/hrbc/hrbc/activities"
@@ -29,6 +31,13 @@ type Dependencies struct {
 	// alone); the Heartland clients of runtime connections split their
 	// pacing among them.
 	Peers func() int
+	// Temporal is the client activities ask about other workflows with;
+	// New fills it with the worker's own. Nil: the order sweep hands every
+	// listed order over.
+	Temporal client.Client
+	// DataConverter is the Temporal client's data converter, which the
+	// activities decode workflow memos with (nil: the SDK default).
+	DataConverter converter.DataConverter
 }
 
 // Register puts every hrbc workflow and activity on a worker. It is the one
@@ -36,7 +45,11 @@ type Dependencies struct {
 func Register(r sdkworker.Registry, deps Dependencies) {
 	RegisterWorkflows(r)
 	r.RegisterActivity(&activities.Webhooks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})
-	r.RegisterActivity(&activities.Orders{Connections: deps.Connections})
+	orders := &activities.Orders{Connections: deps.Connections}
+	if deps.Temporal != nil {
+		orders.Runs = OrderRuns{Client: deps.Temporal, DataConverter: deps.DataConverter}
+	}
+	r.RegisterActivity(orders)
 	r.RegisterActivity(&activities.Inventory{Connections: deps.Connections, Logger: deps.Logger, ObserveLag: deps.Metrics.InventoryLag})
 	r.RegisterActivity(&activities.Catalog{Connections: deps.Connections})
 	r.RegisterActivity(&activities.ConnectionChecks{Connections: deps.Connections, PublicURL: deps.WebhookBaseURL})

@@ -56,6 +56,9 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 	})
 	// Connections installed at runtime are read from their workflows.
 	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger, WithMetrics(deps.Metrics), WithPeers(deps.Peers))
+	if deps.Temporal == nil {
+		deps.Temporal = c
+	}
 	Register(w, deps)
 	return w
 }

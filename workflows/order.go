@@ -86,6 +86,10 @@ type order struct {
 	// tellsInventory is whether this run tells the inventory sync of its
 	// stock moves (orderTellsInventoryChange); nil until first asked.
 	tellsInventory *bool
+	// readMemo is true for runs under orderReadMemoChange; memoRead is what
+	// this run last wrote to the memo.
+	readMemo bool
+	memoRead OrderChange
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -106,12 +110,16 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
 	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
 	o.capture = workflow.GetVersion(ctx, captureChange, workflow.DefaultVersion, 1) >= 1
+	o.readMemo = workflow.GetVersion(ctx, orderReadMemoChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
 	if err := o.publish(ctx); err != nil {
 		return err
 	}
+	// A run continued from another carries its memo over; one whose earlier
+	// run predates the memo writes what that run had read.
+	o.rememberRead(ctx)
 	err := o.process(ctx)
 	if o.rescue {
 		err = o.afterProcess(ctx, err)
@@ -244,15 +252,8 @@ func orderChangeOf(raw any) OrderChange {
 // alreadyRead reports whether the last read saw the state a change names:
 // the same status, modified no later.
 func (o *order) alreadyRead(c OrderChange) bool {
-	if c.DateModified == "" || o.DateModified == "" || c.StatusID != o.BigCommerceStatus {
-		return false
-	}
-	at, err := time.Parse(time.RFC3339, c.DateModified)
-	if err != nil {
-		return false
-	}
-	seen, err := time.Parse(time.RFC3339, o.DateModified)
-	return err == nil && !at.After(seen)
+	read := activities.OrderRead{DateModified: o.DateModified, StatusID: o.BigCommerceStatus}
+	return read.Covers(activities.ModifiedOrder{DateModified: c.DateModified, StatusID: c.StatusID})
 }
 
 // publish writes the stage, the attention reason and both order ids to
@@ -400,6 +401,7 @@ func (o *order) read(ctx workflow.Context) (activities.OrderSnapshot, error) {
 	err := o.call(ctx, orderActivities.ReadOrder, &snap, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID})
 	if err == nil {
 		o.BigCommerceStatus, o.PaymentStatus, o.DateModified = snap.StatusID, snap.PaymentStatus, snap.DateModified
+		o.rememberRead(ctx)
 	}
 	return snap, err
 }
@@ -416,6 +418,7 @@ func (o *order) readStatus(ctx workflow.Context) (statusID int, status string, e
 		return 0, "", err
 	}
 	o.BigCommerceStatus, o.PaymentStatus, o.DateModified = st.StatusID, st.PaymentStatus, st.DateModified
+	o.rememberRead(ctx)
 	return st.StatusID, st.Status, nil
 }
 

@@ -81,6 +81,7 @@ func (o *order) checkAfterClose(ctx workflow.Context) error {
 			return nil
 		}
 		o.BigCommerceStatus, o.PaymentStatus, o.DateModified = st.StatusID, st.PaymentStatus, st.DateModified
+		o.rememberRead(ctx)
 		switch st.StatusID {
 		case bcCancelled, bcDeclined, bcRefunded, bcPartiallyRefunded:
 		default:

@@ -42,7 +42,7 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 	settingsCh := workflow.GetSignalChannel(ctx, SweepSettingsSignal)
 	nowCh := workflow.GetSignalChannel(ctx, SweepNowSignal)
 	if err := workflow.SetQueryHandler(ctx, SweepStatusQuery, func() (SweepStatus, error) {
-		return SweepStatus{Watermark: s.Watermark, Swept: s.Swept, Attention: s.Attention, Failures: s.Failures}, nil
+		return SweepStatus{Watermark: s.Watermark, Swept: s.Swept, Rounds: s.Rounds, Attention: s.Attention, Failures: s.Failures}, nil
 	}); err != nil {
 		return err
 	}
@@ -65,6 +65,9 @@ func OrderSweep(ctx workflow.Context, in OrderSweepInput) error {
 			pending = nil
 		} else {
 			full, err = sweepPage(ctx, actx, &s, &known)
+		}
+		if err == nil {
+			s.Rounds++
 		}
 		if err == nil && full {
 			continue
@@ -134,7 +137,7 @@ func sweepPage(ctx, actx workflow.Context, s *OrderSweepInput, known *[]activiti
 
 // applyPage hands over each order of a page (listed by a round or a long
 // poll) and moves the watermark; known becomes the page's orders at the
-// new watermark.
+// new watermark, those handed over and those whose workflow had read them.
 func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.ModifiedOrdersResult, known *[]activities.ModifiedOrder) (full bool, err error) {
 	if len(page.HooksReenabled) > 0 {
 		s.HooksNote = fmt.Sprintf("BigCommerce had turned off webhook(s) %s after failed deliveries; hrbc turned them back on at %s and found the orders meanwhile by sweeping — check that the store can reach the intake (HRBC_PUBLIC_URL)",
@@ -157,12 +160,12 @@ func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.Modifie
 	if moved {
 		*known = nil
 	}
-	for _, o := range page.Orders {
+	for _, o := range slices.Concat(page.Orders, page.Read) {
 		if o.DateModified == s.Watermark && !slices.Contains(*known, o) {
 			*known = append(*known, o)
 		}
 	}
-	return len(page.Orders) == sweepPageSize && moved, nil
+	return page.Listed() == sweepPageSize && moved, nil
 }
 
 // sweepBackoff is the pause after the n-th failed round in a row: the

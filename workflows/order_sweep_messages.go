@@ -25,6 +25,8 @@ type OrderSweepInput struct {
 	Watermark string `json:"watermark,omitempty"`
 	// Swept counts orders handed to Order workflows over all runs.
 	Swept int `json:"swept"`
+	// Rounds counts the listings the sweep has acted on over all runs.
+	Rounds int `json:"rounds,omitempty"`
 	// Attention is why the last round failed, empty when it did not.
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row; the pause grows with it.
@@ -39,6 +41,8 @@ type OrderSweepInput struct {
 type SweepStatus struct {
 	Watermark string `json:"watermark,omitempty"`
 	Swept     int    `json:"swept"`
+	// Rounds counts the listings the sweep has acted on.
+	Rounds int `json:"rounds,omitempty"`
 	// Attention is why the sweep needs a person; empty when it does not.
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row.

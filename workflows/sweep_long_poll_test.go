@@ -129,3 +129,71 @@ func TestHeartlandSweepLongPollSignalsWhatItBrings(t *testing.T) {
 		t.Errorf("second long poll %+v, want from where the first stopped", w)
 	}
 }
+
+// Orders whose workflows read the listed change already (the webhooks
+// brought them) are not handed over, yet count: they are known at the
+// watermark, and a page full of them is followed at once by the next.
+func TestOrderSweepPassesOverOrdersTheirWorkflowsRead(t *testing.T) {
+	env := newTestEnv(&testsuite.WorkflowTestSuite{})
+	env.RegisterWorkflow(OrderSweep)
+	env.RegisterWorkflow(Order)
+	env.RegisterActivity(&activities.Orders{})
+	at := func(min, sec int) string {
+		return time.Date(2026, 11, 27, 10, min, sec, 0, time.UTC).Format(time.RFC3339)
+	}
+	// The first listing is full: 49 orders the webhooks brought, and one
+	// that needs handing over. The second has one of each at its watermark.
+	var full activities.ModifiedOrdersResult
+	for i := range sweepPageSize - 1 {
+		full.Read = append(full.Read, activities.ModifiedOrder{OrderID: 100 + i, StatusID: 11, DateModified: at(0, i)})
+	}
+	missed := activities.ModifiedOrder{OrderID: 7, StatusID: 11, DateModified: at(0, 30)}
+	full.Orders, full.Watermark = []activities.ModifiedOrder{missed}, at(0, 48)
+	lastRead := activities.ModifiedOrder{OrderID: 200, StatusID: 11, DateModified: at(5, 0)}
+	lastMissed := activities.ModifiedOrder{OrderID: 8, StatusID: 11, DateModified: at(5, 0)}
+	next := activities.ModifiedOrdersResult{Orders: []activities.ModifiedOrder{lastMissed}, Read: []activities.ModifiedOrder{lastRead}, Watermark: at(5, 0)}
+	var since []string
+	env.OnActivity(orderActivities.ListModifiedOrders, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.ModifiedOrdersRequest) (activities.ModifiedOrdersResult, error) {
+			since = append(since, req.Since)
+			switch len(since) {
+			case 1:
+				return full, nil
+			case 2:
+				return next, nil
+			}
+			return activities.ModifiedOrdersResult{Watermark: req.Since}, nil
+		})
+	var waits []activities.ModifiedOrdersWait
+	env.OnActivity(orderActivities.WaitModifiedOrders, mock.Anything, mock.Anything).After(10 * time.Minute).Return(
+		func(_ context.Context, in activities.ModifiedOrdersWait) (activities.ModifiedOrdersResult, error) {
+			waits = append(waits, in)
+			return activities.ModifiedOrdersResult{Watermark: in.Request.Since}, nil
+		})
+	var started []int
+	env.OnWorkflow(Order, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in OrderInput) error {
+		started = append(started, in.OrderID)
+		return nil
+	})
+	env.RegisterDelayedCallback(func() {
+		off := orderSettings()
+		off.OrderSync = false
+		env.SignalWorkflow(SweepSettingsSignal, off)
+	}, 15*time.Minute)
+	env.ExecuteWorkflow(OrderSweep, OrderSweepInput{ConnectionID: "shop", Settings: orderSettings()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(started, []int{7, 8}) {
+		t.Errorf("order workflows started for %v, want [7 8]: the others had read their change", started)
+	}
+	if !slices.Equal(since, []string{"", at(0, 48)}) {
+		t.Errorf("listings from %q, want the full page followed at once by the next", since)
+	}
+	if len(waits) == 0 {
+		t.Fatal("no long poll after the rounds")
+	}
+	if w := waits[0]; w.Request.Since != at(5, 0) || !slices.Equal(w.Known, []activities.ModifiedOrder{lastMissed, lastRead}) {
+		t.Errorf("long poll %+v, want from %s knowing both orders there", w, at(5, 0))
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/worker/intake"
@@ -74,7 +75,7 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	srv.Config = intake.NewServer(in)
 	srv.Listener = intake.Limit(srv.Listener)
 	srv.Start()
-	w := worker.New(opts.Client, cfg, worker.Dependencies{Connections: opts.Connections, Logger: logger, WebhookBaseURL: srv.URL})
+	w := worker.New(opts.Client, cfg, worker.Dependencies{Connections: opts.Connections, Logger: logger, WebhookBaseURL: srv.URL, DataConverter: codec.DataConverter(TestKeyRing())})
 	if err := w.Start(); err != nil {
 		srv.Close()
 		return nil, fmt.Errorf("start worker on task queue %q: %w", cfg.TaskQueue, err)
