@@ -95,6 +95,8 @@ type StoresResult struct {
 	IdleRSS   []int64 `json:"worker_idle_rss_bytes"`
 	PeakRSS   []int64 `json:"worker_peak_rss_bytes"`
 	ServerRSS int64   `json:"server_peak_rss_bytes"`
+	// Sweeps is what the stores' order sweeps handed over.
+	Sweeps SweepFigures `json:"order_sweeps"`
 	// Metrics is what the workers' /metrics said at the end.
 	Metrics WorkerMetrics `json:"worker_metrics"`
 	Setup   time.Duration `json:"connections_setup_ns"`
@@ -214,6 +216,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.Refused, res.Webhooks = cl.Balancer.Refused.Load(), int64(cl.Balancer.next.Load())
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
+	res.Sweeps = sweepFigures(ctx, cl.Client, stores)
 	res.Metrics, _ = cl.ScrapeWorkers(ctx) // a worker that does not answer shows as fewer "answered"
 	if werr != nil {
 		return res, fmt.Errorf("%d of %d orders never opened: %w", res.Created-res.Opened, res.Created, werr)
@@ -421,6 +424,8 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		fmt.Fprintf(w, "%-58s %d (%.1f/s), unpaced\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
 	}
 	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
+	fmt.Fprintf(w, "%-58s flash store %d in %d rounds, others %d in %d rounds%s\n", "order sweeps' hand-overs (orders the webhooks missed)",
+		r.Sweeps.FlashHandOvers, r.Sweeps.FlashRounds, r.Sweeps.OthersHandOvers, r.Sweeps.OthersRounds, unanswered(r.Sweeps.Unanswered))
 	var idle, peak int64
 	for i := range r.PeakRSS {
 		peak += r.PeakRSS[i]
