@@ -10,7 +10,8 @@ import (
 )
 
 // ListModifiedOrders returns orders modified at or after the watermark,
-// oldest first, at most Limit of them.
+// oldest first: a page of Limit, or more when whole pages share the
+// watermark's second.
 func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersRequest) (ModifiedOrdersResult, error) {
 	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (ModifiedOrdersResult, error) {
 		res := ModifiedOrdersResult{Watermark: req.Since}
@@ -21,7 +22,21 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 				return res, fmt.Errorf("watermark %q: %w", req.Since, err)
 			}
 		}
-		orders, err := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: since, Limit: pageLimit(req.Limit)}, bigcommerce.Cursor{}).Next(ctx)
+		limit := pageLimit(req.Limit)
+		walk := cl.BigCommerce.WalkOrders(bigcommerce.OrderFilter{MinDateModified: since, Limit: limit}, bigcommerce.Cursor{})
+		orders, err := walk.Next(ctx)
+		// A full page whose orders were all modified in the watermark's own
+		// second says nothing newer, and the next listing from the same
+		// watermark would show the same page: BigCommerce stamps more orders
+		// than a page in one second when staff change their status in bulk.
+		// Read on past that second.
+		for pages := 1; err == nil && !walk.Done() && pages < maxSameSecondPages && len(orders) == pages*limit &&
+			allModifiedAt(orders[len(orders)-limit:], since); pages++ {
+			var more []bigcommerce.Order
+			if more, err = walk.Next(ctx); err == nil {
+				orders = append(orders, more...)
+			}
+		}
 		if err != nil {
 			return res, bigCommerceError("list BigCommerce orders modified since "+req.Since, err)
 		}
@@ -42,6 +57,24 @@ func (a *Orders) ListModifiedOrders(ctx context.Context, req ModifiedOrdersReque
 	})
 }
 
+// maxSameSecondPages bounds the pages one listing reads when orders keep
+// sharing the watermark's second.
+const maxSameSecondPages = 40
+
+// allModifiedAt reports whether every order was last modified in the
+// second at (none is, when at is zero: the first listing has no watermark).
+func allModifiedAt(orders []bigcommerce.Order, at time.Time) bool {
+	if at.IsZero() {
+		return false
+	}
+	for _, o := range orders {
+		if !o.DateModified.Time.Truncate(time.Second).Equal(at) {
+			return false
+		}
+	}
+	return true
+}
+
 // pageLimit is how many orders one listing asks for, given a request's Limit.
 func pageLimit(limit int) int {
 	if limit <= 0 || limit > bigcommerce.MaxPageLimit {
@@ -55,7 +88,8 @@ type ModifiedOrdersRequest struct {
 	ConnectionID string `json:"connection_id"`
 	// Since is an RFC 3339 timestamp; empty means the beginning.
 	Since string `json:"since,omitempty"`
-	// Limit caps how many orders one call returns.
+	// Limit is the page size; a call returns one page, or more when the
+	// orders of whole pages were all modified in the watermark's second.
 	Limit int `json:"limit"`
 	// CheckHooks also looks for hrbc's BigCommerce hooks the store has
 	// deactivated and turns them back on (one more call).

@@ -165,7 +165,7 @@ func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.Modifie
 			*known = append(*known, o)
 		}
 	}
-	return page.Listed() == sweepPageSize && moved, nil
+	return page.Listed() >= sweepPageSize && moved, nil
 }
 
 // sweepBackoff is the pause after the n-th failed round in a row: the

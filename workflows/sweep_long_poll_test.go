@@ -141,14 +141,15 @@ func TestOrderSweepPassesOverOrdersTheirWorkflowsRead(t *testing.T) {
 	at := func(min, sec int) string {
 		return time.Date(2026, 11, 27, 10, min, sec, 0, time.UTC).Format(time.RFC3339)
 	}
-	// The first listing is full: 49 orders the webhooks brought, and one
-	// that needs handing over. The second has one of each at its watermark.
+	// The first listing is more than full (it read on past a second full of
+	// orders): 59 orders the webhooks brought, and one that needs handing
+	// over. The second has one of each at its watermark.
 	var full activities.ModifiedOrdersResult
-	for i := range sweepPageSize - 1 {
+	for i := range sweepPageSize + 9 {
 		full.Read = append(full.Read, activities.ModifiedOrder{OrderID: 100 + i, StatusID: 11, DateModified: at(0, i)})
 	}
 	missed := activities.ModifiedOrder{OrderID: 7, StatusID: 11, DateModified: at(0, 30)}
-	full.Orders, full.Watermark = []activities.ModifiedOrder{missed}, at(0, 48)
+	full.Orders, full.Watermark = []activities.ModifiedOrder{missed}, at(0, 58)
 	lastRead := activities.ModifiedOrder{OrderID: 200, StatusID: 11, DateModified: at(5, 0)}
 	lastMissed := activities.ModifiedOrder{OrderID: 8, StatusID: 11, DateModified: at(5, 0)}
 	next := activities.ModifiedOrdersResult{Orders: []activities.ModifiedOrder{lastMissed}, Read: []activities.ModifiedOrder{lastRead}, Watermark: at(5, 0)}
@@ -187,7 +188,7 @@ func TestOrderSweepPassesOverOrdersTheirWorkflowsRead(t *testing.T) {
 	if !slices.Equal(started, []int{7, 8}) {
 		t.Errorf("order workflows started for %v, want [7 8]: the others had read their change", started)
 	}
-	if !slices.Equal(since, []string{"", at(0, 48)}) {
+	if !slices.Equal(since, []string{"", at(0, 58)}) {
 		t.Errorf("listings from %q, want the full page followed at once by the next", since)
 	}
 	if len(waits) == 0 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbc/hrbc/activities/testclock"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -74,24 +75,9 @@ func (s *statusWorkflows) orders() int {
 	return n
 }
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newFakeClock returns a clock tests move by hand.
+func newFakeClock() *testclock.Manual {
+	return testclock.NewManual(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 // await receives from ch, failing the test rather than hanging when
