@@ -60,8 +60,20 @@ func TestMetricsEndpointFollowsAnOrder(t *testing.T) {
 		state, err = st.OrderStatus(ctx, sandbox.DemoConnectionID, placed.ID)
 		return err == nil && state.Stage == workflows.OrderStageAwaitingDistribution
 	})
-	// The sandbox seeds orders of its own: the gauge must match what the
-	// CLI lists, our order among them.
+	// The sandbox seeds orders of its own (100 and 101, which the order
+	// sweep brings in): the gauge must match what the CLI lists, our order
+	// among them, once they are past their import. One still importing
+	// when the count is taken would join it later, and the count after
+	// the distribution below would never be one less.
+	waitLong(t, "the seed's orders past their import", func() bool {
+		for _, id := range []int{100, 101} {
+			s, err := st.OrderStatus(ctx, sandbox.DemoConnectionID, id)
+			if err != nil || s.Stage == workflows.OrderStageImporting {
+				return false
+			}
+		}
+		return true
+	})
 	running := func(stage string) float64 {
 		list, err := st.ListOrders(ctx, starter.OrderFilter{ConnectionID: sandbox.DemoConnectionID, Stage: stage})
 		if err != nil {
