@@ -400,8 +400,7 @@ func (o *order) read(ctx workflow.Context) (activities.OrderSnapshot, error) {
 	var snap activities.OrderSnapshot
 	err := o.call(ctx, orderActivities.ReadOrder, &snap, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID})
 	if err == nil {
-		o.BigCommerceStatus, o.PaymentStatus, o.DateModified = snap.StatusID, snap.PaymentStatus, snap.DateModified
-		o.rememberRead(ctx)
+		o.recordRead(ctx, snap.StatusID, snap.PaymentStatus, snap.DateModified)
 	}
 	return snap, err
 }
@@ -417,8 +416,7 @@ func (o *order) readStatus(ctx workflow.Context) (statusID int, status string, e
 	if err := o.call(ctx, orderActivities.ReadOrderStatus, &st, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
 		return 0, "", err
 	}
-	o.BigCommerceStatus, o.PaymentStatus, o.DateModified = st.StatusID, st.PaymentStatus, st.DateModified
-	o.rememberRead(ctx)
+	o.recordRead(ctx, st.StatusID, st.PaymentStatus, st.DateModified)
 	return st.StatusID, st.Status, nil
 }
 

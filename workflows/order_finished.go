@@ -80,8 +80,7 @@ func (o *order) checkAfterClose(ctx workflow.Context) error {
 			workflow.GetLogger(ctx).Warn("Could not read a closed order's status", "OrderID", o.OrderID, "Error", err)
 			return nil
 		}
-		o.BigCommerceStatus, o.PaymentStatus, o.DateModified = st.StatusID, st.PaymentStatus, st.DateModified
-		o.rememberRead(ctx)
+		o.recordRead(ctx, st.StatusID, st.PaymentStatus, st.DateModified)
 		switch st.StatusID {
 		case bcCancelled, bcDeclined, bcRefunded, bcPartiallyRefunded:
 		default:

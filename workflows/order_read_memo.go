@@ -16,6 +16,13 @@ const orderReadMemoChange = "order-read-memo"
 // order is handed over as before.
 const OrderReadMemo = "hrbc_bigcommerce_read"
 
+// recordRead records what a read of the BigCommerce order found, and keeps it in
+// the memo: every read goes through here, so none is missed by the sweep.
+func (o *order) recordRead(ctx workflow.Context, statusID int, paymentStatus, dateModified string) {
+	o.BigCommerceStatus, o.PaymentStatus, o.DateModified = statusID, paymentStatus, dateModified
+	o.rememberRead(ctx)
+}
+
 // rememberRead writes the state of the BigCommerce order this run has read
 // to the memo, when it differs from what the memo holds. The upsert rides
 // in the workflow task that acts on the read, so it adds a history event
