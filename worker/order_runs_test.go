@@ -92,3 +92,14 @@ func TestOrderRunsReadsWhatEachOrderWorkflowRecorded(t *testing.T) {
 		t.Errorf("memo read with the wrong converter: %v, want an error naming %s", err, workflows.OrderReadMemo)
 	}
 }
+
+// A connection id that cannot be quoted in a visibility query is refused
+// before anything is asked of the server (config allows none such; this is
+// the guard if that ever changes).
+func TestOrderRunsRefusesAnUnquotableConnectionID(t *testing.T) {
+	runs := worker.OrderRuns{}
+	_, err := runs.LastRead(context.Background(), "sh'op", []int{1})
+	if err == nil || !strings.Contains(err.Error(), "sh'op") {
+		t.Errorf("LastRead of connection sh'op: %v, want an error naming it", err)
+	}
+}
