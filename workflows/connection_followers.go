@@ -53,7 +53,8 @@ func (c *connection) ensureFollowers(ctx workflow.Context) {
 			OrderSweepInput{ConnectionID: c.ConnectionID, Settings: s}, SweepSettingsSignal)
 		if c.sweepsHeartland(ctx) {
 			c.ensureFollower(ctx, HeartlandSweepWorkflowID(c.ConnectionID), HeartlandSweep,
-				HeartlandSweepInput{ConnectionID: c.ConnectionID, Settings: s}, HeartlandSweepSettingsSignal)
+				HeartlandSweepInput{ConnectionID: c.ConnectionID, Settings: s, Ticks: firstHeartlandTick(c.ConnectionID)},
+				HeartlandSweepSettingsSignal)
 		}
 	case wasOn(orderSync):
 		c.tellFollower(ctx, OrderSweepWorkflowID(c.ConnectionID), SweepSettingsSignal)

@@ -265,6 +265,9 @@ func TestConnectionStartsFollowersWhenSyncsTurnOn(t *testing.T) {
 	if len(heartlandSweeps) != 1 || heartlandSweeps[0].ConnectionID != "acme" || !heartlandSweeps[0].Settings.OrderSync {
 		t.Fatalf("Heartland sweeps started: %+v, want one for acme with order sync", heartlandSweeps)
 	}
+	if heartlandSweeps[0].Ticks != firstHeartlandTick("acme") {
+		t.Errorf("Heartland sweep started at tick %d, want acme's own %d", heartlandSweeps[0].Ticks, firstHeartlandTick("acme"))
+	}
 	if len(inventory) != 1 || inventory[0].ConnectionID != "acme" || !inventory[0].Settings.InventorySync {
 		t.Fatalf("inventory syncs started: %+v, want one for acme", inventory)
 	}

@@ -45,7 +45,8 @@ type HeartlandSweepInput struct {
 	// from the orders (Watermark and Seen are then the orders' alone).
 	InvoiceWatermark string   `json:"invoice_watermark,omitempty"`
 	InvoiceSeen      []string `json:"invoice_seen,omitempty"`
-	// Ticks counts rounds, to list orders every heartlandOrdersEvery.
+	// Ticks counts rounds, to list orders every heartlandOrdersEvery; a
+	// connection starts its sweep at firstHeartlandTick.
 	Ticks int `json:"ticks,omitempty"`
 }
 
