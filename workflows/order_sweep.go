@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -145,11 +144,22 @@ func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.Modifie
 		s.HooksNoteUntil = workflow.Now(ctx).Add(hooksNoteFor)
 		workflow.GetLogger(ctx).Warn("BigCommerce webhooks were deactivated; re-enabled", "ConnectionID", s.ConnectionID, "Scopes", page.HooksReenabled)
 	}
+	var orders []activities.ModifiedOrder
 	for _, o := range page.Orders {
-		if o.StatusID == 0 {
-			// Incomplete checkouts are not orders yet.
-			continue
+		// Incomplete checkouts (status 0) are not orders yet.
+		if o.StatusID != 0 {
+			orders = append(orders, o)
 		}
+	}
+	if len(orders) > 0 && workflow.GetVersion(ctx, sweepHandsOverAtOnceChange, workflow.DefaultVersion, 1) >= 1 {
+		n, err := handOverAll(ctx, s.ConnectionID, orders, s.Settings)
+		if err != nil {
+			return false, err
+		}
+		s.Swept += n
+		orders = nil
+	}
+	for _, o := range orders {
 		if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
 			return false, fmt.Errorf("hand order %d to its workflow: %w", o.OrderID, err)
 		}
@@ -184,19 +194,8 @@ func sweepBackoff(interval time.Duration, failures int) time.Duration {
 // that state already is not woken. The child is abandoned: it outlives the
 // sweep's run.
 func handOver(ctx workflow.Context, connectionID string, mo activities.ModifiedOrder, settings Settings) error {
-	orderID := mo.OrderID
-	id := OrderWorkflowID(connectionID, orderID)
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        id,
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		// One order, one row: an order whose run finished (and watched the
-		// store for its last weeks) is not imported again.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			ConnectionAttr.ValueSet(connectionID), StageAttr.ValueSet(OrderStageImporting)),
-	})
-	f := workflow.ExecuteChildWorkflow(cctx, Order, OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
-	err := f.GetChildWorkflowExecution().Get(ctx, nil)
+	id := OrderWorkflowID(connectionID, mo.OrderID)
+	err := startOrderChild(ctx, connectionID, mo.OrderID, settings).GetChildWorkflowExecution().Get(ctx, nil)
 	if err == nil {
 		return nil
 	}

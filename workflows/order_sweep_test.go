@@ -25,22 +25,8 @@ func TestOrderSweepHandsOrdersToTheirWorkflows(t *testing.T) {
 		{{OrderID: 1, StatusID: 11, DateModified: "2026-11-27T10:00:00Z"}, {OrderID: 2, StatusID: 0, DateModified: "2026-11-27T10:00:01Z"}},
 		{{OrderID: 3, StatusID: 5, DateModified: "2026-11-27T10:05:00Z"}},
 	}
-	var watermarks []string
-	env.OnActivity(orderActivities.ListModifiedOrders, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, req activities.ModifiedOrdersRequest) (activities.ModifiedOrdersResult, error) {
-			watermarks = append(watermarks, req.Since)
-			if len(pages) == 0 {
-				return activities.ModifiedOrdersResult{Watermark: req.Since}, nil
-			}
-			p := pages[0]
-			pages = pages[1:]
-			return activities.ModifiedOrdersResult{Orders: p, Watermark: p[len(p)-1].DateModified}, nil
-		})
-	var started []int
-	env.OnWorkflow(Order, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in OrderInput) error {
-		started = append(started, in.OrderID)
-		return nil
-	})
+	watermarks := listPages(env, pages)
+	started := recordOrderStarts(env)
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SweepNowSignal, nil) }, 10*time.Second)
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(SweepStatusQuery)
@@ -63,11 +49,11 @@ func TestOrderSweepHandsOrdersToTheirWorkflows(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("sweep did not end cleanly when order sync went off: %v", err)
 	}
-	if len(started) != 2 || started[0] != 1 || started[1] != 3 {
-		t.Errorf("order workflows started for %v, want [1 3] (the incomplete order 2 skipped)", started)
+	if len(*started) != 2 || (*started)[0] != 1 || (*started)[1] != 3 {
+		t.Errorf("order workflows started for %v, want [1 3] (the incomplete order 2 skipped)", *started)
 	}
-	if len(watermarks) < 2 || watermarks[0] != "" || watermarks[1] != "2026-11-27T10:00:01Z" {
-		t.Errorf("watermarks asked: %v", watermarks)
+	if len(*watermarks) < 2 || (*watermarks)[0] != "" || (*watermarks)[1] != "2026-11-27T10:00:01Z" {
+		t.Errorf("watermarks asked: %v", *watermarks)
 	}
 }
 
@@ -197,4 +183,33 @@ func recordAttention(env *testsuite.TestWorkflowEnvironment) *[]string {
 		}
 	}).Return(nil)
 	return &attention
+}
+
+// listPages has the mocked ListModifiedOrders return pages in turn, each
+// with its last order's date_modified as the watermark, then nothing new;
+// the watermarks the sweep asked from are recorded.
+func listPages(env *testsuite.TestWorkflowEnvironment, pages [][]activities.ModifiedOrder) *[]string {
+	var watermarks []string
+	env.OnActivity(orderActivities.ListModifiedOrders, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req activities.ModifiedOrdersRequest) (activities.ModifiedOrdersResult, error) {
+			watermarks = append(watermarks, req.Since)
+			if len(pages) == 0 {
+				return activities.ModifiedOrdersResult{Watermark: req.Since}, nil
+			}
+			p := pages[0]
+			pages = pages[1:]
+			return activities.ModifiedOrdersResult{Orders: p, Watermark: p[len(p)-1].DateModified}, nil
+		})
+	return &watermarks
+}
+
+// recordOrderStarts has the mocked Order workflow record the orders it
+// was started for, and end at once.
+func recordOrderStarts(env *testsuite.TestWorkflowEnvironment) *[]int {
+	var started []int
+	env.OnWorkflow(Order, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in OrderInput) error {
+		started = append(started, in.OrderID)
+		return nil
+	})
+	return &started
 }
