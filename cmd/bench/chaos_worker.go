@@ -273,3 +273,13 @@ func workerEnvAt(frontend, keys, taskQueue, intake, publicURL string, conns ...c
 	}
 	return env
 }
+
+// PID is the running child's process id, 0 when none runs.
+func (w *WorkerProcess) PID() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cmd == nil || w.cmd.Process == nil {
+		return 0
+	}
+	return w.cmd.Process.Pid
+}

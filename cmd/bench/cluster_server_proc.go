@@ -184,3 +184,13 @@ func freeLowPort(taken map[int]bool) (int, error) {
 	}
 	return 0, fmt.Errorf("no free loopback port between 20000 and 32000")
 }
+
+// PID is the running server's process id, 0 when none runs.
+func (s *ServerProcess) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}

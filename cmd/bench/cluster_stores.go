@@ -95,6 +95,9 @@ type StoresResult struct {
 	IdleRSS   []int64 `json:"worker_idle_rss_bytes"`
 	PeakRSS   []int64 `json:"worker_peak_rss_bytes"`
 	ServerRSS int64   `json:"server_peak_rss_bytes"`
+	// SteadyCPU is what the steady phase cost the server, PostgreSQL, the
+	// workers and the bench in CPU, and how many orders opened meanwhile.
+	SteadyCPU CPUFigures `json:"steady_cpu"`
 	// Sweeps is what the stores' order sweeps handed over.
 	Sweeps SweepFigures `json:"order_sweeps"`
 	// Metrics is what the workers' /metrics said at the end.
@@ -179,10 +182,13 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	go quota.run(wctx)
 
 	progress(fmt.Sprintf("stores: steady phase, %s at %.2f orders/s per store (%.0f/s in all)", sc.Phase, sc.Rate, res.Offered))
+	cpuFrom, phaseFrom := cl.SampleCPU(), time.Now()
 	steady, err := placeOrders(ctx, stores, open, sc.Rate, 0, sc.Phase)
 	if err != nil {
 		return res, err
 	}
+	res.SteadyCPU = CPUFigures{Used: cl.SampleCPU().Sub(cpuFrom), Span: time.Since(phaseFrom),
+		Orders: openedBetween(open, steady.all(), phaseFrom, time.Now())}
 	progress(fmt.Sprintf("stores: flash phase, store 1 at %.1f orders/s, the others as before", sc.Flash))
 	flash, err := placeOrders(ctx, stores, open, sc.Rate, sc.Flash, sc.Phase)
 	if err != nil {
@@ -426,6 +432,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
 	fmt.Fprintf(w, "%-58s flash store %d in %d rounds, others %d in %d rounds%s\n", "order sweeps' hand-overs (orders the webhooks missed)",
 		r.Sweeps.FlashHandOvers, r.Sweeps.FlashRounds, r.Sweeps.OthersHandOvers, r.Sweeps.OthersRounds, unanswered(r.Sweeps.Unanswered))
+	writeCPUFigures(w, r.SteadyCPU)
 	var idle, peak int64
 	for i := range r.PeakRSS {
 		peak += r.PeakRSS[i]

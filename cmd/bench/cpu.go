@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// userHZ is the unit of the CPU times in /proc/<pid>/stat (USER_HZ), which
+// Linux fixes at 100 for user space on every architecture.
+const userHZ = 100
+
+// ProcessCPU is the CPU time, user and system, that process pid has used
+// so far; 0 when it cannot be read (the process is gone, or this is not
+// Linux).
+func ProcessCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	_, cpu, err := parseStat(b)
+	if err != nil {
+		return 0
+	}
+	return cpu
+}
+
+// CommandCPU sums the CPU time of every live process whose command name is
+// comm. PostgreSQL runs as one process per connection, all named
+// "postgres"; a connection closed meanwhile takes its time with it, so
+// the sum of two samples may undercount (the server's pool keeps its
+// connections open).
+func CommandCPU(comm string) time.Duration {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var total time.Duration
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		if name, cpu, err := parseStat(b); err == nil && name == comm {
+			total += cpu
+		}
+	}
+	return total
+}
+
+// parseStat reads the command name and the user and system CPU time out
+// of a /proc/<pid>/stat line. The name is in parentheses and may hold
+// spaces and parentheses itself, so the fields are counted from the last
+// ')': state is field 3, utime field 14, stime field 15.
+func parseStat(b []byte) (comm string, cpu time.Duration, err error) {
+	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+	if open < 0 || end < open {
+		return "", 0, fmt.Errorf("stat line %q: no command name", b)
+	}
+	fields := strings.Fields(string(b[end+1:]))
+	if len(fields) < 13 {
+		return "", 0, fmt.Errorf("stat line %q: %d fields after the name, want at least 13", b, len(fields))
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return "", 0, fmt.Errorf("stat line %q: CPU time %q: %w", b, f, err)
+		}
+		ticks += n
+	}
+	return string(b[open+1 : end]), time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// CPUSample is the CPU time each part of a cluster run has used so far.
+type CPUSample struct {
+	Server, Postgres, Workers, Bench time.Duration
+}
+
+// Sub is the CPU time used between an earlier sample and s.
+func (s CPUSample) Sub(earlier CPUSample) CPUSample {
+	return CPUSample{Server: s.Server - earlier.Server, Postgres: s.Postgres - earlier.Postgres,
+		Workers: s.Workers - earlier.Workers, Bench: s.Bench - earlier.Bench}
+}
+
+// SampleCPU reads what the server process, PostgreSQL (every process on
+// this machine named postgres), the worker processes and this bench
+// process (the driver and every fake) have used so far. A process
+// restarted between two samples makes their difference meaningless; the
+// stores scenario restarts none.
+func (c *Cluster) SampleCPU() CPUSample {
+	s := CPUSample{Server: ProcessCPU(c.Server.PID()), Postgres: CommandCPU("postgres"), Bench: ProcessCPU(os.Getpid())}
+	for _, w := range c.Workers {
+		s.Workers += ProcessCPU(w.PID())
+	}
+	return s
+}
+
+// CPUFigures is what a phase cost in CPU, for sizing a cluster: the
+// time each part used over Span while Orders orders opened.
+type CPUFigures struct {
+	Used   CPUSample     `json:"cpu_ns"`
+	Span   time.Duration `json:"span_ns"`
+	Orders int           `json:"orders_opened"`
+}
+
+// Cores is how many cores a part kept busy on average.
+func (f CPUFigures) Cores(d time.Duration) float64 {
+	if f.Span <= 0 {
+		return 0
+	}
+	return d.Seconds() / f.Span.Seconds()
+}
+
+// PerOrder is a part's CPU time per order opened.
+func (f CPUFigures) PerOrder(d time.Duration) time.Duration {
+	if f.Orders == 0 {
+		return 0
+	}
+	return d / time.Duration(f.Orders)
+}
+
+// CoresFor is how many cores the cluster (server, PostgreSQL and workers,
+// not the bench's fakes) would keep busy at rate orders/s, at this phase's
+// cost per order. The connections' idle work is in that cost, spread over
+// the orders: a fair basis only at a rate near the one measured.
+func (f CPUFigures) CoresFor(rate float64) float64 {
+	if f.Orders == 0 {
+		return 0
+	}
+	per := f.PerOrder(f.Used.Server + f.Used.Postgres + f.Used.Workers)
+	return per.Seconds() * rate
+}
+
+// openedBetween counts the keys whose change was seen between from and to.
+func openedBetween(w *Watch, keys []int, from, to time.Time) int {
+	n := 0
+	for _, k := range keys {
+		if _, done, ok := w.Times(k); ok && !done.Before(from) && !done.After(to) {
+			n++
+		}
+	}
+	return n
+}
+
+// writeCPUFigures prints what the steady phase cost in CPU: cores kept
+// busy, CPU per order opened, and the cores 20 orders/s would take at
+// that cost.
+func writeCPUFigures(w io.Writer, f CPUFigures) {
+	u := f.Used
+	fmt.Fprintf(w, "%-58s server %.2f, PostgreSQL %.2f, workers %.2f, bench and fakes %.2f\n", "CPU, steady phase (cores busy)",
+		f.Cores(u.Server), f.Cores(u.Postgres), f.Cores(u.Workers), f.Cores(u.Bench))
+	fmt.Fprintf(w, "%-58s server %s, PostgreSQL %s, workers %s (%d orders opened in the phase)\n", "CPU per order opened, steady phase",
+		fmtMillis(f.PerOrder(u.Server)), fmtMillis(f.PerOrder(u.Postgres)), fmtMillis(f.PerOrder(u.Workers)), f.Orders)
+	fmt.Fprintf(w, "%-58s %.1f (server, PostgreSQL and workers)\n", "cores 20 orders/s would keep busy at that cost", f.CoresFor(20))
+}
+
+// fmtMillis prints a CPU time in milliseconds.
+func fmtMillis(d time.Duration) string {
+	return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+}
