@@ -152,18 +152,17 @@ func applyPage(ctx workflow.Context, s *OrderSweepInput, page activities.Modifie
 		}
 	}
 	if len(orders) > 0 && workflow.GetVersion(ctx, sweepHandsOverAtOnceChange, workflow.DefaultVersion, 1) >= 1 {
-		n, err := handOverAll(ctx, s.ConnectionID, orders, s.Settings)
-		if err != nil {
+		if err := handOverAll(ctx, s.ConnectionID, orders, s.Settings); err != nil {
 			return false, err
 		}
-		s.Swept += n
-		orders = nil
-	}
-	for _, o := range orders {
-		if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
-			return false, fmt.Errorf("hand order %d to its workflow: %w", o.OrderID, err)
+		s.Swept += len(orders)
+	} else {
+		for _, o := range orders {
+			if err := handOver(ctx, s.ConnectionID, o, s.Settings); err != nil {
+				return false, fmt.Errorf("hand order %d to its workflow: %w", o.OrderID, err)
+			}
+			s.Swept++
 		}
-		s.Swept++
 	}
 	moved := page.Watermark != s.Watermark
 	s.Watermark = page.Watermark

@@ -23,10 +23,10 @@ const sweepHandsOverAtOnceChange = "order-sweep-hands-over-at-once"
 // handOverAll hands every order over to its workflow as handOver does, all
 // at once: it starts each order's workflow, then tells the ones already
 // running what the listing says. An order whose run has finished is passed
-// over. It returns how many orders it handed over, or the first error
-// (the round then fails and reads the page again: handing over twice is
-// harmless, an order ignores a state it has read).
-func handOverAll(ctx workflow.Context, connectionID string, orders []activities.ModifiedOrder, settings Settings) (int, error) {
+// over. It returns the first error (the round then fails and reads the
+// page again: handing over twice is harmless, an order ignores a state it
+// has read).
+func handOverAll(ctx workflow.Context, connectionID string, orders []activities.ModifiedOrder, settings Settings) error {
 	starts := make([]workflow.ChildWorkflowFuture, len(orders))
 	for i, mo := range orders {
 		starts[i] = startOrderChild(ctx, connectionID, mo.OrderID, settings)
@@ -39,7 +39,7 @@ func handOverAll(ctx workflow.Context, connectionID string, orders []activities.
 		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
 			running = append(running, orders[i])
 		default:
-			return 0, fmt.Errorf("hand order %d to its workflow: %w", orders[i].OrderID, err)
+			return fmt.Errorf("hand order %d to its workflow: %w", orders[i].OrderID, err)
 		}
 	}
 	signals := make([]workflow.Future, len(running))
@@ -51,10 +51,10 @@ func handOverAll(ctx workflow.Context, connectionID string, orders []activities.
 		err := f.Get(ctx, nil)
 		var finished *temporal.UnknownExternalWorkflowExecutionError
 		if err != nil && !errors.As(err, &finished) {
-			return 0, fmt.Errorf("tell order %d's workflow of its change: %w", running[i].OrderID, err)
+			return fmt.Errorf("tell order %d's workflow of its change: %w", running[i].OrderID, err)
 		}
 	}
-	return len(orders), nil
+	return nil
 }
 
 // startOrderChild starts an order's workflow as an abandoned child of the

@@ -187,8 +187,9 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	if err != nil {
 		return res, err
 	}
-	res.SteadyCPU = CPUFigures{Used: cl.SampleCPU().Sub(cpuFrom), Span: time.Since(phaseFrom),
-		Orders: openedBetween(open, steady.all(), phaseFrom, time.Now())}
+	cpuTo, phaseTo := cl.SampleCPU(), time.Now()
+	res.SteadyCPU = CPUFigures{Used: cpuTo.Sub(cpuFrom), Span: phaseTo.Sub(phaseFrom),
+		Orders: openedBetween(open, steady.all(), phaseFrom, phaseTo)}
 	progress(fmt.Sprintf("stores: flash phase, store 1 at %.1f orders/s, the others as before", sc.Flash))
 	flash, err := placeOrders(ctx, stores, open, sc.Rate, sc.Flash, sc.Phase)
 	if err != nil {

@@ -21,11 +21,7 @@ func ProcessCPU(pid int) time.Duration {
 	if pid <= 0 {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	_, cpu, err := parseStat(b)
+	_, cpu, err := readStat(strconv.Itoa(pid))
 	if err != nil {
 		return 0
 	}
@@ -47,15 +43,20 @@ func CommandCPU(comm string) time.Duration {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		if name, cpu, err := parseStat(b); err == nil && name == comm {
+		if name, cpu, err := readStat(e.Name()); err == nil && name == comm {
 			total += cpu
 		}
 	}
 	return total
+}
+
+// readStat reads /proc/<pid>/stat: the command name and the CPU time used.
+func readStat(pid string) (comm string, cpu time.Duration, err error) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return "", 0, err
+	}
+	return parseStat(b)
 }
 
 // parseStat reads the command name and the user and system CPU time out
