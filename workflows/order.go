@@ -90,6 +90,10 @@ type order struct {
 	// this run last wrote to the memo.
 	readMemo bool
 	memoRead OrderChange
+	// readCovers is true for runs under orderReadCoversChangesChange;
+	// unreadBC are then the changes counted since seenBC, in order.
+	readCovers bool
+	unreadBC   []OrderChange
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -111,6 +115,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
 	o.capture = workflow.GetVersion(ctx, captureChange, workflow.DefaultVersion, 1) >= 1
 	o.readMemo = workflow.GetVersion(ctx, orderReadMemoChange, workflow.DefaultVersion, 1) >= 1
+	o.readCovers = o.lean && workflow.GetVersion(ctx, orderReadCoversChangesChange, workflow.DefaultVersion, 1) >= 1
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
@@ -227,10 +232,11 @@ func (o *order) receiveBigCommerceChange(ctx workflow.Context, c workflow.Receiv
 	// Decoded leniently: a payload of another shape still counts as a change.
 	var raw any
 	c.Receive(ctx, &raw)
-	if o.alreadyRead(orderChangeOf(raw)) {
+	change := orderChangeOf(raw)
+	if o.alreadyRead(change) {
 		return
 	}
-	o.bcChanged++
+	o.noteBigCommerceChange(change)
 }
 
 // orderChangeOf reads an OrderChange out of a decoded signal payload (a
@@ -393,6 +399,7 @@ func (o *order) needAttention(ctx workflow.Context, reason string) error {
 // consumeWakeups marks every pending signal and retry as seen.
 func (o *order) consumeWakeups() {
 	o.seenBC, o.seenHL, o.seenRetry = o.bcChanged, o.hlChanged, o.retries
+	o.unreadBC = o.unreadBC[:0]
 }
 
 // read reads the BigCommerce order and records what it says.

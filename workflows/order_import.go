@@ -41,6 +41,9 @@ func (o *order) importOrder(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
+		// The import acts on all of the order as read: what it was told
+		// meanwhile and saw already needs no second look.
+		o.forgetChangesRead()
 		if found == nil && !o.plainImport(snap) {
 			var closed bool
 			if found, closed, err = o.findEarlierImport(ctx); err != nil || closed {

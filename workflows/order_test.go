@@ -42,6 +42,9 @@ type orderWorld struct {
 	legacy bool
 	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
 	reads, statusReads int
+	// duringRead, when set, runs inside each ReadOrder call, before it
+	// answers: what happens while the read is on its way.
+	duringRead func()
 	// distributeCalls counts DistributeLines calls.
 	distributeCalls int
 	// paid are the amounts booked in Heartland, invoices and charges;
@@ -137,6 +140,9 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.ReadOrder, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) {
 			w.reads++
+			if w.duringRead != nil {
+				w.duringRead()
+			}
 			if w.gone {
 				return activities.OrderSnapshot{}, temporal.NewNonRetryableApplicationError("BigCommerce has no order 100", activities.ErrTypeOrderNotFound, nil)
 			}
