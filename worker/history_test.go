@@ -96,3 +96,15 @@ func newReplayer(t *testing.T) sdkworker.WorkflowReplayer {
 	worker.RegisterWorkflows(replayer)
 	return replayer
 }
+
+// versionMarkers counts the version markers (workflow.GetVersion's) in a
+// history.
+func versionMarkers(hist *historypb.History) int {
+	n := 0
+	for _, e := range hist.Events {
+		if e.GetEventType() == enumspb.EVENT_TYPE_MARKER_RECORDED && e.GetMarkerRecordedEventAttributes().GetMarkerName() == "Version" {
+			n++
+		}
+	}
+	return n
+}

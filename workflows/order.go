@@ -108,14 +108,7 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	} else {
 		o.OrderState = OrderState{ConnectionID: in.ConnectionID, OrderID: in.OrderID, Stage: OrderStageImporting}
 	}
-	// Decided before the signal handler runs, which depends on it too.
-	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
-	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
-	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
-	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
-	o.capture = workflow.GetVersion(ctx, captureChange, workflow.DefaultVersion, 1) >= 1
-	o.readMemo = workflow.GetVersion(ctx, orderReadMemoChange, workflow.DefaultVersion, 1) >= 1
-	o.readCovers = o.lean && workflow.GetVersion(ctx, orderReadCoversChangesChange, workflow.DefaultVersion, 1) >= 1
+	o.decideChanges(ctx)
 	if err := o.listen(ctx); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 )
 
 // authorizedOrderWorld is an order placed through an authorize-only
@@ -73,7 +72,7 @@ func TestOrderBeforeCaptureChangeShowsAPendingCapture(t *testing.T) {
 	w, s := closingOrderWorld()
 	w.gatewayRounds = 100
 	st := stateAfterAnHour(t, w, s, func(env *testsuite.TestWorkflowEnvironment) {
-		env.OnGetVersion(captureChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+		orderBefore(env, captureChange)
 	})
 	if st.Stage != OrderStageAttention || len(w.shipments) != 0 {
 		t.Errorf("stage %s %q, shipments %d", st.Stage, st.Attention, len(w.shipments))

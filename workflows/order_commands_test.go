@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/workflow"
-
 	"github.com/hrbc/hrbc/activities"
 )
 
@@ -184,7 +182,7 @@ func TestOrderRetryBySignal(t *testing.T) {
 func TestOrderBeforeCommandSignalsIgnoresThem(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(commandSignalsChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	orderBefore(env, commandSignalsChange)
 	var st OrderState
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(OrderDistributeSignal, DistributeOrderRequest{LocationID: 1}) }, time.Minute)
 	env.RegisterDelayedCallback(func() { st = queryOrder(t, env); env.CancelWorkflow() }, 2*time.Minute)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/hrbc/hrbc/activities"
 )
@@ -181,7 +180,7 @@ func TestOrderClosedInHeartlandWithLinesUnshipped(t *testing.T) {
 func TestOrderBeforeHeartlandScreensIgnoresThem(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(heartlandScreensChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	orderBefore(env, heartlandScreensChange)
 	var st OrderState
 	env.RegisterDelayedCallback(func() {
 		w.distributed[70], w.distributed[71] = 1, 1

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/workflow"
 )
 
 // The order tells the inventory sync of each stock move its Heartland
@@ -15,7 +13,7 @@ func TestOrderTellsTheInventorySyncOfItsStockMoves(t *testing.T) {
 		w, s := closingOrderWorld()
 		env := newOrderEnv(t, w)
 		if old {
-			env.OnGetVersion(orderTellsInventoryChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+			orderBefore(env, orderTellsInventoryChange)
 		}
 		env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: s, Options: OrderOptions{FinishedWatch: time.Hour}})
 		if err := env.GetWorkflowError(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 )
 
 // A change told to an order while its import read is on its way: the
@@ -32,7 +31,7 @@ func TestOrderForgetsChangesItsImportReadSaw(t *testing.T) {
 			w := newOrderWorld(false)
 			env := newOrderEnv(t, w)
 			if c.before {
-				env.OnGetVersion(orderReadCoversChangesChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+				orderBefore(env, orderReadCoversChangesChange)
 			}
 			w.duringRead = func() {
 				if w.reads == 1 {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 )
 
 // memosOf records what the workflow writes under OrderReadMemo.
@@ -63,7 +62,7 @@ func TestOrderKeepsItsLastReadInItsMemo(t *testing.T) {
 func TestOrderBeforeTheMemoWritesNone(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(orderReadMemoChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	orderBefore(env, orderReadMemoChange)
 	memos := memosOf(env)
 	env.RegisterDelayedCallback(func() {
 		w.snap.DateModified = "2026-11-27T10:05:00Z"

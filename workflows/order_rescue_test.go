@@ -250,7 +250,7 @@ func TestOrderBeforeRescueKeepsItsSettingsOnRetry(t *testing.T) {
 	w := newOrderWorld(false)
 	w.failDistribute = map[int64]error{42: temporal.NewNonRetryableApplicationError("heartland: location 42 not found", activities.ErrTypeHeartlandRejected, nil)}
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(orderRescueChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	orderBefore(env, orderRescueChange)
 	s := orderSettings()
 	s.AutoDistributeLocationID = 42
 	fixed := s

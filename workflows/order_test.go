@@ -135,7 +135,7 @@ func (w *orderWorld) settle(context.Context, activities.SettleRequest) (activiti
 func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.RegisterActivity(&activities.Orders{})
 	if w.legacy {
-		env.OnGetVersion(leanImportChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+		orderBefore(env, leanImportChange)
 	}
 	env.OnActivity(orderActivities.ReadOrder, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.OrderRequest) (activities.OrderSnapshot, error) {
@@ -756,7 +756,7 @@ func testOrderInUnsyncedStatusGivesUpAfterMaxWait(t *testing.T, legacy bool) {
 	w.snap.StatusID = 0
 	env := newOrderEnv(t, w)
 	// Runs under orderRescueChange keep waiting instead (TestOrderInUnsyncedStatusKeepsWaiting).
-	env.OnGetVersion(orderRescueChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	orderBefore(env, orderRescueChange)
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings(),
 		Options: OrderOptions{MaxStatusWait: 48 * time.Hour}})
 	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {

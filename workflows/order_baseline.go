@@ -1,0 +1,39 @@
+package workflows
+
+import "go.temporal.io/sdk/workflow"
+
+// orderBaselineChange versions the Order workflow as one: a run under it
+// has every change of the Order workflow listed in takeEveryChange, and
+// records one version marker for them instead of one each. Each marker
+// costs a run two history events (the marker and the SDK's upsert of
+// TemporalChangeVersion) and a visibility write, at the start of every
+// order: sixteen of the fifty-odd events an imported order wrote. Runs
+// begun before it have no marker for it and ask for each change as they
+// always did. A change made after it is versioned on its own, as before.
+const orderBaselineChange = "order-baseline-2026-12"
+
+// decideChanges settles which of the Order workflow's versioned changes
+// this run has. Called once, before the handlers are installed, since
+// they depend on it too.
+func (o *order) decideChanges(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, orderBaselineChange, workflow.DefaultVersion, 1) >= 1 {
+		o.takeEveryChange()
+		return
+	}
+	o.lean = workflow.GetVersion(ctx, leanImportChange, workflow.DefaultVersion, 1) >= 1
+	o.money = workflow.GetVersion(ctx, moneyChange, workflow.DefaultVersion, 1) >= 1
+	o.screens = workflow.GetVersion(ctx, heartlandScreensChange, workflow.DefaultVersion, 1) >= 1
+	o.rescue = workflow.GetVersion(ctx, orderRescueChange, workflow.DefaultVersion, 1) >= 1
+	o.capture = workflow.GetVersion(ctx, captureChange, workflow.DefaultVersion, 1) >= 1
+	o.readMemo = workflow.GetVersion(ctx, orderReadMemoChange, workflow.DefaultVersion, 1) >= 1
+	o.readCovers = o.lean && workflow.GetVersion(ctx, orderReadCoversChangesChange, workflow.DefaultVersion, 1) >= 1
+	// commandSignalsChange and orderTellsInventoryChange are asked for
+	// when first needed (handlesCommandSignals, tellInventory).
+}
+
+// takeEveryChange turns on every change orderBaselineChange stands for.
+func (o *order) takeEveryChange() {
+	o.lean, o.money, o.screens, o.rescue, o.capture, o.readMemo, o.readCovers = true, true, true, true, true, true, true
+	yes := true
+	o.commandSignals, o.tellsInventory = &yes, &yes
+}
