@@ -147,6 +147,9 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
+		if ref.Status != heartland.OrderCanceled && ref.Status != heartland.OrderClosed {
+			tellInventory(ctx, req.TellInventory, distinctItems(sreq.Lines))
+		}
 		return ImportSalesOrderResult{Order: ref, Locations: toLocations(locs)}, nil
 	})
 }
@@ -243,6 +246,9 @@ type ImportSalesOrderRequest struct {
 	Lines            []ImportLine `json:"lines"`
 	// Cancelled is as in EnsureSalesOrderRequest.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// TellInventory, when set, is told the order's items once the order
+	// is open in Heartland, its stock committed.
+	TellInventory *InventoryTell `json:"tell_inventory,omitempty"`
 }
 
 // ImportSalesOrderResult is the Heartland order of an import, or why there

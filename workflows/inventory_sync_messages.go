@@ -112,13 +112,9 @@ type InventorySyncInput struct {
 	State *InventoryState `json:"state,omitempty"`
 }
 
-// InventoryChanged is the payload of the changed signal.
-type InventoryChanged struct {
-	// ItemIDs are Heartland items to recompute; empty means "poll now".
-	ItemIDs []int64 `json:"item_ids,omitempty"`
-	// Source says what noticed the change (e.g. "sales_transaction_completed").
-	Source string `json:"source,omitempty"`
-}
+// InventoryChanged is the payload of the changed signal (activities send
+// it too, hence its home there).
+type InventoryChanged = activities.InventoryChanged
 
 // InventoryFullSyncRequest is the payload of the fullSync signal.
 type InventoryFullSyncRequest struct {

@@ -94,6 +94,10 @@ type order struct {
 	// unreadBC are then the changes counted since seenBC, in order.
 	readCovers bool
 	unreadBC   []OrderChange
+	// importTells is true for runs under orderBaselineChange: the import
+	// activity tells the inventory sync of the stock it committed, instead
+	// of the run signalling it.
+	importTells bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the

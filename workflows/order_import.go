@@ -262,6 +262,9 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 		Email: snap.Email, Billing: snap.Billing, Shipping: snap.Shipping, ShippingCharge: snap.ShippingCharge,
 		Cancelled: o.cancelledSale(snap),
 	}
+	if o.importTells {
+		req.TellInventory = &activities.InventoryTell{WorkflowID: InventoryWorkflowID(o.ConnectionID), Signal: InventoryChangedSignal, Source: "order opened"}
+	}
 	o.Lines = o.Lines[:0]
 	for _, l := range snap.Lines {
 		req.Lines = append(req.Lines, activities.ImportLine{OrderProductID: l.OrderProductID, SKU: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice})
@@ -322,6 +325,8 @@ func (o *order) imported(ctx workflow.Context, snap activities.OrderSnapshot, re
 	o.HeartlandOrderID = ref.ID
 	o.Total, o.ShippingCharge, o.OrderAddressID = snap.Total, snap.ShippingCharge, snap.OrderAddressID
 	workflow.GetLogger(ctx).Info("Order imported into Heartland", "OrderID", o.OrderID, "HeartlandOrderID", ref.ID, "Created", ref.Created)
-	o.tellInventory(ctx, "opened")
+	if !o.importTells {
+		o.tellInventory(ctx, "opened")
+	}
 	return o.setStage(ctx, o.resumeStage(), "")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -346,6 +347,20 @@ func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSa
 			ItemID: int64(500 + slices.Index(skus, l.SKU)), Quantity: l.Quantity})
 	}
 	res.Locations = []activities.Location{{ID: 1, Name: "Main"}, {ID: 2, Name: "Warehouse"}, {ID: 3, Name: "Website"}}
+	if t := req.TellInventory; t != nil {
+		// What the activity signals the inventory sync (it is tested
+		// against a real server in worker/).
+		if t.WorkflowID != InventoryWorkflowID("shop") || t.Signal != InventoryChangedSignal {
+			return res, fmt.Errorf("import told to tell %s/%s", t.WorkflowID, t.Signal)
+		}
+		var items []int64
+		for _, l := range res.Order.Lines {
+			if !slices.Contains(items, l.ItemID) {
+				items = append(items, l.ItemID)
+			}
+		}
+		w.inventoryTold = append(w.inventoryTold, InventoryChanged{ItemIDs: items, Source: t.Source})
+	}
 	return res, nil
 }
 
