@@ -4,14 +4,14 @@ import "go.temporal.io/sdk/workflow"
 
 // orderBaselineChange versions the Order workflow as one: a run under it
 // has every change of the Order workflow listed in takeEveryChange, and
-// records one version marker for them instead of one each. It also moves
-// the import's word to the inventory sync into the import activity
-// (importTells), which spares the run a signal and a workflow task. Each marker
+// records one version marker for them instead of one each. Each marker
 // costs a run two history events (the marker and the SDK's upsert of
-// TemporalChangeVersion) and a visibility write, at the start of every
-// order: sixteen of the fifty-odd events an imported order wrote. Runs
-// begun before it have no marker for it and ask for each change as they
-// always did. A change made after it is versioned on its own, as before.
+// TemporalChangeVersion): sixteen of the fifty-odd events an imported
+// order wrote. The baseline also moves the import's word to the inventory
+// sync into the import activity (importTells), which spares the run a
+// signal and the workflow task of its outcome. Runs begun before it have
+// no marker for it and ask for each change as they always did. A change
+// made after it is versioned on its own, as before.
 const orderBaselineChange = "order-baseline-2026-12"
 
 // decideChanges settles which of the Order workflow's versioned changes
