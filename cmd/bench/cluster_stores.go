@@ -78,11 +78,14 @@ type StoresResult struct {
 	Offered          float64 `json:"offered_orders_per_second"`
 	Opened           int     `json:"orders_opened"`
 	Created          int     `json:"orders_created"`
-	// MaxBC30s is the most BigCommerce calls any store got in a 30 s
-	// window, against its quota; BC429 the 429s all stores answered.
-	MaxBC30s int `json:"max_bigcommerce_calls_per_store_30s"`
-	Quota    int `json:"bigcommerce_quota_30s"`
-	BC429    int `json:"bigcommerce_429"`
+	// MaxBCWindow is the most BigCommerce calls any store allowed in one
+	// window of its quota, which the quota bounds; MaxBC30s the most in
+	// any 30 s, which straddle two windows and may reach twice the quota;
+	// BC429 the 429s all stores answered.
+	MaxBCWindow int `json:"max_bigcommerce_calls_per_store_window"`
+	MaxBC30s    int `json:"max_bigcommerce_calls_per_store_30s"`
+	Quota       int `json:"bigcommerce_quota_30s"`
+	BC429       int `json:"bigcommerce_429"`
 	// MaxHL10s is the most Heartland calls any store got in a 10 s window;
 	// HLAllowed10s what the account's pacing allows in 10 s from all the
 	// workers together: the rate once, a burst per worker (-1: unpaced).
@@ -219,6 +222,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.HLAllowed10s = PacingAllowance(10*time.Second, c.hlRPS, c.hlBurst, cfg.Workers)
 	for _, s := range stores {
 		res.BC429 += s.fakes.Counts().BigCommerce.RateLimited
+		res.MaxBCWindow = max(res.MaxBCWindow, s.fakes.BC.BusiestWindow())
 	}
 	res.Refused, res.Webhooks = cl.Balancer.Refused.Load(), int64(cl.Balancer.next.Load())
 	_, res.PeakRSS = cl.WorkerPeakRSS()
@@ -423,7 +427,8 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 			fmtDur(sp.split.Webhook.P95), fmtDur(sp.split.Workflow.P95))
 	}
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s (%d orders at %.1f/s)\n", "flash-sale store's own intake", fmtDur(r.Flash.P50), fmtDur(r.Flash.P95), r.Flash.Count, r.Config.Flash)
-	fmt.Fprintf(w, "%-58s %d of %d %s; 429s %d\n", "most BigCommerce calls of one store in 30 s (its quota)", r.MaxBC30s, r.Quota, met(r.MaxBC30s <= r.Quota), r.BC429)
+	fmt.Fprintf(w, "%-58s %d of %d %s; in any 30 s %d; 429s %d\n", "most BigCommerce calls of one store in a quota window",
+		r.MaxBCWindow, r.Quota, met(r.MaxBCWindow <= r.Quota), r.MaxBC30s, r.BC429)
 	if r.HLAllowed10s >= 0 {
 		fmt.Fprintf(w, "%-58s %d (%.1f/s) of %d %s\n", "most Heartland calls of one store in 10 s (its pacing)",
 			r.MaxHL10s, float64(r.MaxHL10s)/10, r.HLAllowed10s, met(r.MaxHL10s <= r.HLAllowed10s))

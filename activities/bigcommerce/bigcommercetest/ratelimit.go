@@ -17,6 +17,8 @@ type limiter struct {
 	disabled bool
 	start    time.Time
 	used     int
+	// busiest is the most requests one window allowed.
+	busiest int
 }
 
 func newLimiter(quota int, window time.Duration, disabled bool) *limiter {
@@ -46,6 +48,7 @@ func (l *limiter) take(now time.Time) (bool, int, time.Duration) {
 		return false, 0, reset
 	}
 	l.used++
+	l.busiest = max(l.busiest, l.used)
 	return true, l.quota - l.used, reset
 }
 
@@ -59,6 +62,16 @@ func (l *limiter) settings() (int, time.Duration) {
 	return l.quota, l.window
 }
 
+// BusiestWindow is the most requests the store allowed in one window of
+// its quota, since it started or since the last SetRateLimit. It is the
+// count the quota bounds: any 30 s that straddle two windows may see more
+// (up to twice the quota) without a single 429, as on BigCommerce.
+func (s *Server) BusiestWindow() int {
+	s.lim.mu.Lock()
+	defer s.lim.mu.Unlock()
+	return s.lim.busiest
+}
+
 // disabledQuota is what the headers announce when the limiter is off, so a
 // pacing client never waits.
 const disabledQuota = 1000000
@@ -68,7 +81,7 @@ func (s *Server) SetRateLimit(quota int, window time.Duration) {
 	s.lim.mu.Lock()
 	defer s.lim.mu.Unlock()
 	s.lim.quota, s.lim.window, s.lim.disabled = quota, window, false
-	s.lim.start, s.lim.used = time.Time{}, 0
+	s.lim.start, s.lim.used, s.lim.busiest = time.Time{}, 0, 0
 }
 
 // DisableRateLimit turns the limiter off.

@@ -134,6 +134,16 @@ func TestLimiterHeadersAnd429(t *testing.T) {
 	if st := s.Stats(); st.RateLimited != 1 || st.Requests != 4 {
 		t.Fatalf("stats %+v", st)
 	}
+	// The refused call does not count towards the busiest window; a new
+	// limit starts the count afresh.
+	if n := s.BusiestWindow(); n != 3 {
+		t.Fatalf("busiest window %d, want 3", n)
+	}
+	s.SetRateLimit(5, time.Minute)
+	do(t, s, "GET", path, s.Token, nil, nil)
+	if n := s.BusiestWindow(); n != 1 {
+		t.Fatalf("busiest window after a new limit %d, want 1", n)
+	}
 	s.InjectFault(Fault{Kind: FaultLoadShed})
 	s.DisableRateLimit()
 	resp, _ = do(t, s, "GET", path, s.Token, nil, nil)
