@@ -104,7 +104,7 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		if existing != nil {
 			existing.Status = a.hrbcStatus(req.ConnectionID, hl, existing.Status)
 		}
-		if existing != nil && (existing.Status == heartland.OrderClosed || existing.Status == heartland.OrderCanceled) {
+		if existing != nil && orderFinished(existing.Status) {
 			return ImportSalesOrderResult{Order: SalesOrderRef{ID: existing.ID, Status: existing.Status}}, nil
 		}
 
@@ -147,11 +147,17 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
-		if ref.Status != heartland.OrderCanceled && ref.Status != heartland.OrderClosed {
+		if !orderFinished(ref.Status) {
 			tellInventory(ctx, req.TellInventory, distinctItems(sreq.Lines))
 		}
 		return ImportSalesOrderResult{Order: ref, Locations: toLocations(locs)}, nil
 	})
+}
+
+// orderFinished reports whether a Heartland order's status is closed or
+// canceled: an order an import no longer writes to.
+func orderFinished(status string) bool {
+	return status == heartland.OrderClosed || status == heartland.OrderCanceled
 }
 
 // resolveItems looks every SKU up in one call.

@@ -57,7 +57,7 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
 	}
 	ref.Status = a.hrbcStatus(req.ConnectionID, hl, ref.Status)
-	if req.Cancelled && ref.Status != heartland.OrderCanceled && ref.Status != heartland.OrderClosed {
+	if req.Cancelled && !orderFinished(ref.Status) {
 		// A sale the web store cancelled is kept for the record and commits
 		// nothing. Where Heartland creates orders open it was committed for
 		// the moment between the two calls.
