@@ -45,13 +45,9 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 			// import it again. A run that failed or was terminated may be
 			// started afresh.
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-			TypedSearchAttributes: temporal.NewSearchAttributes(
-				workflows.ConnectionAttr.ValueSet(connectionID),
-				workflows.StageAttr.ValueSet(workflows.OrderStageImporting),
-				workflows.BigCommerceOrderIDAttr.ValueSet(strconv.Itoa(orderID)),
-			),
+			TypedSearchAttributes: workflows.StartAttributes(connectionID, orderID),
 		},
-		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
+		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings, Published: true})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return fmt.Errorf("%w: order %d of %q (workflow %s)", ErrOrderFinished, orderID, connectionID, id)

@@ -98,6 +98,10 @@ type order struct {
 	// activity tells the inventory sync of the stock it committed, instead
 	// of the run signalling it.
 	importTells bool
+	// quiet is true for runs under orderQuietChange; timer is then the one
+	// timer its waits share.
+	quiet bool
+	timer orderTimer
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the
@@ -116,8 +120,10 @@ func Order(ctx workflow.Context, in OrderInput) error {
 	if err := o.listen(ctx); err != nil {
 		return err
 	}
-	if err := o.publish(ctx); err != nil {
-		return err
+	if !o.startedPublished(in) {
+		if err := o.publish(ctx); err != nil {
+			return err
+		}
 	}
 	// A run continued from another carries its memo over; one whose earlier
 	// run predates the memo writes what that run had read.
@@ -274,6 +280,18 @@ func (o *order) publish(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
+// startedPublished reports whether a fresh run under orderQuietChange was
+// started with the search attributes publish would write now (the start
+// paths set StartAttributes and say so in OrderInput.Published): writing
+// them again would cost an event and a visibility write per order.
+// HrbcAttention left unset is no attention to every query hrbc makes,
+// which all ask for a non-empty one. The input decides, not the attributes the run
+// sees: a history read back from the server may show its start event with
+// the attributes the workflow has now.
+func (o *order) startedPublished(in OrderInput) bool {
+	return o.quiet && in.Resume == nil && in.Published
+}
+
 func (o *order) setStage(ctx workflow.Context, stage, attention string) error {
 	if o.Stage == stage && o.Attention == attention {
 		return nil
@@ -331,7 +349,7 @@ func (o *order) callWith(ctx workflow.Context, activity any, result any, args ..
 		if o.rescue {
 			err = o.callThroughOutages(ctx, noAttention, activity, result, args...)
 		} else {
-			err = workflow.ExecuteActivity(ctx, activity, args...).Get(ctx, result)
+			err = execute(ctx, activity, args...).Get(ctx, result)
 		}
 		if err == nil {
 			return nil
@@ -402,7 +420,7 @@ func (o *order) consumeWakeups() {
 // read reads the BigCommerce order and records what it says.
 func (o *order) read(ctx workflow.Context) (activities.OrderSnapshot, error) {
 	var snap activities.OrderSnapshot
-	err := o.call(ctx, orderActivities.ReadOrder, &snap, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID})
+	err := o.callRead(ctx, orderActivities.ReadOrder, &snap, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID})
 	if err == nil {
 		o.recordRead(ctx, snap.StatusID, snap.PaymentStatus, snap.DateModified)
 	}
@@ -417,7 +435,7 @@ func (o *order) readStatus(ctx workflow.Context) (statusID int, status string, e
 		return snap.StatusID, snap.Status, err
 	}
 	var st activities.OrderStatusSnapshot
-	if err := o.call(ctx, orderActivities.ReadOrderStatus, &st, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
+	if err := o.callRead(ctx, orderActivities.ReadOrderStatus, &st, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
 		return 0, "", err
 	}
 	o.recordRead(ctx, st.StatusID, st.PaymentStatus, st.DateModified)

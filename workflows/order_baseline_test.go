@@ -10,8 +10,9 @@ import (
 )
 
 // orderBefore makes the test's run one begun before change: before the
-// baseline too, which would otherwise stand for it.
+// baselines too, which would otherwise stand for it.
 func orderBefore(env *testsuite.TestWorkflowEnvironment, change string) {
+	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.OnGetVersion(orderBaselineChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.OnGetVersion(change, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 }
@@ -20,8 +21,16 @@ func orderBefore(env *testsuite.TestWorkflowEnvironment, change string) {
 // were they asked, each would say "before" here, and the import would be
 // the legacy one of six activities.
 func TestOrderBaselineStandsForEveryChange(t *testing.T) {
+	// The baseline, in a run before orderQuietChange; and orderQuietChange,
+	// which stands for the baseline in turn.
+	t.Run("baseline", func(t *testing.T) { testOrderBaselineStandsForEveryChange(t, orderQuietChange) })
+	t.Run("quiet", func(t *testing.T) { testOrderBaselineStandsForEveryChange(t, orderBaselineChange) })
+}
+
+func testOrderBaselineStandsForEveryChange(t *testing.T, before string) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
+	env.OnGetVersion(before, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	for _, change := range []string{leanImportChange, moneyChange, heartlandScreensChange, orderRescueChange, captureChange,
 		orderReadMemoChange, orderReadCoversChangesChange, commandSignalsChange, orderTellsInventoryChange} {
 		env.OnGetVersion(change, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)

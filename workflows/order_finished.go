@@ -45,7 +45,7 @@ func (o *order) watchFinished(ctx workflow.Context) error {
 			return nil
 		}
 		o.settled()
-		changed, err := workflow.AwaitWithTimeout(ctx, left, func() bool { return o.bcChanged > seen })
+		changed, err := o.awaitOrTimer(ctx, timerWatch, left, func() bool { return o.bcChanged > seen })
 		if err != nil || !changed {
 			return err
 		}

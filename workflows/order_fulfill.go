@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -50,9 +51,7 @@ func (o *order) fulfill(ctx workflow.Context) error {
 			return o.continueAsNew(ctx)
 		}
 		o.settled()
-		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
-			return o.hlChanged > o.seenHL || o.bcChanged > o.seenBC || o.retries > o.seenRetry
-		}); err != nil {
+		if err := o.awaitFulfillment(ctx, wait); err != nil {
 			return err
 		}
 		if o.bcChanged > o.seenBC {
@@ -63,6 +62,20 @@ func (o *order) fulfill(ctx workflow.Context) error {
 			}
 		}
 	}
+}
+
+// awaitFulfillment waits for word from Heartland or BigCommerce, a retry,
+// or for wait to pass (the Heartland backstop under
+// heartlandScreensChange, which every run with a shared timer has).
+func (o *order) awaitFulfillment(ctx workflow.Context, wait time.Duration) error {
+	woken, err := o.awaitOrTimer(ctx, timerBackstop, wait, func() bool {
+		return o.hlChanged > o.seenHL || o.bcChanged > o.seenBC || o.retries > o.seenRetry
+	})
+	if !woken {
+		// The backstop is there to read what the sweep may not see.
+		o.news.sinceRead = false
+	}
+	return err
 }
 
 // continueAsNew hands the order to a fresh run once the history grows long
@@ -81,7 +94,7 @@ func (o *order) continueAsNew(ctx workflow.Context) error {
 // BigCommerce: capture (before the first shipment), shipment, payment.
 func (o *order) collectInvoices(ctx workflow.Context) (bool, error) {
 	var invoices []activities.InvoiceSummary
-	if err := o.call(ctx, orderActivities.ListInvoices, &invoices, activities.InvoicesRequest{
+	if err := o.callRead(ctx, orderActivities.ListInvoices, &invoices, activities.InvoicesRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID}); err != nil {
 		return false, err
 	}

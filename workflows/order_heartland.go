@@ -52,7 +52,7 @@ func (o *order) awaitDistribution(ctx workflow.Context, also func() bool) (look 
 	if !o.screens {
 		return false, workflow.Await(ctx, done)
 	}
-	woken, err := workflow.AwaitWithTimeout(ctx, o.options.HeartlandBackstop, func() bool { return done() || o.hlChanged > o.seenHL })
+	woken, err := o.awaitOrTimer(ctx, timerBackstop, o.options.HeartlandBackstop, func() bool { return done() || o.hlChanged > o.seenHL })
 	if err != nil {
 		return false, err
 	}
@@ -88,8 +88,14 @@ func (o *order) syncHeartland(ctx workflow.Context, known string) (ended bool, e
 		status := known
 		known = ""
 		if status == "" {
+			if o.quiet {
+				// What is said from here on is news to this read, which
+				// fulfilling need not repeat (takeNews).
+				o.takenNews()
+				o.news.sinceRead = true
+			}
 			var snap activities.HeartlandOrderSnapshot
-			if err := o.call(ctx, orderActivities.ReadHeartlandOrder, &snap, activities.HeartlandOrderRequest{
+			if err := o.callRead(ctx, orderActivities.ReadHeartlandOrder, &snap, activities.HeartlandOrderRequest{
 				ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID}); err != nil {
 				return false, err
 			}

@@ -20,6 +20,9 @@ type heartlandNews struct {
 	invoices      []int64
 	// retries and bcChanged are the counters when the news was last taken.
 	retries, bcChanged int
+	// sinceRead is set when the news began at a read of the order, which
+	// no backstop has outdated since (orderQuietChange).
+	sinceRead bool
 }
 
 // receiveHeartlandChange counts a heartlandChanged signal and keeps what
@@ -54,7 +57,13 @@ func (o *order) receiveHeartlandChange(ctx workflow.Context, c workflow.ReceiveC
 // with payloads and nothing else since the last look let it skip a read.
 func (o *order) takeNews() (known string, invoices bool) {
 	n := o.news
-	o.news = heartlandNews{retries: o.retries, bcChanged: o.bcChanged}
+	o.takenNews()
+	if o.quiet && n.sinceRead && n.signals == 0 && n.retries == o.retries && n.bcChanged == o.bcChanged &&
+		o.allDistributed() && o.HeartlandStatus != "" {
+		// Read just now (staff distributed in Heartland), nothing said
+		// since: the status is known; the invoices are still looked for.
+		return o.HeartlandStatus, true
+	}
 	if n.signals == 0 || n.bare > 0 || n.retries != o.retries || n.bcChanged != o.bcChanged || !o.allDistributed() {
 		return "", true
 	}
@@ -72,4 +81,9 @@ func (o *order) collectInvoicesIf(ctx workflow.Context, look bool) (bool, error)
 		return false, nil
 	}
 	return o.collectInvoices(ctx)
+}
+
+// takenNews starts the news afresh after a look.
+func (o *order) takenNews() {
+	o.news = heartlandNews{retries: o.retries, bcChanged: o.bcChanged}
 }

@@ -11,13 +11,25 @@ import (
 	"go.temporal.io/sdk/testsuite"
 )
 
-// activityCounter counts the activities a workflow test runs, by name.
+// activityCounter counts the activities a workflow test runs, by name,
+// local ones (callRead) included.
 func activityCounter(env *testsuite.TestWorkflowEnvironment) map[string]int {
-	calls := map[string]int{}
+	all, _ := activityCounters(env)
+	return all
+}
+
+// activityCounters counts the activities a workflow test runs by name:
+// all of them, and the local ones.
+func activityCounters(env *testsuite.TestWorkflowEnvironment) (all, local map[string]int) {
+	all, local = map[string]int{}, map[string]int{}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		calls[info.ActivityType.Name]++
+		all[info.ActivityType.Name]++
 	})
-	return calls
+	env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+		all[info.ActivityType.Name]++
+		local[info.ActivityType.Name]++
+	})
+	return all, local
 }
 
 func TestOrderLeanImportIsOneReadAndOneHeartlandActivity(t *testing.T) {
@@ -51,6 +63,9 @@ func TestOrderImportMayWaitItsTurn(t *testing.T) {
 	type timeouts struct{ startToClose, heartbeat time.Duration }
 	got := map[string]timeouts{}
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
+	})
+	env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
 		got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
 	})
 	env.RegisterDelayedCallback(env.CancelWorkflow, time.Minute)

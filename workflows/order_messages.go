@@ -2,7 +2,10 @@ package workflows
 
 import (
 	"fmt"
+	"strconv"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 )
 
 // Message names of the Order workflow.
@@ -156,6 +159,20 @@ type OrderInput struct {
 	Options  OrderOptions `json:"options,omitzero"`
 	// Resume carries the state into a continued run; nil on first start.
 	Resume *OrderState `json:"resume,omitempty"`
+	// Published says the start set the search attributes a new run would
+	// write first (StartAttributes), so the run need not (orderQuietChange).
+	Published bool `json:"published,omitempty"`
+}
+
+// StartAttributes are the search attributes an order's workflow is started
+// with: what it would publish first, its connection, the importing stage
+// and its BigCommerce order id (OrderInput.Published).
+func StartAttributes(connectionID string, orderID int) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		ConnectionAttr.ValueSet(connectionID),
+		StageAttr.ValueSet(OrderStageImporting),
+		BigCommerceOrderIDAttr.ValueSet(strconv.Itoa(orderID)),
+	)
 }
 
 // DefaultFinishedWatch is how long a finished order watches the store for

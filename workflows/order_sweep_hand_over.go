@@ -66,8 +66,7 @@ func startOrderChild(ctx workflow.Context, connectionID string, orderID int, set
 		// One order, one row: an order whose run finished (and watched the
 		// store for its last weeks) is not imported again.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			ConnectionAttr.ValueSet(connectionID), StageAttr.ValueSet(OrderStageImporting)),
+		TypedSearchAttributes: StartAttributes(connectionID, orderID),
 	})
-	return workflow.ExecuteChildWorkflow(cctx, Order, OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings})
+	return workflow.ExecuteChildWorkflow(cctx, Order, OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings, Published: true})
 }

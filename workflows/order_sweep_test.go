@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,7 +209,12 @@ func listPages(env *testsuite.TestWorkflowEnvironment, pages [][]activities.Modi
 // was started for, and end at once.
 func recordOrderStarts(env *testsuite.TestWorkflowEnvironment) *[]int {
 	var started []int
-	env.OnWorkflow(Order, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in OrderInput) error {
+	env.OnWorkflow(Order, mock.Anything, mock.Anything).Return(func(ctx workflow.Context, in OrderInput) error {
+		// Started with the attributes it would publish first, and told so.
+		id, _ := workflow.GetTypedSearchAttributes(ctx).GetKeyword(BigCommerceOrderIDAttr)
+		if !in.Published || id != strconv.Itoa(in.OrderID) {
+			return fmt.Errorf("order %d started with published=%t, order id attribute %q", in.OrderID, in.Published, id)
+		}
 		started = append(started, in.OrderID)
 		return nil
 	})

@@ -85,6 +85,12 @@ type orderWorld struct {
 	inventoryTold []InventoryChanged
 }
 
+// sweepSaw is what the HeartlandSweep tells the order of its Heartland
+// order as it is now, invoices aside.
+func (w *orderWorld) sweepSaw() HeartlandChange {
+	return HeartlandChange{Status: w.hlStatus}
+}
+
 func newOrderWorld(legacy bool) *orderWorld {
 	return &orderWorld{
 		legacy: legacy,
