@@ -349,7 +349,7 @@ func (o *order) callWith(ctx workflow.Context, activity any, result any, args ..
 		if o.rescue {
 			err = o.callThroughOutages(ctx, noAttention, activity, result, args...)
 		} else {
-			err = execute(ctx, activity, args...).Get(ctx, result)
+			err = workflow.ExecuteActivity(ctx, activity, args...).Get(ctx, result)
 		}
 		if err == nil {
 			return nil

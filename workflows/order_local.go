@@ -3,39 +3,40 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
-// localCall marks a context whose activities run as local activities.
-type localCall struct{}
-
-// readTimeout is the start-to-close timeout of an order's reads.
-const readTimeout = 2 * time.Minute
+// localReadTimeout bounds a read run as a local activity, pacing waits
+// included. The workflow task stays open while it runs, and with it every
+// signal and update the order receives meanwhile (an operator's
+// distribute) waits: a read that takes longer is Heartland or BigCommerce
+// pacing hrbc or failing, and is better left to an activity of its own.
+const localReadTimeout = 5 * time.Second
 
 // callRead runs one of the order's reads (of the BigCommerce order, of the
 // Heartland order, of its invoices) as call does. A run under
-// orderQuietChange runs it as a local activity, inside the workflow task
-// that asked for it: the read's outcome is one marker event where a
+// orderQuietChange first tries it once as a local activity, inside the
+// workflow task that asked for it: its outcome is one marker event where a
 // regular activity took three events and a second workflow task (a
 // quarter of a new order's history, and a round trip through the server's
-// matching before the import could start). Reads are short, and safe to
-// run again if the worker dies under them. Writes stay regular activities,
-// each recorded by the server as it happens.
+// matching before the import could start). Reads are short and safe to run
+// again. One that fails or does not answer within localReadTimeout (an
+// API throttling or down) runs again as a regular activity, with the
+// order's retry policy and its attention when it fails for good. Writes
+// are always regular activities.
 func (o *order) callRead(ctx workflow.Context, activity any, result any, args ...any) error {
 	if !o.quiet {
 		return o.call(ctx, activity, result, args...)
 	}
-	opts := o.activityOptions(readTimeout, 0)
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: opts.StartToCloseTimeout, RetryPolicy: opts.RetryPolicy})
-	return o.callWith(workflow.WithValue(lctx, localCall{}, true), activity, result, args...)
-}
-
-// execute starts an activity of the order: a local one when callRead set
-// ctx up for it.
-func execute(ctx workflow.Context, activity any, args ...any) workflow.Future {
-	if local, _ := ctx.Value(localCall{}).(bool); local {
-		return workflow.ExecuteLocalActivity(ctx, activity, args...)
+		ScheduleToCloseTimeout: localReadTimeout,
+		RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 1},
+	})
+	err := workflow.ExecuteLocalActivity(lctx, activity, args...).Get(ctx, result)
+	if err == nil || ctx.Err() != nil {
+		return err
 	}
-	return workflow.ExecuteActivity(ctx, activity, args...)
+	workflow.GetLogger(ctx).Info("Read failed as a local activity; running it as an activity", "OrderID", o.OrderID, "Error", err)
+	return o.call(ctx, activity, result, args...)
 }

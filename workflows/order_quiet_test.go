@@ -221,3 +221,27 @@ func TestOrderQuietReadsLocally(t *testing.T) {
 		}
 	}
 }
+
+// A read that fails as a local activity (the store throttling, say) runs
+// again as an activity of its own, and the order carries on; the workflow
+// task is not held through the API's retries.
+func TestOrderQuietReadFallsBackToAnActivity(t *testing.T) {
+	w := newOrderWorld(false)
+	w.throttledReads = 2
+	env := newOrderEnv(t, w)
+	all, local := activityCounters(env)
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, time.Minute)
+	startOrder(env)
+	if st.Stage != OrderStageAwaitingDistribution || st.HeartlandOrderID == 0 {
+		t.Errorf("after throttled reads: stage %s, Heartland order %d", st.Stage, st.HeartlandOrderID)
+	}
+	// Once local (throttled), then as an activity: throttled once more,
+	// retried by the activity's policy.
+	if local["ReadOrder"] != 1 || all["ReadOrder"] != 3 || w.reads != 3 {
+		t.Errorf("ReadOrder ran %d times locally of %d (%d reads), want 1 of 3", local["ReadOrder"], all["ReadOrder"], w.reads)
+	}
+}

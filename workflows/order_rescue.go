@@ -216,7 +216,7 @@ func (o *order) callOrAttend(ctx workflow.Context, activity any, result any, arg
 // or the failure that is not an outage, for the caller to handle.
 func (o *order) callThroughOutages(ctx workflow.Context, restore func() string, activity any, result any, args ...any) error {
 	for {
-		err := execute(ctx, activity, args...).Get(ctx, result)
+		err := workflow.ExecuteActivity(ctx, activity, args...).Get(ctx, result)
 		if err == nil {
 			o.outages = 0
 			return nil

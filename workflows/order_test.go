@@ -43,6 +43,9 @@ type orderWorld struct {
 	legacy bool
 	// reads and statusReads count ReadOrder and ReadOrderStatus calls.
 	reads, statusReads int
+	// throttledReads is how many more ReadOrder calls fail as if the store
+	// throttled them.
+	throttledReads int
 	// duringRead, when set, runs inside each ReadOrder call, before it
 	// answers: what happens while the read is on its way.
 	duringRead func()
@@ -152,6 +155,10 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 			}
 			if w.gone {
 				return activities.OrderSnapshot{}, temporal.NewNonRetryableApplicationError("BigCommerce has no order 100", activities.ErrTypeOrderNotFound, nil)
+			}
+			if w.throttledReads > 0 {
+				w.throttledReads--
+				return activities.OrderSnapshot{}, errors.New("bigcommerce: GET /v2/orders/100: 429 Too Many Requests")
 			}
 			return w.snap, nil
 		})

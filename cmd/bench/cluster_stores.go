@@ -103,6 +103,9 @@ type StoresResult struct {
 	SteadyCPU CPUFigures `json:"steady_cpu"`
 	// Sweeps is what the stores' order sweeps handed over.
 	Sweeps SweepFigures `json:"order_sweeps"`
+	// OrderEvents are the history lengths of a sample of the steady
+	// phase's orders at the end of the run, from the server.
+	OrderEvents EventStats `json:"order_history_events"`
 	// Metrics is what the workers' /metrics said at the end.
 	Metrics WorkerMetrics `json:"worker_metrics"`
 	Setup   time.Duration `json:"connections_setup_ns"`
@@ -116,8 +119,11 @@ type store struct {
 	conn  config.ConnectionConfig
 }
 
+// storeKeyStride separates the stores' keys: order ids stay below it.
+const storeKeyStride = 10_000_000
+
 // storeKey packs a store index and its order id into one Watch key.
-func storeKey(store, order int) int { return store*10_000_000 + order }
+func storeKey(store, order int) int { return store*storeKeyStride + order }
 
 func runStoresCommand(ctx context.Context, c *common, cfg ClusterConfig, out io.Writer, progress func(string)) error {
 	res, err := RunStores(ctx, c, cfg, progress)
@@ -228,6 +234,11 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
 	res.Sweeps = sweepFigures(ctx, cl.Client, stores)
+	events, herr := orderHistories(ctx, cl.Client, stores, sampleKeys(steady.all(), orderHistorySample))
+	if herr != nil {
+		progress(fmt.Sprintf("stores: order histories not read: %v", herr))
+	}
+	res.OrderEvents = events
 	res.Metrics, _ = cl.ScrapeWorkers(ctx) // a worker that does not answer shows as fewer "answered"
 	if werr != nil {
 		return res, fmt.Errorf("%d of %d orders never opened: %w", res.Created-res.Opened, res.Created, werr)
@@ -438,6 +449,10 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
 	fmt.Fprintf(w, "%-58s flash store %d in %d rounds, others %d in %d rounds%s\n", "order sweeps' hand-overs (orders the webhooks missed)",
 		r.Sweeps.FlashHandOvers, r.Sweeps.FlashRounds, r.Sweeps.OthersHandOvers, r.Sweeps.OthersRounds, unanswered(r.Sweeps.Unanswered))
+	if r.OrderEvents.Workflows > 0 {
+		fmt.Fprintf(w, "%-58s mean %.1f, min %d, max %d (%d of the steady phase's orders, at the end)\n", "history events per order",
+			r.OrderEvents.Mean, r.OrderEvents.Min, r.OrderEvents.Max, r.OrderEvents.Workflows)
+	}
 	writeCPUFigures(w, r.SteadyCPU)
 	var idle, peak int64
 	for i := range r.PeakRSS {

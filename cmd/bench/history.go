@@ -6,6 +6,8 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+
+	"github.com/hrbc/hrbc/workflows"
 )
 
 // historyEvents counts the events in the history of a workflow's current
@@ -48,4 +50,34 @@ func countHistories(ctx context.Context, c client.Client, ids []string) (EventSt
 	}
 	st.Mean = Ratio(total, st.Workflows)
 	return st, nil
+}
+
+// orderHistorySample is how many orders bench cluster --stores reads the
+// history of: enough for a stable mean, few enough to read in seconds.
+const orderHistorySample = 200
+
+// sampleKeys picks at most n of keys, evenly spread, in their order.
+func sampleKeys(keys []int, n int) []int {
+	if len(keys) <= n {
+		return keys
+	}
+	out := make([]int, 0, n)
+	for i := range n {
+		out = append(out, keys[i*len(keys)/n])
+	}
+	return out
+}
+
+// orderHistories sums the histories of the orders behind Watch keys
+// (storeKey) of the stores.
+func orderHistories(ctx context.Context, c client.Client, stores []store, keys []int) (EventStats, error) {
+	ids := make([]string, 0, len(keys))
+	for _, k := range keys {
+		i, orderID := k/storeKeyStride, k%storeKeyStride
+		if i >= len(stores) {
+			return EventStats{}, fmt.Errorf("order key %d names store %d of %d", k, i, len(stores))
+		}
+		ids = append(ids, workflows.OrderWorkflowID(stores[i].conn.ID, orderID))
+	}
+	return countHistories(ctx, c, ids)
 }
