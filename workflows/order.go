@@ -285,9 +285,9 @@ func (o *order) publish(ctx workflow.Context) error {
 // paths set StartAttributes and say so in OrderInput.Published): writing
 // them again would cost an event and a visibility write per order.
 // HrbcAttention left unset is no attention to every query hrbc makes,
-// which all ask for a non-empty one. The input decides, not the attributes the run
-// sees: a history read back from the server may show its start event with
-// the attributes the workflow has now.
+// which all ask for a non-empty one. The input decides, not the attributes
+// the run sees: a history read back from the server may show its start
+// event with the attributes the workflow has now.
 func (o *order) startedPublished(in OrderInput) bool {
 	return o.quiet && in.Resume == nil && in.Published
 }

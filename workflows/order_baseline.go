@@ -15,8 +15,10 @@ import "go.temporal.io/sdk/workflow"
 const orderBaselineChange = "order-baseline-2026-12"
 
 // orderQuietChange succeeds orderBaselineChange as the marker new runs
-// record: a run under it has every change of the baseline and three more,
+// record: a run under it has every change of the baseline and four more,
 // each sparing history events, workflow tasks or calls on every order.
+//   - Its reads run first as local activities, in the workflow task that
+//     asks for them (callRead).
 //   - The run does not write its search attributes at its start when the
 //     start wrote them already (startedPublished).
 //   - Its waits share one timer (orderTimer): a wait a signal ends leaves

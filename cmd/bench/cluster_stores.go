@@ -125,6 +125,9 @@ const storeKeyStride = 10_000_000
 // storeKey packs a store index and its order id into one Watch key.
 func storeKey(store, order int) int { return store*storeKeyStride + order }
 
+// splitStoreKey is storeKey's inverse.
+func splitStoreKey(key int) (store, order int) { return key / storeKeyStride, key % storeKeyStride }
+
 func runStoresCommand(ctx context.Context, c *common, cfg ClusterConfig, out io.Writer, progress func(string)) error {
 	res, err := RunStores(ctx, c, cfg, progress)
 	if c.json {
@@ -180,8 +183,8 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	progress(fmt.Sprintf("stores: %d connections live in %s; workers' RSS %v", sc.Stores, res.Setup.Round(time.Second), mibs(res.IdleRSS)))
 
 	open := NewWatch(func(key int) bool {
-		s := stores[key/10_000_000]
-		o, ok := s.fakes.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(key % 10_000_000))
+		i, orderID := splitStoreKey(key)
+		o, ok := stores[i].fakes.HL.OrderByPublicID(workflows.HeartlandOrderPublicID(orderID))
 		return ok && o.Order.Status == "open"
 	})
 	wctx, stop := context.WithCancel(ctx)

@@ -73,7 +73,7 @@ func sampleKeys(keys []int, n int) []int {
 func orderHistories(ctx context.Context, c client.Client, stores []store, keys []int) (EventStats, error) {
 	ids := make([]string, 0, len(keys))
 	for _, k := range keys {
-		i, orderID := k/storeKeyStride, k%storeKeyStride
+		i, orderID := splitStoreKey(k)
 		if i >= len(stores) {
 			return EventStats{}, fmt.Errorf("order key %d names store %d of %d", k, i, len(stores))
 		}

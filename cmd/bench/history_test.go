@@ -23,6 +23,9 @@ func TestSampleKeys(t *testing.T) {
 		}
 		seen[k] = true
 	}
+	if s, o := splitStoreKey(storeKey(42, 7)); s != 42 || o != 7 {
+		t.Errorf("splitStoreKey(storeKey(42, 7)) = %d, %d", s, o)
+	}
 	if short := sampleKeys(keys[:3], 200); !slices.Equal(short, keys[:3]) {
 		t.Errorf("sample of 3 = %v", short)
 	}
