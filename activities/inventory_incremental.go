@@ -62,6 +62,10 @@ type InventoryChangesResult struct {
 	Touched int `json:"touched"`
 	// Written counts SKUs whose level was written.
 	Written int `json:"written"`
+	// WrittenItemIDs are the Heartland items whose levels the round sent,
+	// in item order: a workflow that had the same items written by another
+	// round meanwhile learns which ones this round may have overwritten.
+	WrittenItemIDs []int64 `json:"written_item_ids,omitempty"`
 	// Unmatched counts touched items no BigCommerce SKU matches.
 	Unmatched int `json:"unmatched"`
 	// Untracked counts touched SKUs BigCommerce does not track.
@@ -185,6 +189,7 @@ func (a *Inventory) syncChanges(ctx context.Context, cl Clients, in InventoryCha
 		}
 		a.observeLag(in.ConnectionID, written, movedAt)
 		out.Written = wo.Written
+		out.WrittenItemIDs = written
 		out.Rejected = wo.Rejected[:min(len(wo.Rejected), sampleLimit)]
 		return out, nil
 	}

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,7 +43,8 @@ func TestInventoryWaitReturnsWithTheRoundThatFoundWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := f.wait(InventoryWaitInput{Changes: InventoryChangesInput{Since: idle.Since, SeenIDs: idle.SeenIDs, AfterID: idle.AfterID}, MaxWait: time.Hour})
-	if got.Movements != 1 || got.Written != 1 || got.Rounds != 1 {
+	mug, _ := f.hl.ItemByPublicID("MUG")
+	if got.Movements != 1 || got.Written != 1 || got.Rounds != 1 || !slices.Equal(got.WrittenItemIDs, []int64{mug.ID}) {
 		t.Fatalf("long poll after a sale = %+v", got)
 	}
 	if lvl := f.level("MUG"); lvl != 6 {

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
+	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
@@ -63,4 +64,83 @@ func (s *stack) inventoryChanges(t *testing.T, hist *historypb.History) []workfl
 		out = append(out, c)
 	}
 	return out
+}
+
+// The stock an order commits in Heartland reaches the website while the
+// inventory sync waits in its long poll: the order's tell is written by a
+// local activity in the inventory sync's next workflow task, and the long
+// poll goes on. A level a stale push left on the website (99 here) is put
+// right to what Heartland has available after the commit.
+func TestEndToEndOrderStockReachesTheWebsiteAlongsideTheLongPoll(t *testing.T) {
+	sh := newOrderShop(t, func(s *workflows.Settings, _ *orderShop) { s.InventorySync = true })
+	sh.waitFullSyncs(1)
+	invID := workflows.InventoryWorkflowID(sh.ConnectionID)
+	waitFor(t, "the inventory sync's long poll", func() bool {
+		return eventsOf(sh.history(invID, ""), enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, "WaitInventoryChanges") > 0
+	})
+	if err := sh.BC.SetStock("SKU-B", 0, 99); err != nil {
+		t.Fatal(err)
+	}
+	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-B", Quantity: 1}}})
+	sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
+
+	available := 0
+	for _, loc := range []heartland.Location{sh.main, sh.warehouse, sh.website} {
+		available += int(sh.HL.Stock("SKU-B", loc.ID).Available.IntPart())
+	}
+	if available != 59 {
+		t.Fatalf("Heartland has %d of SKU-B available after the order, want 59 (60 less the 1 committed)", available)
+	}
+	waitFor(t, "SKU-B on the website at Heartland's available", func() bool {
+		n, _ := sh.BC.StockLevel("SKU-B", 0)
+		return n == available
+	})
+
+	hist := sh.history(invID, "")
+	told := -1
+	for i, e := range hist.Events {
+		if e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && e.GetWorkflowExecutionSignaledEventAttributes().GetSignalName() == workflows.InventoryChangedSignal {
+			told = i
+		}
+	}
+	if told < 0 {
+		t.Fatal("the inventory sync was not told of the order")
+	}
+	after := &historypb.History{Events: hist.Events[told:]}
+	if n := eventsOf(after, enumspb.EVENT_TYPE_MARKER_RECORDED, ""); n != 1 {
+		t.Errorf("%d markers after the tell, want the local activity's one", n)
+	}
+	if n := eventsOf(after, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, ""); n != 0 {
+		t.Errorf("the tell cancelled %d activities: the long poll was cut short", n)
+	}
+	if n := eventsOf(after, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, ""); n != 0 {
+		t.Errorf("%d activities scheduled after the tell, want none", n)
+	}
+
+	// Turned off, the run ends; it replays on today's code.
+	off := sh.progress().Settings
+	off.InventorySync = false
+	if _, err := sh.Starter.ConfigureConnection(sh.ctx(), sh.ConnectionID, off, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Temporal.GetWorkflow(sh.ctx(), invID, "").Get(sh.ctx(), nil); err != nil {
+		t.Fatalf("inventory sync ended with %v", err)
+	}
+	sh.keepHistory("inventory-order-told", invID)
+}
+
+// eventsOf counts a history's events of a type; for scheduled activities
+// activityType, when set, narrows them to that activity.
+func eventsOf(hist *historypb.History, typ enumspb.EventType, activityType string) int {
+	n := 0
+	for _, e := range hist.Events {
+		if e.GetEventType() != typ {
+			continue
+		}
+		if activityType != "" && e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() != activityType {
+			continue
+		}
+		n++
+	}
+	return n
 }

@@ -24,11 +24,13 @@ func (r *inventoryRun) canLongPoll(now time.Time, wait time.Duration) bool {
 }
 
 // longPoll runs WaitInventoryChanges until it finds a movement, the next
-// reconciliation is due, or longPollIdle passes; a signal that names items,
-// asks for a round, a full sync or new settings cancels it (the round that
-// follows is what the signal asked for, so the webhook path is as fast as
-// before). done is false when it was cancelled or failed: the caller then
-// runs a regular round.
+// reconciliation is due, or longPollIdle passes; a signal that asks for a
+// round, a full sync or new settings cancels it (the round that follows is
+// what the signal asked for, so the webhook path is as fast as before). A
+// signal that names items cancels it too in runs begun before
+// inventoryTellAlongsideChange; since, the items are written alongside
+// (awaitLongPoll). done is false when it was cancelled or failed: the
+// caller then runs a regular round.
 func (r *inventoryRun) longPoll(ctx workflow.Context) (done bool, err error) {
 	maxWait := min(longPollIdle, r.Progress.NextReconcileAt.Sub(workflow.Now(ctx)))
 	in := activities.InventoryWaitInput{
@@ -40,8 +42,13 @@ func (r *inventoryRun) longPoll(ctx workflow.Context) (done bool, err error) {
 		MaxWait:  maxWait,
 	}
 	var res activities.InventoryWaitResult
-	interrupted, err := r.execute(ctx, longPollOptions(maxWait), inventoryActivities.WaitInventoryChanges, in, &res,
-		func() bool { return r.wake || r.Dirty || r.stop })
+	var interrupted bool
+	if r.tellsAlongside(ctx) {
+		interrupted, err = r.awaitLongPoll(ctx, longPollOptions(maxWait), in, &res)
+	} else {
+		interrupted, err = r.execute(ctx, longPollOptions(maxWait), inventoryActivities.WaitInventoryChanges, in, &res,
+			func() bool { return r.wake || r.Dirty || r.stop })
+	}
 	switch {
 	case interrupted:
 		return false, nil
@@ -52,4 +59,42 @@ func (r *inventoryRun) longPoll(ctx workflow.Context) (done bool, err error) {
 		return false, nil
 	}
 	return true, r.applyRound(ctx, res.InventoryChangesResult, res.Rounds)
+}
+
+// awaitLongPoll runs the long poll as execute does, and while it waits
+// writes the items changed signals name (writeTold) instead of cancelling
+// it. Items still unwritten when it ends, and items its last round may
+// have overwritten, go to the next round (endAlongside).
+func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.ActivityOptions, in activities.InventoryWaitInput, res *activities.InventoryWaitResult) (interrupted bool, err error) {
+	actCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(actCtx, opts), inventoryActivities.WaitInventoryChanges, in)
+	r.along = alongside{on: true, until: workflow.Now(ctx).Add(in.MaxWait)}
+	cut := func() bool { return r.wake || r.Dirty || r.stop }
+	for {
+		if err := workflow.Await(ctx, func() bool { return f.IsReady() || cut() || len(r.along.told) > 0 }); err != nil {
+			r.endAlongside(nil)
+			return false, err
+		}
+		if f.IsReady() || cut() {
+			break
+		}
+		if err := r.writeTold(ctx); err != nil {
+			r.endAlongside(nil)
+			return false, err
+		}
+	}
+	if !f.IsReady() {
+		r.endAlongside(nil)
+		cancel()
+		_ = f.Get(ctx, nil)
+		return true, nil
+	}
+	err = f.Get(ctx, res)
+	if err != nil {
+		r.endAlongside(nil)
+		return false, err
+	}
+	r.endAlongside(&res.InventoryChangesResult)
+	return false, nil
 }

@@ -9,10 +9,12 @@ import (
 )
 
 // Between rounds the sync waits inside WaitInventoryChanges, not on a
-// timer; a changed signal cuts the long poll short and its round runs at once.
+// timer; in a run begun before inventoryTellAlongsideChange a changed
+// signal cuts the long poll short and its round runs at once.
 func TestInventoryLongPollWaitsInOneActivityAndSignalsCutIt(t *testing.T) {
 	fake := &fakeInventory{items: 3}
 	env := newInventoryEnv(t, fake)
+	env.OnGetVersion(inventoryTellAlongsideChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	var signalledAt time.Time
 	env.RegisterDelayedCallback(func() {
 		signalledAt = env.Now()

@@ -47,6 +47,11 @@ type inventoryRun struct {
 	publishedStage, publishedAttention string
 	published                          bool
 
+	// alongsideVersion caches inventoryTellAlongsideChange for the run;
+	// along is the told items of the running long poll.
+	alongsideVersion *bool
+	along            alongside
+
 	settingsCh, changedCh, fullSyncCh workflow.ReceiveChannel
 }
 
@@ -267,6 +272,9 @@ func (r *inventoryRun) applySettings(ctx workflow.Context, s Settings) {
 }
 
 func (r *inventoryRun) applyChanged(ctx workflow.Context, c InventoryChanged) {
+	if r.tellAlongside(ctx, c) {
+		return
+	}
 	for _, id := range c.ItemIDs {
 		if len(r.PendingItemIDs) >= maxPendingItems {
 			break

@@ -221,6 +221,18 @@ func (r *inventoryRun) poll(ctx workflow.Context) error {
 // applyRound records what incremental rounds did and moves the watermark.
 func (r *inventoryRun) applyRound(ctx workflow.Context, res activities.InventoryChangesResult, rounds int) error {
 	r.Progress.Polls += rounds
+	r.recordWrites(ctx, res)
+	if !r.Progress.Watermark.IsZero() {
+		r.Progress.Watermark, r.SeenIDs, r.AfterID = res.Since, res.SeenIDs, res.AfterID
+		// The rest of a backlog is read at once, not after the poll interval.
+		r.Dirty = r.Dirty || res.More
+	}
+	return r.publish(ctx)
+}
+
+// recordWrites counts what a round read and wrote, keeps a sample of the
+// levels BigCommerce refused, and clears the last error.
+func (r *inventoryRun) recordWrites(ctx workflow.Context, res activities.InventoryChangesResult) {
 	if res.Movements > 0 || res.Written > 0 {
 		r.stirred(ctx)
 	}
@@ -239,13 +251,7 @@ func (r *inventoryRun) applyRound(ctx workflow.Context, res activities.Inventory
 		r.Progress.LastWriteAt = workflow.Now(ctx)
 		workflow.GetLogger(ctx).Info("Inventory changes pushed", "Touched", res.Touched, "Written", res.Written)
 	}
-	if !r.Progress.Watermark.IsZero() {
-		r.Progress.Watermark, r.SeenIDs, r.AfterID = res.Since, res.SeenIDs, res.AfterID
-		// The rest of a backlog is read at once, not after the poll interval.
-		r.Dirty = r.Dirty || res.More
-	}
 	r.Progress.LastError = ""
-	return r.publish(ctx)
 }
 
 // execute runs one activity; interrupt cancels it (the result is then

@@ -44,7 +44,7 @@ func (in *Intake) heartlandWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	refs := transactionRefs(body)
-	changed := workflows.InventoryChanged{Source: heartland.EventSalesTransactionCompleted, ItemIDs: refs.itemIDs()}
+	changed := workflows.InventoryChanged{Source: workflows.InventorySourceSale, ItemIDs: refs.itemIDs()}
 	in.goNudge(func(ctx context.Context) { in.nudge(ctx, connectionID, changed, refs.OrderID) })
 }
 
