@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -99,6 +100,8 @@ type inventoryMemory struct {
 	// applies inventory adjustments asynchronously, so a snapshot read
 	// right after a write may not show it yet (see overlayRecent).
 	recent map[bcKey]recentWrite
+	// warming is set while warmIndex reads the SKU index in the background.
+	warming atomic.Bool
 }
 
 // plannedChunk is what a dry run's chunk would write.

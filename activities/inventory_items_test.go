@@ -59,3 +59,38 @@ func TestInventoryItemsRoundNeedsItemsAndNoWatermark(t *testing.T) {
 		}
 	}
 }
+
+// On a worker that has not read the store's SKU index, an items round
+// answers at once that it cannot run here, rather than read a large
+// catalog inside a local activity; the index is read in the background,
+// and the next items round here writes.
+func TestInventoryItemsRoundOnAColdWorkerWarmsTheIndex(t *testing.T) {
+	f := newInvFixture(t)
+	mug, _ := f.hl.ItemByPublicID("MUG")
+	in := InventoryChangesInput{ConnectionID: "shop", Scope: f.scope(), ItemIDs: []int64{mug.ID}}
+	if _, err := f.env.ExecuteActivity(f.inv.SyncInventoryItems, in); err == nil || !strings.Contains(err.Error(), ErrIndexCold.Error()) {
+		t.Fatalf("items round on a cold worker: err %v, want ErrIndexCold", err)
+	}
+	if lvl := f.level("MUG"); lvl != 1 {
+		t.Fatalf("MUG = %d after the refused round, want 1 as seeded", lvl)
+	}
+	m := f.inv.memory("shop")
+	deadline := time.Now().Add(10 * time.Second)
+	for !m.indexReady(f.scope()) {
+		if time.Now().After(deadline) {
+			t.Fatal("the SKU index was not read in the background")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	v, err := f.env.ExecuteActivity(f.inv.SyncInventoryItems, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res InventoryChangesResult
+	if err := v.Get(&res); err != nil {
+		t.Fatal(err)
+	}
+	if lvl := f.level("MUG"); res.Written != 1 || lvl != 8 {
+		t.Errorf("second items round wrote %d, MUG = %d; want 8 (5 at Main, 3 at Warehouse)", res.Written, lvl)
+	}
+}
