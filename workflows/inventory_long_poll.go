@@ -70,7 +70,12 @@ func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.Activit
 	defer cancel()
 	f := workflow.ExecuteActivity(workflow.WithActivityOptions(actCtx, opts), inventoryActivities.WaitInventoryChanges, in)
 	r.along = alongside{on: true, until: workflow.Now(ctx).Add(in.MaxWait)}
-	cut := func() bool { return r.wake || r.Dirty || r.stop }
+	// Items rounds count as rounds: a long poll through a busy store's
+	// hour of orders would otherwise grow the history past the server's
+	// limit, as the loop hands over to a new run only between rounds.
+	cut := func() bool {
+		return r.wake || r.Dirty || r.stop || r.rounds >= r.opts.RunRounds || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	}
 	for {
 		if err := workflow.Await(ctx, func() bool { return f.IsReady() || cut() || len(r.along.told) > 0 }); err != nil {
 			r.endAlongside(nil)
@@ -79,6 +84,7 @@ func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.Activit
 		if f.IsReady() || cut() {
 			break
 		}
+		r.rounds++
 		if err := r.writeTold(ctx); err != nil {
 			r.endAlongside(nil)
 			return false, err

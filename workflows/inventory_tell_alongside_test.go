@@ -229,3 +229,51 @@ func TestInventoryTellAlongsideOldRunsCut(t *testing.T) {
 		t.Errorf("regular rounds naming items %v, want one", named)
 	}
 }
+
+// Items rounds count toward the rounds of a run: a busy store's tells
+// during one long poll end it when the run has had its rounds, and the
+// run continues as new, rather than grow its history for the whole hour.
+func TestInventoryToldItemsCountTowardContinueAsNew(t *testing.T) {
+	fake := &fakeInventory{items: 3}
+	env := newInventoryEnv(t, fake)
+	began := env.Now()
+	for i := range 30 {
+		tellAt(env, toldAt+time.Duration(i)*time.Second, InventoryChanged{ItemIDs: []int64{int64(100 + i)}, Source: "order opened"})
+	}
+	env.ExecuteWorkflow(InventorySync, InventorySyncInput{ConnectionID: "shop", Settings: inventorySettings(),
+		Options: InventoryOptions{RunRounds: 20}})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("err = %v, want continue-as-new", err)
+	}
+	rounds := fake.itemsRounds()
+	if len(rounds) == 0 || len(rounds) >= 30 {
+		t.Fatalf("%d items rounds before the hand-over, want some and not all 30", len(rounds))
+	}
+	var next InventorySyncInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	// Every told item is written before the hand-over or carried over.
+	handled := map[int64]bool{}
+	for _, r := range rounds {
+		for _, id := range r.ItemIDs {
+			handled[id] = true
+		}
+	}
+	for _, r := range fake.namedRounds() {
+		for _, id := range r {
+			handled[id] = true
+		}
+	}
+	for _, id := range next.State.PendingItemIDs {
+		handled[id] = true
+	}
+	ended := env.Now()
+	for i := range 30 {
+		id, at := int64(100+i), toldAt+time.Duration(i)*time.Second
+		if began.Add(at).Before(ended) && !handled[id] {
+			t.Errorf("item %d, told %v in, before the hand-over, is neither written nor carried over", id, at)
+		}
+	}
+}
