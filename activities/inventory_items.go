@@ -44,11 +44,12 @@ func (a *Inventory) SyncInventoryItems(ctx context.Context, in InventoryChangesI
 }
 
 // indexReady reports whether a round of scope here would use the SKU
-// index as it stands, without reading the catalog.
+// index as it stands, without reading the catalog (syncChanges asks
+// snapshot for no pass and no age).
 func (m *inventoryMemory) indexReady(scope InventoryScope) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.snap != nil && (scope.BigCommerceLocationID == 0 || scope.BigCommerceLocationID == m.snap.location)
+	return m.snap.fits(scope, "", 0)
 }
 
 // warmIndex reads a connection's SKU index in the background, once at a

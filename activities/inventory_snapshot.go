@@ -63,12 +63,7 @@ const defaultLocationMaxAge = time.Hour
 // there is none, when it belongs to another pass (passID != "") or when it
 // is older than maxAge (maxAge > 0). Caller holds m.mu.
 func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients, scope InventoryScope, passID string, maxAge time.Duration, beat func()) (*bcSnapshot, error) {
-	s := m.snap
-	fresh := s != nil &&
-		(passID == "" || s.passID == passID) &&
-		(maxAge <= 0 || time.Since(s.builtAt) < maxAge) &&
-		(scope.BigCommerceLocationID == 0 || scope.BigCommerceLocationID == s.location)
-	if fresh {
+	if s := m.snap; s.fits(scope, passID, maxAge) {
 		return s, nil
 	}
 	location := scope.BigCommerceLocationID
@@ -86,6 +81,15 @@ func (a *Inventory) snapshot(ctx context.Context, m *inventoryMemory, cl Clients
 	s.passID = passID
 	m.snap = s
 	return s, nil
+}
+
+// fits reports whether snapshot may serve a call with these arguments as
+// it stands (see snapshot); a nil snapshot fits nothing.
+func (s *bcSnapshot) fits(scope InventoryScope, passID string, maxAge time.Duration) bool {
+	return s != nil &&
+		(passID == "" || s.passID == passID) &&
+		(maxAge <= 0 || time.Since(s.builtAt) < maxAge) &&
+		(scope.BigCommerceLocationID == 0 || scope.BigCommerceLocationID == s.location)
 }
 
 // storeDefaultLocation is the store's default location, looked up again

@@ -70,6 +70,8 @@ func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.Activit
 	defer cancel()
 	f := workflow.ExecuteActivity(workflow.WithActivityOptions(actCtx, opts), inventoryActivities.WaitInventoryChanges, in)
 	r.along = alongside{on: true, until: workflow.Now(ctx).Add(in.MaxWait)}
+	var completed *activities.InventoryChangesResult // set when the long poll returned its round
+	defer func() { r.endAlongside(completed) }()
 	// Items rounds count as rounds: a long poll through a busy store's
 	// hour of orders would otherwise grow the history past the server's
 	// limit, as the loop hands over to a new run only between rounds.
@@ -78,7 +80,6 @@ func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.Activit
 	}
 	for {
 		if err := workflow.Await(ctx, func() bool { return f.IsReady() || cut() || len(r.along.told) > 0 }); err != nil {
-			r.endAlongside(nil)
 			return false, err
 		}
 		if f.IsReady() || cut() {
@@ -86,21 +87,17 @@ func (r *inventoryRun) awaitLongPoll(ctx workflow.Context, opts workflow.Activit
 		}
 		r.rounds++
 		if err := r.writeTold(ctx); err != nil {
-			r.endAlongside(nil)
 			return false, err
 		}
 	}
 	if !f.IsReady() {
-		r.endAlongside(nil)
 		cancel()
 		_ = f.Get(ctx, nil)
 		return true, nil
 	}
-	err = f.Get(ctx, res)
-	if err != nil {
-		r.endAlongside(nil)
+	if err := f.Get(ctx, res); err != nil {
 		return false, err
 	}
-	r.endAlongside(&res.InventoryChangesResult)
+	completed = &res.InventoryChangesResult
 	return false, nil
 }

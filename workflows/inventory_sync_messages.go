@@ -116,6 +116,11 @@ type InventorySyncInput struct {
 // it too, hence its home there).
 type InventoryChanged = activities.InventoryChanged
 
+// InventorySourceSale is the Source of the changed signal Heartland's
+// sales_transaction_completed webhook sends: a sale at a register, which
+// the movement feed logs (see tellAlongside).
+const InventorySourceSale = "sales_transaction_completed"
+
 // InventoryFullSyncRequest is the payload of the fullSync signal.
 type InventoryFullSyncRequest struct {
 	// Reason is logged ("cli", "settings", ...).

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/hrbc/hrbc/activities"
@@ -49,10 +48,6 @@ func (r *inventoryRun) tellsAlongside(ctx workflow.Context) bool {
 	return *r.alongsideVersion
 }
 
-// InventorySourceSale is the Source of the changed signal Heartland's
-// sales_transaction_completed webhook sends: a sale at a register.
-const InventorySourceSale = "sales_transaction_completed"
-
 // tellAlongside queues a changed signal's items for the running long
 // poll's next items round. It reports false when the signal must cut the
 // long poll short as before: it names no items (a "poll now"), it reports
@@ -84,13 +79,9 @@ func (r *inventoryRun) tellAlongside(ctx workflow.Context, c InventoryChanged) b
 func (r *inventoryRun) writeTold(ctx workflow.Context) error {
 	items := r.along.told
 	r.along.told = nil
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: localItemsTimeout,
-		RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 1},
-	})
 	in := activities.InventoryChangesInput{ConnectionID: r.connectionID, Scope: r.scope(), ItemIDs: items}
 	var res activities.InventoryChangesResult
-	err := workflow.ExecuteLocalActivity(lctx, inventoryActivities.SyncInventoryItems, in).Get(ctx, &res)
+	err := workflow.ExecuteLocalActivity(localOnce(ctx, localItemsTimeout), inventoryActivities.SyncInventoryItems, in).Get(ctx, &res)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err

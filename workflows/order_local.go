@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -29,11 +28,7 @@ func (o *order) callRead(ctx workflow.Context, activity any, result any, args ..
 	if !o.quiet {
 		return o.call(ctx, activity, result, args...)
 	}
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: localReadTimeout,
-		RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 1},
-	})
-	err := workflow.ExecuteLocalActivity(lctx, activity, args...).Get(ctx, result)
+	err := workflow.ExecuteLocalActivity(localOnce(ctx, localReadTimeout), activity, args...).Get(ctx, result)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
