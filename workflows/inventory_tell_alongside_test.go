@@ -20,14 +20,19 @@ import (
 // (activityCounters' local count, set before it, stays).
 type longPollWatch struct {
 	starts, cancels []time.Duration
+	// rounds are the regular rounds' starts.
+	rounds []time.Duration
 }
 
 func watchLongPolls(env *testsuite.TestWorkflowEnvironment) *longPollWatch {
 	w := &longPollWatch{}
 	start := env.Now()
 	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		if info.ActivityType.Name == "WaitInventoryChanges" {
+		switch info.ActivityType.Name {
+		case "WaitInventoryChanges":
 			w.starts = append(w.starts, env.Now().Sub(start))
+		case "SyncInventoryChanges":
+			w.rounds = append(w.rounds, env.Now().Sub(start))
 		}
 	})
 	env.SetOnActivityCanceledListener(func(info *activity.Info) {
@@ -275,5 +280,38 @@ func TestInventoryToldItemsCountTowardContinueAsNew(t *testing.T) {
 		if began.Add(at).Before(ended) && !handled[id] {
 			t.Errorf("item %d, told %v in, before the hand-over, is neither written nor carried over", id, at)
 		}
+	}
+}
+
+// A long poll that fails is followed by one regular round of the feed at
+// once, and the sync goes back to long polling; the items written beside
+// it are not written again, since the failed long poll wrote nothing.
+func TestInventoryLongPollFailureAfterToldItemsPollsOnce(t *testing.T) {
+	fake := &fakeInventory{items: 3}
+	env := newInventoryEnv(t, fake)
+	polls := watchLongPolls(env)
+	env.RegisterDelayedCallback(func() {
+		fake.mu.Lock()
+		fake.failWaits = 1
+		fake.mu.Unlock()
+	}, 10*time.Minute+15*time.Second)
+	tellAt(env, toldAt, InventoryChanged{ItemIDs: []int64{7}, Source: "order opened"})
+	turnOff(env, 13*time.Minute)
+	runInventorySync(t, env)
+	if n := len(fake.itemsRounds()); n != 1 {
+		t.Fatalf("%d items rounds, want the one told", n)
+	}
+	// The long poll begun at 10m fails when it returns at 11m.
+	if n := countBetween(polls.rounds, 11*time.Minute, 11*time.Minute+time.Second); n != 1 {
+		t.Errorf("regular rounds started at %v, want one at 11m, right after the failed long poll", polls.rounds)
+	}
+	if polls.startedBetween(11*time.Minute, 11*time.Minute+time.Second) != 1 {
+		t.Errorf("long polls started at %v, want the next one at 11m", polls.starts)
+	}
+	if named := fake.namedRounds(); len(named) != 0 {
+		t.Errorf("regular rounds naming items %v, want none", named)
+	}
+	if p := queryProgress(t, env); p.LastError != "" {
+		t.Errorf("last error %q after the round that followed", p.LastError)
 	}
 }

@@ -42,6 +42,8 @@ type fakeInventory struct {
 	failItems  error
 	// waitWrote are the items every long poll's round reports written.
 	waitWrote []int64
+	// failWaits is how many long polls to come fail for good.
+	failWaits int
 }
 
 // itemsRound answers SyncInventoryItems: every named item written.
@@ -126,6 +128,11 @@ func (f *fakeInventory) poll(_ context.Context, in activities.InventoryChangesIn
 func (f *fakeInventory) wait(ctx context.Context, in activities.InventoryWaitInput) (activities.InventoryWaitResult, error) {
 	f.mu.Lock()
 	f.waits = append(f.waits, in)
+	if f.failWaits > 0 {
+		f.failWaits--
+		f.mu.Unlock()
+		return activities.InventoryWaitResult{}, temporal.NewNonRetryableApplicationError("Heartland down", "test", nil)
+	}
 	f.mu.Unlock()
 	res, err := f.poll(ctx, in.Changes)
 	f.mu.Lock()
