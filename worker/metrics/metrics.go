@@ -77,7 +77,7 @@ func New() (*Metrics, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics: prometheus exporter for the Temporal SDK: %w", err)
 	}
-	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))
+	provider := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter), sdkmetric.WithView(sdkLatencyBuckets))
 	m.sdk = temporalotel.NewMetricsHandler(temporalotel.MetricsHandlerOptions{
 		Meter: provider.Meter("temporal-sdk-go"),
 		// A metric the meter cannot make is not worth stopping a worker for.
@@ -86,6 +86,20 @@ func New() (*Metrics, error) {
 	})
 	return m, nil
 }
+
+// sdkTimerBoundaries are the buckets of the SDK's timers, in seconds.
+// OpenTelemetry's default boundaries (0, 5, 10, 25 … 10000) are made for
+// milliseconds; the SDK records seconds, so with them every request,
+// schedule-to-start and execution latency of a healthy worker fell in the
+// first bucket and a p95 read from it said nothing (the dashboard's
+// schedule-to-start panel showed about 4.75 s whatever the truth). These
+// run from a millisecond to the minute of a long poll.
+var sdkTimerBoundaries = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120}
+
+// sdkLatencyBuckets gives every histogram of the SDK's meter those
+// buckets: the SDK's only histograms are its timers.
+var sdkLatencyBuckets = sdkmetric.NewView(sdkmetric.Instrument{Kind: sdkmetric.InstrumentKindHistogram},
+	sdkmetric.Stream{Aggregation: sdkmetric.AggregationExplicitBucketHistogram{Boundaries: sdkTimerBoundaries}})
 
 // SDKHandler is the Temporal client's MetricsHandler (client.Options):
 // the SDK's metrics land in this registry. Nil Metrics: the SDK's default.
