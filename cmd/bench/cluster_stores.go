@@ -101,6 +101,10 @@ type StoresResult struct {
 	// SteadyCPU is what the steady phase cost the server, PostgreSQL, the
 	// workers and the bench in CPU, and how many orders opened meanwhile.
 	SteadyCPU CPUFigures `json:"steady_cpu"`
+	// FlashCPU is the same over the flash-sale phase (its orders opened
+	// are not counted: the flash store's queue outlasts the phase). It
+	// tells whether the machine had room left when the others slowed.
+	FlashCPU CPUFigures `json:"flash_cpu"`
 	// Sweeps is what the stores' order sweeps handed over.
 	Sweeps SweepFigures `json:"order_sweeps"`
 	// OrderEvents are the history lengths of a sample of the steady
@@ -207,6 +211,8 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	if err != nil {
 		return res, err
 	}
+	cpuFlash, flashTo := cl.SampleCPU(), time.Now()
+	res.FlashCPU = CPUFigures{Used: cpuFlash.Sub(cpuTo), Span: flashTo.Sub(phaseTo)}
 	progress("stores: waiting for every order to open in Heartland")
 	wait, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	werr := open.Wait(wait)
@@ -457,6 +463,9 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 			r.OrderEvents.Mean, r.OrderEvents.Min, r.OrderEvents.Max, r.OrderEvents.Workflows)
 	}
 	writeCPUFigures(w, r.SteadyCPU)
+	u := r.FlashCPU.Used
+	fmt.Fprintf(w, "%-58s server %.2f, PostgreSQL %.2f, workers %.2f, bench and fakes %.2f\n", "CPU, flash phase (cores busy)",
+		r.FlashCPU.Cores(u.Server), r.FlashCPU.Cores(u.Postgres), r.FlashCPU.Cores(u.Workers), r.FlashCPU.Cores(u.Bench))
 	var idle, peak int64
 	for i := range r.PeakRSS {
 		peak += r.PeakRSS[i]
