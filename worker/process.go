@@ -106,7 +106,9 @@ func (p *Process) Run(ctx context.Context) error {
 	}
 	defer w.Stop()
 
-	st := starter.New(p.client, p.cfg.TaskQueue)
+	// The intake reads connection settings from memos, which the codec
+	// encrypts.
+	st := starter.New(p.client, p.cfg.TaskQueue, starter.WithDataConverter(codec.DataConverter(p.keys)))
 	p.metrics.WatchWorkflows(st, 0)
 	metricsLn, err := p.listenMetrics()
 	if err != nil {

@@ -25,10 +25,10 @@ type rotationWorkflows struct {
 	orders atomic.Int32
 }
 
-func (w *rotationWorkflows) ConnectionStatus(context.Context, string) (workflows.ConnectionStatus, error) {
+func (w *rotationWorkflows) ConnectionSettings(context.Context, string) (*workflows.Settings, error) {
 	s := workflows.DefaultSettings()
 	s.OrderSync = true
-	return workflows.ConnectionStatus{Stage: workflows.StageConfigured, Settings: &s}, nil
+	return &s, nil
 }
 func (w *rotationWorkflows) OrderChanged(context.Context, string, int, workflows.Settings) error {
 	w.orders.Add(1)

@@ -19,6 +19,8 @@ type connection struct {
 	dirty bool
 	// publishedAttention is the HrbcAttention last upserted.
 	publishedAttention string
+	// settingsMemo is true for runs under connectionSettingsMemoChange.
+	settingsMemo bool
 }
 
 // Connection is the entity workflow of one connection between a Heartland
@@ -39,6 +41,10 @@ func Connection(ctx workflow.Context, input ConnectionInput) error {
 	if err := c.publishStage(ctx); err != nil {
 		return err
 	}
+	// Every run writes the memo once: a run continued from one that
+	// predates it has none to carry over.
+	c.settingsMemo = workflow.GetVersion(ctx, connectionSettingsMemoChange, workflow.DefaultVersion, 1) >= 1
+	c.publishSettings(ctx)
 	if err := workflow.SetQueryHandler(ctx, SettingsQuery, func() (*Settings, error) {
 		return c.Settings, nil
 	}); err != nil {
@@ -130,6 +136,7 @@ func (c *connection) configure(ctx workflow.Context, req ConfigureRequest) (Conn
 	if err := c.publishStage(ctx); err != nil {
 		return ConnectionStatus{}, err
 	}
+	c.publishSettings(ctx)
 	workflow.GetLogger(ctx).Info("Connection configured", "Version", c.Version, "CatalogMode", settings.CatalogMode)
 	return c.status(), nil
 }

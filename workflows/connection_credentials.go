@@ -155,6 +155,7 @@ func (c *connection) uninstall(ctx workflow.Context, req UninstallRequest) (Conn
 		c.Version++
 		c.ConfiguredAt = workflow.Now(ctx)
 		c.dirty = true
+		c.publishSettings(ctx)
 	}
 	version := 0
 	if c.Credentials != nil {

@@ -140,6 +140,10 @@ func TestConnectionUninstall(t *testing.T) {
 			told[id] = arg.(Settings)
 			return nil
 		})
+	var memo []*Settings
+	env.OnUpsertMemo(mock.Anything).Return(nil).Run(func(args mock.Arguments) {
+		memo = append(memo, args.Get(0).(map[string]any)[ConnectionSettingsMemo].(ConnectionSettingsRecord).Settings)
+	})
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(UninstallUpdate, "u1", res.callbacks(), UninstallRequest{Reason: "test"})
 	}, time.Minute)
@@ -160,6 +164,10 @@ func TestConnectionUninstall(t *testing.T) {
 	got := res.status.Settings
 	if got == nil || got.OrderSync || got.InventorySync || got.CatalogMode != CatalogManual || res.status.Version != 2 {
 		t.Errorf("settings after uninstall %+v (version %d)", got, res.status.Version)
+	}
+	// The intake reads the memo: it must stop taking orders at once.
+	if len(memo) != 2 || memo[0] == nil || !memo[0].OrderSync || memo[1] == nil || memo[1].OrderSync {
+		t.Errorf("settings memo writes %+v; want order sync on at the start and off after the uninstall", memo)
 	}
 	if c := res.status.Credentials; c == nil || c.UninstalledAt.IsZero() || c.StoreHash != "" || c.Version != 4 {
 		t.Errorf("credentials summary %+v", c)

@@ -72,7 +72,7 @@ func TestBigCommerceWebhookRoutesEveryOrderScope(t *testing.T) {
 		t.Run(tc.scope, func(t *testing.T) {
 			wf := &fakeWorkflows{status: orderSyncOn()}
 			code, calls := bcHook(t, wf, testSecret, `{"scope":"`+tc.scope+`","data":`+tc.data+`}`)
-			want := []string{"ConnectionStatus shop", "OrderChanged shop 102 source=3"}
+			want := []string{"ConnectionSettings shop", "OrderChanged shop 102 source=3"}
 			if code != http.StatusNoContent || !slices.Equal(calls, want) {
 				t.Errorf("answer %d, calls %v; want 204 and %v", code, calls, want)
 			}
@@ -107,7 +107,7 @@ func TestBigCommerceWebhookWithoutOrderSyncStartsNothing(t *testing.T) {
 	} {
 		wf := &fakeWorkflows{status: status}
 		code, calls := bcHook(t, wf, testSecret, orderCreated)
-		if code != http.StatusNoContent || !slices.Equal(calls, []string{"ConnectionStatus shop"}) {
+		if code != http.StatusNoContent || !slices.Equal(calls, []string{"ConnectionSettings shop"}) {
 			t.Errorf("%s: answer %d, calls %v; want 204 after reading the status only", name, code, calls)
 		}
 	}

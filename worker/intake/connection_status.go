@@ -24,11 +24,13 @@ const defaultStatusTTL = 2 * time.Second
 const defaultStatusBound = 4096
 
 // connectionStatuses answers the BigCommerce webhook's one question — what
-// are this connection's settings, is order sync on? — without a workflow
-// query per delivery. Every query of the Connection workflow needs a
-// workflow task on a worker, so at fleet scale (100 stores, 25 webhooks/s)
-// one query per delivery starved the workers and answered thousands of
-// deliveries 503. Two things cut that down:
+// are this connection's settings, is order sync on? — without a read per
+// delivery. The read was once a query of the Connection workflow, which
+// needs a workflow task on a worker: at fleet scale (100 stores, 25
+// webhooks/s) one per delivery starved the workers and answered thousands
+// of deliveries 503. It is now a describe of that workflow's memo, which
+// the server answers alone (starter.Client.ConnectionSettings), and still
+// a round trip to it. Two things cut the reads down:
 //
 //   - Deliveries of one connection that arrive while its query runs share
 //     that query (singleflight) instead of each asking again.

@@ -15,7 +15,7 @@ import (
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// statusWorkflows is the fake workflows with a ConnectionStatus that counts
+// statusWorkflows is the fake workflows with a ConnectionSettings that counts
 // its queries, answers what the test sets now, and can be held at a gate.
 type statusWorkflows struct {
 	*fakeWorkflows
@@ -30,14 +30,14 @@ type statusWorkflows struct {
 	started chan struct{}
 }
 
-func (s *statusWorkflows) ConnectionStatus(ctx context.Context, conn string) (workflows.ConnectionStatus, error) {
+func (s *statusWorkflows) ConnectionSettings(ctx context.Context, conn string) (*workflows.Settings, error) {
 	s.mu.Lock()
 	s.queries++
 	// The answer is the state when the query is asked, as a workflow
 	// query's would be.
 	st, err, gate, started := s.status, s.err, s.gate, s.started
 	s.mu.Unlock()
-	s.record("ConnectionStatus %s", conn)
+	s.record("ConnectionSettings %s", conn)
 	if started != nil {
 		started <- struct{}{}
 	}
@@ -45,10 +45,16 @@ func (s *statusWorkflows) ConnectionStatus(ctx context.Context, conn string) (wo
 		select {
 		case <-gate:
 		case <-ctx.Done():
-			return workflows.ConnectionStatus{}, ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
-	return st, err
+	return st.Settings, err
+}
+
+// asStatus is ConnectionSettings in the shape connectionStatuses asks.
+func (s *statusWorkflows) asStatus(ctx context.Context, conn string) (workflows.ConnectionStatus, error) {
+	settings, err := s.ConnectionSettings(ctx, conn)
+	return workflows.ConnectionStatus{ConnectionID: conn, Settings: settings}, err
 }
 
 // set changes what the next queries answer.
@@ -280,7 +286,7 @@ func TestConnectionStatusErrorIsNotRemembered(t *testing.T) {
 // sharing its query, and the query is not cut short by it.
 func TestConnectionStatusCallerGivingUpLeavesTheQueryToOthers(t *testing.T) {
 	wf := &statusWorkflows{fakeWorkflows: &fakeWorkflows{}, status: orderSyncOn(), gate: make(chan struct{}), started: make(chan struct{}, 1)}
-	c := newConnectionStatuses(wf.ConnectionStatus)
+	c := newConnectionStatuses(wf.asStatus)
 	joined := make(chan struct{}, 2)
 	c.joined = func(string) { joined <- struct{}{} }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -318,7 +324,7 @@ func TestConnectionStatusCallerGivingUpLeavesTheQueryToOthers(t *testing.T) {
 func TestConnectionStatusMemoryIsBounded(t *testing.T) {
 	wf := &statusWorkflows{fakeWorkflows: &fakeWorkflows{}, status: orderSyncOn()}
 	clock := newFakeClock()
-	c := newConnectionStatuses(wf.ConnectionStatus)
+	c := newConnectionStatuses(wf.asStatus)
 	c.now, c.bound = clock.Now, 3
 	ctx := context.Background()
 	get := func(id string) {

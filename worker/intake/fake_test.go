@@ -25,7 +25,7 @@ type fakeWorkflows struct {
 
 	status    workflows.ConnectionStatus
 	statusErr error
-	// err is returned by every call but ConnectionStatus.
+	// err is returned by every call but ConnectionSettings.
 	err error
 	// block, when set, holds SignalInventoryChanged until it is closed or
 	// the call's context ends.
@@ -46,9 +46,9 @@ func (f *fakeWorkflows) Calls() []string {
 	return append([]string(nil), f.calls...)
 }
 
-func (f *fakeWorkflows) ConnectionStatus(_ context.Context, conn string) (workflows.ConnectionStatus, error) {
-	f.record("ConnectionStatus %s", conn)
-	return f.status, f.statusErr
+func (f *fakeWorkflows) ConnectionSettings(_ context.Context, conn string) (*workflows.Settings, error) {
+	f.record("ConnectionSettings %s", conn)
+	return f.status.Settings, f.statusErr
 }
 
 func (f *fakeWorkflows) OrderChanged(_ context.Context, conn string, orderID int, settings workflows.Settings) error {

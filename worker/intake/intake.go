@@ -24,8 +24,10 @@ import (
 // Workflows is what the intake asks of hrbc's workflows; *starter.Client
 // is the real one, and tests pass a fake.
 type Workflows interface {
-	// ConnectionStatus reads a connection's settings (is order sync on?).
-	ConnectionStatus(ctx context.Context, connectionID string) (workflows.ConnectionStatus, error)
+	// ConnectionSettings reads a connection's settings (is order sync
+	// on?), nil while unconfigured; the real one asks the server, not a
+	// worker (starter.Client.ConnectionSettings).
+	ConnectionSettings(ctx context.Context, connectionID string) (*workflows.Settings, error)
 	// OrderChanged hands a BigCommerce order to its workflow.
 	OrderChanged(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error
 	// ProductCreated hands a new BigCommerce product to the catalog follower.
@@ -89,7 +91,8 @@ func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 	// A closure, not the method value: tests pass a nil wf to intakes that
 	// never reach the workflows.
 	in.statuses = newConnectionStatuses(func(ctx context.Context, id string) (workflows.ConnectionStatus, error) {
-		return in.workflows.ConnectionStatus(ctx, id)
+		settings, err := in.workflows.ConnectionSettings(ctx, id)
+		return workflows.ConnectionStatus{ConnectionID: id, Settings: settings}, err
 	})
 	in.background, in.cancel = context.WithCancel(context.Background())
 	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.observed(BigCommerce, in.bigCommerceWebhook))

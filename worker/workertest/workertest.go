@@ -68,7 +68,7 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	if opts.Config != nil {
 		opts.Config(&cfg)
 	}
-	st := starter.New(opts.Client, cfg.TaskQueue)
+	st := starter.New(opts.Client, cfg.TaskQueue, starter.WithDataConverter(codec.DataConverter(TestKeyRing())))
 	in := intake.New(st, logger, secretsOf(opts.Connections))
 	// The intake's own limits, so tests and the bench see what cmd/worker serves.
 	srv := httptest.NewUnstartedServer(in)
