@@ -44,6 +44,7 @@ func TestMetricsEndpointFollowsAnOrder(t *testing.T) {
 		bcOK        = `hrbc_api_requests_total{code="200",connection="demo",side="bigcommerce"}`
 		hlOK        = `hrbc_api_requests_total{code="200",connection="demo",side="heartland"}`
 		hookOK      = `hrbc_webhook_deliveries_total{connection="demo",outcome="accepted",platform="bigcommerce"}`
+		hookAnswer  = `hrbc_webhook_answer_seconds_count{outcome="accepted",platform="bigcommerce"}`
 		awaiting    = `hrbc_orders{connection="demo",stage="awaiting_distribution"}`
 		fulfilling  = `hrbc_orders{connection="demo",stage="fulfilling"}`
 		lagCount    = `hrbc_inventory_lag_seconds_count{connection="demo"}`
@@ -94,7 +95,7 @@ func TestMetricsEndpointFollowsAnOrder(t *testing.T) {
 		return got == waiting
 	})
 	after := scrapeMetrics(t, endpoint)
-	for _, series := range []string{bcOK, hlOK, hookOK, sdkRequests} {
+	for _, series := range []string{bcOK, hlOK, hookOK, hookAnswer, sdkRequests} {
 		if sampleOf(after, series) <= sampleOf(before, series) {
 			t.Errorf("%s did not move with the order: %v → %v", series, sampleOf(before, series), sampleOf(after, series))
 		}

@@ -105,8 +105,9 @@ func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 }
 
 // DeliveryObserver learns the status the intake answered a webhook
-// delivery of a connection from a platform with (for metrics).
-type DeliveryObserver func(platform, connectionID string, status int)
+// delivery of a connection from a platform with, and how long the answer
+// took from the request's arrival (for metrics).
+type DeliveryObserver func(platform, connectionID string, status int, took time.Duration)
 
 // Observe hands every webhook delivery's answer to o. Call it before the
 // intake serves.
@@ -119,9 +120,10 @@ func (in *Intake) observed(platform Platform, h http.HandlerFunc) http.HandlerFu
 			h(w, r)
 			return
 		}
+		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h(rec, r)
-		in.observe(string(platform), r.PathValue("connection"), rec.status)
+		in.observe(string(platform), r.PathValue("connection"), rec.status, time.Since(start))
 	}
 }
 

@@ -134,7 +134,7 @@ func exportedNames(t *testing.T) map[string]bool {
 	}
 	res.Body.Close()
 	m.WatchQuota("shop-1", metrics.SideBigCommerce, func() (float64, float64, bool) { return 1, 150, true })
-	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusNoContent)
+	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusNoContent, time.Millisecond)
 	m.InventoryLag("shop-1", time.Second)
 	conn, stage, attn := workflows.ConnectionAttr.GetName(), workflows.StageAttr.GetName(), workflows.AttentionAttr.GetName()
 	m.WatchWorkflows(&fakeLister{byQuery: map[string][]*workflowpb.WorkflowExecutionInfo{

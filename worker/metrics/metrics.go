@@ -28,13 +28,15 @@ type Metrics struct {
 	registry *prometheus.Registry
 	sdk      client.MetricsHandler
 
-	apiRequests  *prometheus.CounterVec
-	apiDuration  *prometheus.HistogramVec
-	quota        *quotaCollector
-	webhooks     *prometheus.CounterVec
-	inventoryLag *prometheus.HistogramVec
-	workflows    *workflowCollector
-	fleet        prometheus.Gauge
+	apiRequests *prometheus.CounterVec
+	apiDuration *prometheus.HistogramVec
+	quota       *quotaCollector
+	webhooks    *prometheus.CounterVec
+	// webhookAnswer is the intake's answer time per delivery.
+	webhookAnswer *prometheus.HistogramVec
+	inventoryLag  *prometheus.HistogramVec
+	workflows     *workflowCollector
+	fleet         prometheus.Gauge
 }
 
 // New returns a registry holding the Go runtime's and the process's
@@ -55,6 +57,11 @@ func New() (*Metrics, error) {
 		Namespace: Namespace, Name: "webhook_deliveries_total",
 		Help: "Webhook deliveries the intake answered, by platform, connection (empty when the delivery did not authenticate) and outcome: accepted (2xx), refused (4xx: bad secret, malformed, throttled) or failed (5xx: the platform delivers it again).",
 	}, []string{"platform", "connection", "outcome"})
+	m.webhookAnswer = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: Namespace, Name: "webhook_answer_seconds",
+		Help:    "Time from a webhook delivery's arrival at the intake to its answer, by platform and outcome. An order delivery's answer waits for Temporal to start or signal the order's workflow; BigCommerce gives up on a delivery that takes too long and delivers it again.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"platform", "outcome"})
 	m.inventoryLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: Namespace, Name: "inventory_lag_seconds",
 		Help:    "Seconds from a Heartland stock movement (its created_at, Heartland's clock) to the store write it caused, by connection.",
@@ -67,7 +74,7 @@ func New() (*Metrics, error) {
 	m.fleet.Set(1)
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.apiRequests, m.apiDuration, m.quota, m.webhooks, m.inventoryLag, m.workflows, m.fleet,
+		m.apiRequests, m.apiDuration, m.quota, m.webhooks, m.webhookAnswer, m.inventoryLag, m.workflows, m.fleet,
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("metrics: register: %w", err)

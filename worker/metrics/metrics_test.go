@@ -123,12 +123,12 @@ func TestQuotaIsReadAtScrapeAndReplacedByANewClient(t *testing.T) {
 
 func TestWebhookOutcomesNameOnlyAuthenticatedConnections(t *testing.T) {
 	m := newMetrics(t)
-	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusNoContent)
-	m.WebhookDelivered("heartland", "shop-1", http.StatusAccepted)
-	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusServiceUnavailable)
-	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusBadRequest)
-	m.WebhookDelivered("bigcommerce", "made-up-1", http.StatusUnauthorized)
-	m.WebhookDelivered("bigcommerce", "made-up-2", http.StatusTooManyRequests)
+	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusNoContent, 30*time.Millisecond)
+	m.WebhookDelivered("heartland", "shop-1", http.StatusAccepted, time.Millisecond)
+	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusServiceUnavailable, 10*time.Second)
+	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusBadRequest, time.Millisecond)
+	m.WebhookDelivered("bigcommerce", "made-up-1", http.StatusUnauthorized, time.Millisecond)
+	m.WebhookDelivered("bigcommerce", "made-up-2", http.StatusTooManyRequests, time.Millisecond)
 	text := scrape(t, m)
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="accepted",platform="bigcommerce"}`, "1")
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="accepted",platform="heartland"}`, "1")
@@ -138,6 +138,12 @@ func TestWebhookOutcomesNameOnlyAuthenticatedConnections(t *testing.T) {
 	if strings.Contains(text, "made-up") {
 		t.Error("a refused delivery's connection reached the registry")
 	}
+	// The answer times: the accepted order took 30 ms, the failed one the
+	// intake's whole 10 s.
+	wantLine(t, text, `hrbc_webhook_answer_seconds_bucket{outcome="accepted",platform="bigcommerce",le="0.025"}`, "0")
+	wantLine(t, text, `hrbc_webhook_answer_seconds_bucket{outcome="accepted",platform="bigcommerce",le="0.05"}`, "1")
+	wantLine(t, text, `hrbc_webhook_answer_seconds_bucket{outcome="failed",platform="bigcommerce",le="5"}`, "0")
+	wantLine(t, text, `hrbc_webhook_answer_seconds_count{outcome="refused",platform="bigcommerce"}`, "3")
 }
 
 func TestInventoryLagNeverNegative(t *testing.T) {
@@ -158,7 +164,7 @@ func TestFleetSizeStartsAloneAndFollowsTheCount(t *testing.T) {
 
 func TestNilMetricsRecordNothingAndDoNotPanic(t *testing.T) {
 	var m *metrics.Metrics
-	m.WebhookDelivered("bigcommerce", "x", 204)
+	m.WebhookDelivered("bigcommerce", "x", 204, time.Millisecond)
 	m.InventoryLag("x", time.Second)
 	m.FleetSize(2)
 	m.WatchQuota("x", metrics.SideHeartland, func() (float64, float64, bool) { return 1, 1, true })

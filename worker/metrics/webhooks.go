@@ -1,12 +1,17 @@
 package metrics
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
-// WebhookDelivered counts one delivery the intake answered with status.
-// connection is named only for deliveries that authenticated: the path of
-// a refused one is the sender's invention, and would let anyone grow the
-// registry without bound.
-func (m *Metrics) WebhookDelivered(platform, connection string, status int) {
+// WebhookDelivered counts one delivery the intake answered with status,
+// and how long the answer took. connection is named only for deliveries
+// that authenticated: the path of a refused one is the sender's invention,
+// and would let anyone grow the registry without bound. The answer time is
+// by platform and outcome only: it is the intake's and Temporal's, not the
+// connection's.
+func (m *Metrics) WebhookDelivered(platform, connection string, status int, took time.Duration) {
 	if m == nil {
 		return
 	}
@@ -21,4 +26,5 @@ func (m *Metrics) WebhookDelivered(platform, connection string, status int) {
 		}
 	}
 	m.webhooks.WithLabelValues(strings.ToLower(platform), connection, outcome).Inc()
+	m.webhookAnswer.WithLabelValues(strings.ToLower(platform), outcome).Observe(max(took, 0).Seconds())
 }
