@@ -91,8 +91,7 @@ func (o *order) syncHeartland(ctx workflow.Context, known string) (ended bool, e
 			if o.quiet {
 				// What is said from here on is news to this read, which
 				// fulfilling need not repeat (takeNews).
-				o.takenNews()
-				o.news.sinceRead = true
+				o.startNewsAtRead(ctx)
 			}
 			var snap activities.HeartlandOrderSnapshot
 			if err := o.callRead(ctx, orderActivities.ReadHeartlandOrder, &snap, activities.HeartlandOrderRequest{

@@ -87,3 +87,29 @@ func (o *order) collectInvoicesIf(ctx workflow.Context, look bool) (bool, error)
 func (o *order) takenNews() {
 	o.news = heartlandNews{retries: o.retries, bcChanged: o.bcChanged}
 }
+
+// startNewsAtRead starts the news afresh at a read of the Heartland order.
+// The read sees the order's status and distribution, not its invoices: an
+// invoice told before it and not yet carried over stays news, or an order
+// told of its invoices while awaiting distribution, then of the
+// distribution alone during the read that found it, would wait for the
+// next backstop to ship them.
+func (o *order) startNewsAtRead(ctx workflow.Context) {
+	var told []int64
+	for _, id := range o.news.invoices {
+		if !o.hasInvoice(id) {
+			told = append(told, id)
+		}
+	}
+	o.takenNews()
+	o.news.sinceRead = true
+	if len(told) > 0 && workflow.GetVersion(ctx, orderInvoiceNewsChange, workflow.DefaultVersion, 1) >= 1 {
+		o.news.invoices = told
+	}
+}
+
+// orderInvoiceNewsChange versions startNewsAtRead keeping the invoices
+// told before a read. Asked only when there are some, so an order that
+// never meets the case records no marker; runs that met it before the
+// change dropped them, and replay as they ran.
+const orderInvoiceNewsChange = "order-invoice-news-outlives-read"

@@ -245,3 +245,51 @@ func TestOrderQuietReadFallsBackToAnActivity(t *testing.T) {
 		t.Errorf("ReadOrder ran %d times locally of %d (%d reads), want 1 of 3", local["ReadOrder"], all["ReadOrder"], w.reads)
 	}
 }
+
+// staffInvoiceWhileTheSweepTells is store staff distributing the order in
+// Heartland and invoicing it at once: the sweep's invoice round tells the
+// order of the invoice, and while the order reads Heartland on that word,
+// the sweep's orders round tells it of the distribution (a status, no
+// invoice).
+func staffInvoiceWhileTheSweepTells(env *testsuite.TestWorkflowEnvironment, w *orderWorld) {
+	w.distributed[70], w.distributed[71] = 1, 1
+	w.invoices = []activities.InvoiceSummary{invoice(5, 1, "53.00",
+		activities.InvoicedLine{OrderLineID: 70, Quantity: 2}, activities.InvoicedLine{OrderLineID: 71, Quantity: 1})}
+	w.duringHLRead = func() {
+		w.duringHLRead = nil
+		env.SignalWorkflow(OrderHeartlandChangedSignal, w.sweepSaw())
+	}
+	env.SignalWorkflow(OrderHeartlandChangedSignal, HeartlandChange{Status: w.hlStatus, InvoiceIDs: []int64{5}})
+}
+
+// The read on the sweep's word sees the distribution but not the invoice,
+// so the invoice told before it is still collected: the order ships and
+// closes now, not at the next hour's backstop.
+func TestOrderCollectsInvoicesToldBeforeTheReadThatFoundTheDistribution(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	env.RegisterDelayedCallback(func() { staffInvoiceWhileTheSweepTells(env, w) }, time.Minute)
+	st := runOrderFor(t, env, 10*time.Minute)
+	if st.Stage != OrderStageClosed || len(w.shipments) != 1 || !slices.Equal(w.payments, []int64{5}) {
+		t.Errorf("ten minutes after the invoice: stage %s, %d shipments, invoice payments %v; want closed, 1, [5]",
+			st.Stage, len(w.shipments), w.payments)
+	}
+}
+
+// A run from before orderInvoiceNewsChange forgot the invoice at the read
+// and replays so: it waits for the backstop, which ships the invoice.
+func TestOrderBeforeInvoiceNewsWaitsForTheBackstop(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	env.OnGetVersion(orderInvoiceNewsChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	env.RegisterDelayedCallback(func() { staffInvoiceWhileTheSweepTells(env, w) }, time.Minute)
+	var early OrderState
+	env.RegisterDelayedCallback(func() { early = queryOrder(t, env) }, 10*time.Minute)
+	st := runOrderFor(t, env, 2*time.Hour)
+	if early.Stage != OrderStageFulfilling || len(early.Invoices) != 0 {
+		t.Errorf("a run before the change, ten minutes on: stage %s, %d invoices; want fulfilling, none", early.Stage, len(early.Invoices))
+	}
+	if st.Stage != OrderStageClosed || len(w.shipments) != 1 {
+		t.Errorf("after the backstop: stage %s, %d shipments; want closed, 1", st.Stage, len(w.shipments))
+	}
+}

@@ -64,6 +64,9 @@ type orderWorld struct {
 	everOpen bool
 	// hlReads and invoiceLists count ReadHeartlandOrder and ListInvoices calls.
 	hlReads, invoiceLists int
+	// duringHLRead, when set, runs inside each ReadHeartlandOrder call,
+	// before it answers.
+	duringHLRead func()
 	// current are the connection's settings as CurrentSettings reads them
 	// now; nil reads as no settings.
 	current *Settings
@@ -245,6 +248,9 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.ReadHeartlandOrder, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.HeartlandOrderRequest) (activities.HeartlandOrderSnapshot, error) {
 			w.hlReads++
+			if w.duringHLRead != nil {
+				w.duringHLRead()
+			}
 			snap := activities.HeartlandOrderSnapshot{Status: w.hlStatus}
 			for i := range w.snap.Lines {
 				id := int64(70 + i)
