@@ -79,6 +79,9 @@ type ChaosResult struct {
 	Checks        []Check       `json:"checks"`
 	Problems      []string      `json:"driver_problems,omitempty"`
 	WorkerLog     string        `json:"worker_log"`
+	// Histories are the histories kept beside the worker log when some
+	// order did not settle (keepHistories).
+	Histories []string `json:"histories,omitempty"`
 	// Attention lists the workflows that need a person at the end, with why.
 	Attention []string `json:"attention,omitempty"`
 	// Unexpected are worker exits the bench did not cause.
@@ -300,6 +303,13 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 	}
 	res.Checks = append(checkOrders(fakes, created), checkInventory(fakes, shop))
 	res.Attention = attention(ctx, st)
+	if left := unsettledOrders(fakes, created); len(left) > 0 {
+		paths, err := keepHistories(ctx, srv.Client, dir, conn.ID, left)
+		if err != nil {
+			driver.problem("keep the histories of unsettled orders: %v", err)
+		}
+		res.Histories = paths
+	}
 	res.Created = len(created)
 	res.Invoices = driver.invoiced.Load()
 	res.InHeartland = driver.inHeartland.Load()
@@ -367,6 +377,9 @@ func writeChaosSummary(w io.Writer, r ChaosResult) {
 	}
 	for _, u := range r.Unexpected {
 		fmt.Fprintf(w, "unexpected worker exit (not caused by the bench): %s\n", u)
+	}
+	for _, h := range r.Histories {
+		fmt.Fprintf(w, "history kept: %s\n", h)
 	}
 	if r.OK() {
 		fmt.Fprintln(w, "\nPASS")
