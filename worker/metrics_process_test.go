@@ -34,6 +34,12 @@ func TestMetricsEndpointFollowsAnOrder(t *testing.T) {
 	if !strings.Contains(banner.String(), endpoint) {
 		t.Errorf("the banner does not show the metrics endpoint %s:\n%s", endpoint, banner)
 	}
+	// Profiles are served only with HRBC_PPROF.
+	if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/", metricsPort)); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/ without HRBC_PPROF: %d, want 404", resp.StatusCode)
+	}
 	bcURL, hlURL := sp.bcURL, sp.hlURL
 	st, closeClient := sp.dial(t)
 	defer closeClient()

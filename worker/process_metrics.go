@@ -45,6 +45,9 @@ func (p *Process) listenMetrics() (net.Listener, error) {
 func (p *Process) serveMetrics(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+metricsPath, p.metrics.Handler())
+	if p.cfg.Pprof {
+		servePprof(mux)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -186,6 +186,11 @@ func (cl *Cluster) StartWorkers(ctx context.Context, n int, conns []config.Conne
 			return err
 		}
 		env = append(env, "HRBC_METRICS_ADDR="+metricsAddr)
+		if v := os.Getenv("HRBC_PPROF"); v != "" {
+			// Profiles of the workers beside their metrics, as PPROF_PORT
+			// gives the server's.
+			env = append(env, "HRBC_PPROF="+v)
+		}
 		cl.MetricsAddrs = append(cl.MetricsAddrs, metricsAddr)
 		wp := NewWorkerProcess(cl.workerBin, env, filepath.Join(cl.Dir, fmt.Sprintf("worker%d.log", i+1)), intake)
 		cl.Workers = append(cl.Workers, wp)

@@ -27,6 +27,10 @@ type Config struct {
 	// the intake faces the internet, the metrics only the operator's
 	// Prometheus.
 	MetricsAddr string `env:"HRBC_METRICS_ADDR"`
+	// Pprof serves Go's /debug/pprof/ beside /metrics on MetricsAddr, to
+	// see where a worker's CPU and memory go. Off by default: a profile
+	// costs the worker while it is taken, and the endpoint shows internals.
+	Pprof bool `env:"HRBC_PPROF"`
 	// PublicURL is where BigCommerce and Heartland reach the intake (the
 	// base of the webhook URLs hrbc registers). Empty registers no
 	// webhooks, except in the embedded default, which uses HTTPAddr.

@@ -90,6 +90,8 @@ func TestLoadConfigRejectsInvalidValues(t *testing.T) {
 		{"empty task queue", []string{"HRBC_TASK_QUEUE= "}, "HRBC_TASK_QUEUE"},
 		{"http addr", []string{"HRBC_HTTP_ADDR=8080"}, "HRBC_HTTP_ADDR"},
 		{"metrics addr", []string{"HRBC_METRICS_ADDR=9464"}, "HRBC_METRICS_ADDR"},
+		{"pprof without a metrics addr", []string{"HRBC_PPROF=true"}, "HRBC_PPROF"},
+		{"pprof not a boolean", []string{"HRBC_METRICS_ADDR=127.0.0.1:9464", "HRBC_PPROF=please"}, "HRBC_PPROF"},
 		{"public url", []string{"HRBC_PUBLIC_URL=hrbc.example.com"}, "HRBC_PUBLIC_URL"},
 		{"public url not https for a real store", append(validConnection, "HRBC_PUBLIC_URL=http://hrbc.example.com"), "HRBC_PUBLIC_URL"},
 		{"public url not on 443", append(validConnection, "HRBC_PUBLIC_URL=https://hrbc.example.com:8443"), "HRBC_PUBLIC_URL"},

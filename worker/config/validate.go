@@ -28,6 +28,8 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return &ConfigError{"HRBC_METRICS_ADDR", "must be host:port (or empty for no metrics)"}
 		}
+	} else if c.Pprof {
+		return &ConfigError{"HRBC_PPROF", "is served on HRBC_METRICS_ADDR: set that too"}
 	}
 	if c.PublicURL != "" {
 		if err := checkURL(c.PublicURL); err != nil {
