@@ -21,6 +21,10 @@ import (
 // its own for it.
 func TestEndToEndImportTellsTheInventorySync(t *testing.T) {
 	sh := newOrderShop(t, func(s *workflows.Settings, _ *orderShop) { s.InventorySync = true })
+	// The connection starts its inventory sync after its sweeps: an order
+	// imported before it runs has no one to tell (the sync's first full
+	// pass reads that stock anyway), so the order comes once it runs.
+	sh.waitFullSyncs(1)
 	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{
 		{SKU: "SKU-A", Quantity: 2}, {SKU: "SKU-B", Quantity: 1}, {SKU: "SKU-A", Quantity: 1}}})
 	sh.waitStage(t, id, workflows.OrderStageAwaitingDistribution)
