@@ -392,12 +392,7 @@ func writeChaosSummary(w io.Writer, r ChaosResult) {
 func reportProgress(ctx context.Context, f *Fakes, d *orderDriver, shop Shop, progress func(string)) {
 	for sleepCtx(ctx, 15*time.Second) {
 		created := d.Created()
-		closed := 0
-		for _, id := range created {
-			if ordersSettled(f, []int{id}) {
-				closed++
-			}
-		}
+		closed := len(created) - len(unsettledOrders(f, created))
 		inv := checkInventory(f, shop)
 		progress(fmt.Sprintf("chaos: %d orders created, %d distributed, %d invoices, %d closed; %d of %d SKUs differ",
 			len(created), d.distributed.Load(), d.invoiced.Load(), closed, inv.Violations, inv.Checked))

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 
@@ -57,18 +55,4 @@ func keepHistories(ctx context.Context, c client.Client, dir, conn string, order
 		paths = append(paths, path)
 	}
 	return paths, nil
-}
-
-// readHistory reads the history of a workflow's current (or last) run.
-func readHistory(ctx context.Context, c client.Client, workflowID string) (*historypb.History, error) {
-	hist := &historypb.History{}
-	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			return nil, fmt.Errorf("history of %s: %w", workflowID, err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	return hist, nil
 }

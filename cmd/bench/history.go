@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/hrbc/hrbc/workflows"
@@ -13,15 +14,25 @@ import (
 // historyEvents counts the events in the history of a workflow's current
 // (or last) run.
 func historyEvents(ctx context.Context, c client.Client, workflowID string) (int, error) {
-	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	n := 0
-	for it.HasNext() {
-		if _, err := it.Next(); err != nil {
-			return n, fmt.Errorf("history of %s: %w", workflowID, err)
-		}
-		n++
+	hist, err := readHistory(ctx, c, workflowID)
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	return len(hist.Events), nil
+}
+
+// readHistory reads the history of a workflow's current (or last) run.
+func readHistory(ctx context.Context, c client.Client, workflowID string) (*historypb.History, error) {
+	hist := &historypb.History{}
+	it := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", workflowID, err)
+		}
+		hist.Events = append(hist.Events, ev)
+	}
+	return hist, nil
 }
 
 // EventStats summarises history sizes.
