@@ -169,6 +169,9 @@ type SalesOrderRef struct {
 	Lines  []SalesOrderLine `json:"lines"`
 	// Created is true when this call created the order.
 	Created bool `json:"created"`
+	// Stamp is the order as of the lines above, when the request asked
+	// for it (ImportSalesOrderRequest.Stamp) and the server printed one.
+	Stamp *HeartlandStamp `json:"stamp,omitempty"`
 }
 
 // SalesOrderStatusRequest sets a Heartland sales order's status.

@@ -83,6 +83,7 @@ func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesR
 		for i := range res.Orders {
 			res.Orders[i].Status = a.hrbcStatus(req.ConnectionID, cl.Heartland, res.Orders[i].Status)
 		}
+		res.Orders, res.Known = a.setAsideKnown(ctx, req.ConnectionID, res.Orders, c.known)
 		return res, nil
 	})
 }
@@ -217,6 +218,10 @@ type HeartlandChangesResult struct {
 	Watermark string `json:"watermark"`
 	// Seen is what the next round passes back.
 	Seen []string `json:"seen,omitempty"`
+	// Known counts the changed orders left out of Orders because their
+	// workflow knows the change already (setAsideKnown); a long poll's
+	// result counts those of all its rounds.
+	Known int `json:"known,omitempty"`
 }
 
 // HeartlandChangesWait asks for a long poll of the Heartland sweep's
@@ -303,6 +308,7 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 				}
 				return HeartlandChangesWaitResult{}, err
 			}
+			res.Known += cur.Orders.Known
 			next.Orders = res
 		}
 		res, err := a.ListHeartlandChanges(ctx, HeartlandChangesRequest{ConnectionID: in.ConnectionID,
@@ -313,6 +319,7 @@ func (a *Orders) WaitHeartlandChanges(ctx context.Context, in HeartlandChangesWa
 			}
 			return HeartlandChangesWaitResult{}, err
 		}
+		res.Known += cur.Invoices.Known
 		next.Invoices = res
 		next.Ticks++
 		cur = next

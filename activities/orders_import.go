@@ -77,7 +77,9 @@ func (s *importSlots) acquire(ctx context.Context, connectionID string) (release
 // the SKUs; find or create the customer and its addresses; create the
 // order with its lines and release it. A new order with a new customer
 // costs eight Heartland calls (seven with CreateOrdersOpen; locations come
-// from the cache), where the separate activities cost fourteen.
+// from the cache), where the separate activities cost fourteen; a Stamp
+// adds one, where the order would otherwise read two when the Heartland
+// sweep told it of its own import.
 //
 // It heartbeats throughout, queue included: its start-to-close timeout is
 // long enough for a flash sale's queue, and the heartbeat is what notices a
@@ -95,6 +97,7 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
+		release = sync.OnceFunc(release)
 		defer release()
 		hl := cl.Heartland
 		existing, err := findSalesOrder(ctx, hl, req.PublicID)
@@ -126,7 +129,7 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 			itemOf[it.SKU] = it.ItemID
 		}
 		sreq := EnsureSalesOrderRequest{ConnectionID: req.ConnectionID, PublicID: req.PublicID,
-			SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge, Cancelled: req.Cancelled}
+			SourceLocationID: req.SourceLocationID, ShippingCharge: req.ShippingCharge, Cancelled: req.Cancelled, Stamp: req.Stamp}
 		for _, l := range req.Lines {
 			sreq.Lines = append(sreq.Lines, SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf[l.SKU],
 				Quantity: l.Quantity, UnitPrice: l.UnitPrice})
@@ -137,7 +140,7 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 				return ImportSalesOrderResult{}, err
 			}
 		}
-		ref, err := a.ensureSalesOrder(ctx, hl, existing, sreq)
+		ref, err := a.ensureSalesOrder(ctx, hl, existing, sreq, release)
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
@@ -229,6 +232,10 @@ type EnsureSalesOrderRequest struct {
 	// Cancelled records an order BigCommerce cancelled or declined before
 	// hrbc saw it: it is kept as a canceled sales order, never released.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// Stamp asks for SalesOrderRef.Stamp: a call more (and a new order
+	// released before its lines are read), which spares the order the
+	// Heartland sweep's word of its own import.
+	Stamp bool `json:"stamp,omitempty"`
 }
 
 // ImportLine is a BigCommerce line to carry to Heartland by its SKU.
@@ -255,6 +262,8 @@ type ImportSalesOrderRequest struct {
 	// TellInventory, when set, is told the order's items once the order
 	// is open in Heartland, its stock committed.
 	TellInventory *InventoryTell `json:"tell_inventory,omitempty"`
+	// Stamp is as in EnsureSalesOrderRequest.
+	Stamp bool `json:"stamp,omitempty"`
 }
 
 // ImportSalesOrderResult is the Heartland order of an import, or why there

@@ -13,7 +13,13 @@ import (
 // what a crash may have left undone: missing lines, the pending status.
 // Lines are matched to BigCommerce lines by position: hrbc is the only
 // writer of an order's lines, and adds them in BigCommerce's order.
-func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, existing *heartland.SalesOrder, req EnsureSalesOrderRequest) (SalesOrderRef, error) {
+// leave, when set, is called once the writes are done and only the stamp
+// (req.Stamp) is left to read: the import gives its turn to the next one
+// rather than hold it through the stamp's second.
+func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, existing *heartland.SalesOrder, req EnsureSalesOrderRequest, leave func()) (SalesOrderRef, error) {
+	if leave == nil {
+		leave = func() {}
+	}
 	var ref SalesOrderRef
 	if existing != nil {
 		ref.ID, ref.Status = existing.ID, existing.Status
@@ -25,6 +31,27 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 		ref.ID, ref.Status, ref.Created = o.ID, o.Status, created
 	}
 
+	// An order just created has its lines (the create carries them):
+	// asked for a stamp, it is released at once, then stamped, then its
+	// lines read, so the stamp costs one call (two where the lines came
+	// before the release) and the stock is committed a call sooner. It
+	// stays good when nothing is written after (a nested price Heartland
+	// dropped, a line it lost).
+	var stamp *HeartlandStamp
+	if req.Stamp && ref.Created && !req.Cancelled {
+		if ref.Status == heartland.OrderPending {
+			if err := hl.SetSalesOrderStatus(ctx, ref.ID, heartland.OrderOpen); err != nil {
+				return SalesOrderRef{}, heartlandError("open Heartland order "+req.PublicID, err)
+			}
+			ref.Status = heartland.OrderOpen
+		}
+		leave()
+		var err error
+		if stamp, err = a.readStamp(ctx, req.ConnectionID, hl, ref.ID, req.PublicID); err != nil {
+			return SalesOrderRef{}, err
+		}
+	}
+	wrote := false
 	lines, err := hl.ListSalesOrderLines(ctx, ref.ID)
 	if err != nil {
 		return SalesOrderRef{}, heartlandError("list lines of Heartland order "+req.PublicID, err)
@@ -41,9 +68,11 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 					fmt.Sprintf("line %d of Heartland order %s is item %d, expected %d", i+1, req.PublicID, lines[i].ItemID, want.ItemID),
 					"LinesMismatch", nil)
 			}
-			if err := ensureLinePrice(ctx, hl, ref.ID, lines[i], want, req.PublicID, i); err != nil {
+			set, err := ensureLinePrice(ctx, hl, ref.ID, lines[i], want, req.PublicID, i)
+			if err != nil {
 				return SalesOrderRef{}, err
 			}
+			wrote = wrote || set
 			continue
 		}
 		fields, err := lineFields(want)
@@ -55,6 +84,7 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 			return SalesOrderRef{}, heartlandError(fmt.Sprintf("add line %d to Heartland order %s", i+1, req.PublicID), err)
 		}
 		lines = append(lines, heartland.OrderLine{ID: id, ItemID: want.ItemID, Qty: hlQty(want.Quantity)})
+		wrote = true
 	}
 	ref.Status = a.hrbcStatus(req.ConnectionID, hl, ref.Status)
 	if req.Cancelled && !orderFinished(ref.Status) {
@@ -65,6 +95,7 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 			return SalesOrderRef{}, err
 		}
 		ref.Status = heartland.OrderCanceled
+		wrote = true
 	}
 	if ref.Status == heartland.OrderPending {
 		// Only an open order commits stock; a pending one lets the website oversell.
@@ -72,7 +103,15 @@ func (a *Orders) ensureSalesOrder(ctx context.Context, hl *heartland.Client, exi
 			return SalesOrderRef{}, heartlandError("open Heartland order "+req.PublicID, err)
 		}
 		ref.Status = heartland.OrderOpen
+		wrote = true
 	}
+	if req.Stamp && !req.Cancelled && (stamp == nil || wrote) {
+		leave()
+		if stamp, lines, err = a.restamp(ctx, req.ConnectionID, hl, ref.ID, req.PublicID, lines); err != nil {
+			return SalesOrderRef{}, err
+		}
+	}
+	ref.Stamp = stamp
 	for i, l := range lines {
 		sl := SalesOrderLine{LineID: l.ID, OrderProductID: req.Lines[i].OrderProductID, ItemID: l.ItemID, Quantity: req.Lines[i].Quantity}
 		if l.ShipFromLocationID != nil {
@@ -136,22 +175,23 @@ func (a *Orders) createSalesOrder(ctx context.Context, hl *heartland.Client, req
 // nested lines of a create are UNCONFIRMED (only lines posted one by one
 // are seen with adjusted_unit_price); a line left at Heartland's own price
 // would make the order total differ from the payment and keep it pending.
-func ensureLinePrice(ctx context.Context, hl *heartland.Client, orderID int64, line heartland.OrderLine, want SalesLine, publicID string, i int) error {
+// It reports whether it wrote the price.
+func ensureLinePrice(ctx context.Context, hl *heartland.Client, orderID int64, line heartland.OrderLine, want SalesLine, publicID string, i int) (bool, error) {
 	price, err := hlDecimal(want.UnitPrice)
 	if err != nil || want.UnitPrice == "" {
-		return err
+		return false, err
 	}
 	have := line.AdjustedUnitPrice
 	if have.IsZero() {
 		have = line.UnitPrice // no adjustment: the item's own price applies
 	}
 	if have.Equal(price) {
-		return nil
+		return false, nil
 	}
 	if err := hl.SetLinePrice(ctx, orderID, line.ID, price); err != nil {
-		return heartlandError(fmt.Sprintf("set the price of line %d of Heartland order %s", i+1, publicID), err)
+		return false, heartlandError(fmt.Sprintf("set the price of line %d of Heartland order %s", i+1, publicID), err)
 	}
-	return nil
+	return true, nil
 }
 
 func lineFields(l SalesLine) (heartland.OrderLineFields, error) {

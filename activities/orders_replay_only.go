@@ -60,6 +60,6 @@ func (a *Orders) EnsureSalesOrder(ctx context.Context, req EnsureSalesOrderReque
 		if err != nil {
 			return SalesOrderRef{}, err
 		}
-		return a.ensureSalesOrder(ctx, cl.Heartland, existing, req)
+		return a.ensureSalesOrder(ctx, cl.Heartland, existing, req, nil)
 	})
 }

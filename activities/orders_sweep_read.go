@@ -26,6 +26,11 @@ type OrderRead struct {
 	// Finished is true when the workflow has completed: the order is done
 	// with, and no change starts it again.
 	Finished bool
+	// HeartlandOrderID and Heartland are the Heartland order the workflow
+	// imported and its stamp at the import; Heartland is nil when the
+	// workflow recorded none.
+	HeartlandOrderID int64
+	Heartland        *HeartlandStamp
 }
 
 // Covers reports whether a workflow that read r has nothing to learn from

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -56,15 +57,13 @@ func (r OrderRuns) LastRead(ctx context.Context, connectionID string, orderIDs [
 			case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
 				out[orderID] = activities.OrderRead{Finished: true}
 			case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-				p, ok := ex.GetMemo().GetFields()[workflows.OrderReadMemo]
-				if !ok {
-					continue
+				read, ok, err := memoRead(dc, ex.GetMemo().GetFields(), ex.GetExecution().GetWorkflowId())
+				if err != nil {
+					return nil, err
 				}
-				var read workflows.OrderChange
-				if err := dc.FromPayload(p, &read); err != nil {
-					return nil, fmt.Errorf("read memo %s of workflow %s: %w", workflows.OrderReadMemo, ex.GetExecution().GetWorkflowId(), err)
+				if ok {
+					out[orderID] = read
 				}
-				out[orderID] = activities.OrderRead{DateModified: read.DateModified, StatusID: read.StatusID}
 			}
 		}
 		if len(resp.GetNextPageToken()) == 0 {
@@ -72,6 +71,27 @@ func (r OrderRuns) LastRead(ctx context.Context, connectionID string, orderIDs [
 		}
 		req.NextPageToken = resp.GetNextPageToken()
 	}
+}
+
+// memoRead decodes what a running Order workflow keeps in its memo of its
+// BigCommerce order (workflows.OrderReadMemo) and of its Heartland order
+// (workflows.OrderHeartlandMemo); ok is false when it keeps neither.
+func memoRead(dc converter.DataConverter, fields map[string]*commonpb.Payload, workflowID string) (read activities.OrderRead, ok bool, err error) {
+	if p, has := fields[workflows.OrderReadMemo]; has {
+		var bc workflows.OrderChange
+		if err := dc.FromPayload(p, &bc); err != nil {
+			return read, false, fmt.Errorf("read memo %s of workflow %s: %w", workflows.OrderReadMemo, workflowID, err)
+		}
+		read.DateModified, read.StatusID, ok = bc.DateModified, bc.StatusID, true
+	}
+	if p, has := fields[workflows.OrderHeartlandMemo]; has {
+		var hl workflows.OrderHeartlandRead
+		if err := dc.FromPayload(p, &hl); err != nil {
+			return read, false, fmt.Errorf("read memo %s of workflow %s: %w", workflows.OrderHeartlandMemo, workflowID, err)
+		}
+		read.HeartlandOrderID, read.Heartland, ok = hl.HeartlandOrderID, &activities.HeartlandStamp{UpdatedAt: hl.UpdatedAt, Status: hl.Status}, true
+	}
+	return read, ok, nil
 }
 
 // lastReadQuery is the visibility query for the running and completed

@@ -2,7 +2,7 @@ package worker_test
 
 import (
 	"context"
-	"maps"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +24,14 @@ import (
 // standInOrder is registered as "Order" on a task queue of its own: it
 // records a read in its memo, as the Order workflow does, and then
 // completes, fails or keeps running as told.
-func standInOrder(ctx workflow.Context, read *workflows.OrderChange, end string) error {
+func standInOrder(ctx workflow.Context, read *workflows.OrderChange, end string, stamp *workflows.OrderHeartlandRead) error {
 	if read != nil {
 		if err := workflow.UpsertMemo(ctx, map[string]any{workflows.OrderReadMemo: *read}); err != nil {
+			return err
+		}
+	}
+	if stamp != nil {
+		if err := workflow.UpsertMemo(ctx, map[string]any{workflows.OrderHeartlandMemo: *stamp}); err != nil {
 			return err
 		}
 	}
@@ -42,7 +47,8 @@ func standInOrder(ctx workflow.Context, read *workflows.OrderChange, end string)
 // OrderRuns reads, from the server's visibility store, what each order's
 // workflow recorded: a running one its encrypted memo, a completed one that
 // it is finished; a failed one, one without a memo, another connection's
-// and an order without a workflow are absent.
+// and an order without a workflow are absent. The stamp of the Heartland
+// order is read beside the BigCommerce read, or alone.
 func TestOrderRunsReadsWhatEachOrderWorkflowRecorded(t *testing.T) {
 	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(codec.ClientOptions(workertest.TestKeyRing(), client.Options{})))
 	c := ts.GetDefaultClient()
@@ -56,33 +62,40 @@ func TestOrderRunsReadsWhatEachOrderWorkflowRecorded(t *testing.T) {
 	defer cancel()
 
 	read := workflows.OrderChange{DateModified: "2026-11-27T10:00:00Z", StatusID: 11}
-	start := func(connectionID string, orderID int, memo *workflows.OrderChange, end string) client.WorkflowRun {
+	stamp := workflows.OrderHeartlandRead{HeartlandOrderID: 900, UpdatedAt: "2026-11-27T10:00:02Z", Status: "open"}
+	start := func(connectionID string, orderID int, memo *workflows.OrderChange, end string, stamp *workflows.OrderHeartlandRead) client.WorkflowRun {
 		t.Helper()
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.OrderWorkflowID(connectionID, orderID), TaskQueue: "stand-in-orders"},
-			"Order", memo, end)
+			"Order", memo, end, stamp)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return run
 	}
-	start("shop", 1, &read, "run")
-	done := start("shop", 2, &read, "complete")
-	failed := start("shop", 3, &read, "fail")
-	start("shop", 4, nil, "run")
-	start("other", 5, &read, "run")
+	start("shop", 1, &read, "run", &stamp)
+	done := start("shop", 2, &read, "complete", nil)
+	failed := start("shop", 3, &read, "fail", nil)
+	start("shop", 4, nil, "run", nil)
+	start("other", 5, &read, "run", nil)
+	start("shop", 7, nil, "run", &stamp)
 	_ = done.Get(ctx, nil)
 	_ = failed.Get(ctx, nil)
 
 	runs := worker.OrderRuns{Client: c, DataConverter: codec.DataConverter(workertest.TestKeyRing())}
-	want := map[int]activities.OrderRead{1: {DateModified: read.DateModified, StatusID: read.StatusID}, 2: {Finished: true}}
+	hl := &activities.HeartlandStamp{UpdatedAt: stamp.UpdatedAt, Status: stamp.Status}
+	want := map[int]activities.OrderRead{
+		1: {DateModified: read.DateModified, StatusID: read.StatusID, HeartlandOrderID: 900, Heartland: hl},
+		2: {Finished: true},
+		7: {HeartlandOrderID: 900, Heartland: hl},
+	}
 	var got map[int]activities.OrderRead
 	workertest.WaitFor(t, "visibility to show the stand-in orders", func() bool {
 		var err error
-		got, err = runs.LastRead(ctx, "shop", []int{1, 2, 3, 4, 5, 6})
+		got, err = runs.LastRead(ctx, "shop", []int{1, 2, 3, 4, 5, 6, 7})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return maps.Equal(got, want)
+		return reflect.DeepEqual(got, want)
 	})
 
 	// Read with another key ring's converter the memo is ciphertext: an

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	enumspb "go.temporal.io/api/enums/v1"
-
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -207,18 +205,7 @@ func TestEndToEndOrderAutoDistribute(t *testing.T) {
 	if n := len(sh.BC.Shipments(id)); n != 1 {
 		t.Errorf("%d shipments, want 1", n)
 	}
-	woken := 0
-	iter := sh.Temporal.GetWorkflowHistory(sh.ctx(), workflows.OrderWorkflowID(sh.ConnectionID, id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a := ev.GetWorkflowExecutionSignaledEventAttributes(); a != nil && a.GetSignalName() == workflows.OrderHeartlandChangedSignal {
-			woken++
-		}
-	}
-	if woken == 0 {
+	if sh.heartlandTells(t, id) == 0 {
 		t.Error("the Heartland invoice webhook never reached the order")
 	}
 }

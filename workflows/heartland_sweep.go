@@ -25,7 +25,7 @@ func HeartlandSweep(ctx workflow.Context, in HeartlandSweepInput) error {
 	settingsCh := workflow.GetSignalChannel(ctx, HeartlandSweepSettingsSignal)
 	nowCh := workflow.GetSignalChannel(ctx, HeartlandSweepNowSignal)
 	if err := workflow.SetQueryHandler(ctx, HeartlandSweepStatusQuery, func() (HeartlandSweepStatus, error) {
-		return HeartlandSweepStatus{Watermark: s.Watermark, Signalled: s.Signalled, Attention: s.Attention, Failures: s.Failures}, nil
+		return HeartlandSweepStatus{Watermark: s.Watermark, Signalled: s.Signalled, Known: s.Known, Attention: s.Attention, Failures: s.Failures}, nil
 	}); err != nil {
 		return err
 	}
@@ -140,6 +140,7 @@ func (s *HeartlandSweepInput) applyWait(ctx workflow.Context, res activities.Hea
 	s.Watermark, s.Seen = res.Orders.Watermark, res.Orders.Seen
 	s.InvoiceWatermark, s.InvoiceSeen = res.Invoices.Watermark, res.Invoices.Seen
 	s.Ticks = res.Ticks
+	s.Known += res.Orders.Known + res.Invoices.Known
 	s.tell(ctx, append(res.Orders.Orders, res.Invoices.Orders...))
 }
 
@@ -149,6 +150,7 @@ func (s *HeartlandSweepInput) list(ctx, actx workflow.Context, req activities.He
 	if err := workflow.ExecuteActivity(actx, orderActivities.ListHeartlandChanges, req).Get(ctx, &res); err != nil {
 		return res, err
 	}
+	s.Known += res.Known
 	s.tell(ctx, res.Orders)
 	return res, nil
 }

@@ -36,6 +36,9 @@ type HeartlandSweepInput struct {
 	Seen []string `json:"seen,omitempty"`
 	// Signalled counts orders told of a change over all runs.
 	Signalled int `json:"signalled"`
+	// Known counts changes not told because the order's workflow knew
+	// them (its own import), over all runs.
+	Known int `json:"known,omitempty"`
 	// Attention is why the last round failed, empty when it did not.
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row; the pause grows with it.
@@ -54,6 +57,8 @@ type HeartlandSweepInput struct {
 type HeartlandSweepStatus struct {
 	Watermark string `json:"watermark,omitempty"`
 	Signalled int    `json:"signalled"`
+	// Known is HeartlandSweepInput.Known.
+	Known int `json:"known,omitempty"`
 	// Attention is why the sweep needs a person; empty when it does not.
 	Attention string `json:"attention,omitempty"`
 	// Failures counts failed rounds in a row.

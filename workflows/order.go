@@ -102,6 +102,10 @@ type order struct {
 	// timer its waits share.
 	quiet bool
 	timer orderTimer
+	// stamps is true for runs under orderStampsVersion of orderQuietChange:
+	// the import reads its Heartland order's stamp, kept in the memo
+	// (OrderHeartlandMemo).
+	stamps bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the

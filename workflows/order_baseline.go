@@ -32,13 +32,22 @@ const orderBaselineChange = "order-baseline-2026-12"
 // before.
 const orderQuietChange = "order-quiet-2026-12"
 
+// orderStampsVersion is the version of orderQuietChange whose runs also
+// keep their Heartland order's stamp in the memo (OrderHeartlandMemo). A
+// new version of the marker new runs record already, not a change of its
+// own: another marker would cost every order two history events. Runs
+// under version 1 keep no stamp, and the Heartland sweep tells them of
+// their imports as before.
+const orderStampsVersion = 2
+
 // decideChanges settles which of the Order workflow's versioned changes
 // this run has. Called once, before the handlers are installed, since
 // they depend on it too.
 func (o *order) decideChanges(ctx workflow.Context) {
-	if workflow.GetVersion(ctx, orderQuietChange, workflow.DefaultVersion, 1) >= 1 {
+	if v := workflow.GetVersion(ctx, orderQuietChange, workflow.DefaultVersion, orderStampsVersion); v >= 1 {
 		o.takeEveryChange()
 		o.quiet = true
+		o.stamps = v >= orderStampsVersion
 		return
 	}
 	if workflow.GetVersion(ctx, orderBaselineChange, workflow.DefaultVersion, 1) >= 1 {

@@ -265,6 +265,7 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	if o.importTells {
 		req.TellInventory = &activities.InventoryTell{WorkflowID: InventoryWorkflowID(o.ConnectionID), Signal: InventoryChangedSignal, Source: "order opened"}
 	}
+	req.Stamp = o.stamps
 	o.Lines = o.Lines[:0]
 	for _, l := range snap.Lines {
 		req.Lines = append(req.Lines, activities.ImportLine{OrderProductID: l.OrderProductID, SKU: l.SKU, Quantity: l.Quantity, UnitPrice: l.UnitPrice})
@@ -328,5 +329,6 @@ func (o *order) imported(ctx workflow.Context, snap activities.OrderSnapshot, re
 	if !o.importTells {
 		o.tellInventory(ctx, "opened")
 	}
+	o.rememberStamp(ctx, ref)
 	return o.setStage(ctx, o.resumeStage(), "")
 }

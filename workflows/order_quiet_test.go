@@ -78,7 +78,7 @@ func TestOrderQuietKeepsOneBackstopTimer(t *testing.T) {
 func TestOrderBeforeQuietStartsATimerPerWait(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderStampsVersion).Return(workflow.DefaultVersion)
 	timers := backstopTimers(env)
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(OrderHeartlandChangedSignal, w.sweepSaw()) }, time.Minute)
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(OrderHeartlandChangedSignal, w.sweepSaw()) }, 2*time.Minute)
@@ -196,7 +196,7 @@ func TestOrderQuietReadsLocally(t *testing.T) {
 		w := newOrderWorld(false)
 		env := newOrderEnv(t, w)
 		if !quiet {
-			env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+			env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderStampsVersion).Return(workflow.DefaultVersion)
 		}
 		all, local := activityCounters(env)
 		env.RegisterDelayedCallback(func() { staffShipAllFromMain(env, w) }, time.Minute)

@@ -7,17 +7,23 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 )
 
-// memosOf records what the workflow writes under OrderReadMemo.
-func memosOf(env *testsuite.TestWorkflowEnvironment) *[]OrderChange {
-	var memos []OrderChange
+// upsertsOf records what the workflow writes to its memo under key.
+func upsertsOf[T any](env *testsuite.TestWorkflowEnvironment, key string) *[]T {
+	var memos []T
 	env.OnUpsertMemo(mock.Anything).Run(func(args mock.Arguments) {
-		if c, ok := args.Get(0).(map[string]any)[OrderReadMemo].(OrderChange); ok {
-			memos = append(memos, c)
+		if v, ok := args.Get(0).(map[string]any)[key].(T); ok {
+			memos = append(memos, v)
 		}
 	}).Return(nil)
 	return &memos
+}
+
+// memosOf records what the workflow writes under OrderReadMemo.
+func memosOf(env *testsuite.TestWorkflowEnvironment) *[]OrderChange {
+	return upsertsOf[OrderChange](env, OrderReadMemo)
 }
 
 // The order keeps in its memo what it last read of the BigCommerce order,
@@ -92,5 +98,48 @@ func TestOrderContinuedWritesWhatItHadRead(t *testing.T) {
 	}})
 	if len(*memos) == 0 || (*memos)[0] != had {
 		t.Errorf("memos of a continued run %+v, want %+v first", *memos, had)
+	}
+}
+
+// stampsOf records what the workflow writes under OrderHeartlandMemo.
+func stampsOf(env *testsuite.TestWorkflowEnvironment) *[]OrderHeartlandRead {
+	return upsertsOf[OrderHeartlandRead](env, OrderHeartlandMemo)
+}
+
+// The import asks for its Heartland order's stamp and the order keeps it
+// in its memo, once: the Heartland sweep does not tell it of its import.
+func TestOrderKeepsItsImportsStampInItsMemo(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	stamps := stampsOf(env)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(OrderHeartlandChangedSignal, HeartlandChange{Status: "open"}) // told all the same: a memo late in visibility
+	}, time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 2*time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	want := []OrderHeartlandRead{{HeartlandOrderID: 900, UpdatedAt: "2026-11-27T10:00:02Z", Status: "open"}}
+	if !w.importStamped || !slices.Equal(*stamps, want) {
+		t.Errorf("import stamped %t, memos %+v, want %+v", w.importStamped, *stamps, want)
+	}
+}
+
+// A run under the first version of orderQuietChange asks for no stamp and
+// writes none: its command sequence stays as it ran.
+func TestOrderBeforeStampsKeepsNone(t *testing.T) {
+	w := newOrderWorld(false)
+	env := newOrderEnv(t, w)
+	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderStampsVersion).Return(workflow.Version(1))
+	stamps := stampsOf(env)
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, time.Minute)
+	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	if w.importStamped || len(*stamps) != 0 {
+		t.Errorf("a run of version 1 stamped %t, wrote %+v", w.importStamped, *stamps)
+	}
+	if st.HeartlandOrderID != 900 || st.Stage != OrderStageAwaitingDistribution {
+		t.Errorf("state %+v", st)
 	}
 }

@@ -76,6 +76,8 @@ type orderWorld struct {
 	gone bool
 	// failDistribute fails DistributeLines for lines sent to a location.
 	failDistribute map[int64]error
+	// importStamped is whether the last import asked for a stamp.
+	importStamped bool
 	// importOutage is how many more ImportSalesOrder calls fail as if
 	// Heartland did not answer.
 	importOutage int
@@ -361,6 +363,10 @@ func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSa
 	}
 	w.everOpen = true
 	res.Order = activities.SalesOrderRef{ID: 900, Status: "open", Created: true}
+	w.importStamped = req.Stamp
+	if req.Stamp {
+		res.Order.Stamp = &activities.HeartlandStamp{UpdatedAt: "2026-11-27T10:00:02Z", Status: "open"}
+	}
 	for i, l := range req.Lines {
 		res.Order.Lines = append(res.Order.Lines, activities.SalesOrderLine{LineID: int64(70 + i), OrderProductID: l.OrderProductID,
 			ItemID: int64(500 + slices.Index(skus, l.SKU)), Quantity: l.Quantity})

@@ -458,6 +458,8 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
 	fmt.Fprintf(w, "%-58s flash store %d in %d rounds, others %d in %d rounds%s\n", "order sweeps' hand-overs (orders the webhooks missed)",
 		r.Sweeps.FlashHandOvers, r.Sweeps.FlashRounds, r.Sweeps.OthersHandOvers, r.Sweeps.OthersRounds, unanswered(r.Sweeps.Unanswered))
+	fmt.Fprintf(w, "%-58s %d told, %d left alone (their own import; a long poll still on counts later)\n", "Heartland sweeps' changed orders",
+		r.Sweeps.HeartlandTold, r.Sweeps.HeartlandKnown)
 	if r.OrderEvents.Workflows > 0 {
 		fmt.Fprintf(w, "%-58s mean %.1f, min %d, max %d (%d of the steady phase's orders, at the end)\n", "history events per order",
 			r.OrderEvents.Mean, r.OrderEvents.Min, r.OrderEvents.Max, r.OrderEvents.Workflows)

@@ -17,6 +17,12 @@ type SweepFigures struct {
 	FlashRounds     int `json:"flash_store_rounds"`
 	OthersHandOvers int `json:"others_hand_overs"`
 	OthersRounds    int `json:"others_rounds"`
+	// HeartlandTold and HeartlandKnown are what all the stores' Heartland
+	// sweeps did with the orders they found changed: told them (a signal
+	// and a workflow task each on the server), or left them alone because
+	// the order's workflow knew the change (its own import).
+	HeartlandTold  int `json:"heartland_told"`
+	HeartlandKnown int `json:"heartland_known"`
 	// Unanswered counts sweeps that did not answer their status query.
 	Unanswered int `json:"unanswered"`
 }
@@ -40,6 +46,17 @@ func sweepFigures(ctx context.Context, c client.Client, stores []store) SweepFig
 			f.OthersHandOvers += st.Swept
 			f.OthersRounds += st.Rounds
 		}
+		v, err = c.QueryWorkflow(ctx, workflows.HeartlandSweepWorkflowID(s.conn.ID), "", workflows.HeartlandSweepStatusQuery)
+		var hs workflows.HeartlandSweepStatus
+		if err == nil {
+			err = v.Get(&hs)
+		}
+		if err != nil {
+			f.Unanswered++
+			continue
+		}
+		f.HeartlandTold += hs.Signalled
+		f.HeartlandKnown += hs.Known
 	}
 	return f
 }

@@ -148,6 +148,9 @@ type Server struct {
 	faults  map[string]*faultState
 	rng     *rand.Rand
 
+	callMu sync.Mutex
+	calls  map[string]int // authorised requests by route
+
 	hookMu     sync.Mutex
 	hookWG     sync.WaitGroup
 	deliveries []Delivery
@@ -393,6 +396,12 @@ func (s *Server) apiHandler(route string, h func(http.ResponseWriter, *http.Requ
 			writeError(w, &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Invalid or missing API token"})
 			return
 		}
+		s.callMu.Lock()
+		if s.calls == nil {
+			s.calls = map[string]int{}
+		}
+		s.calls[route]++
+		s.callMu.Unlock()
 		if s.applyFault(w, r, route) {
 			return
 		}
@@ -422,6 +431,15 @@ func (s *Server) created(w http.ResponseWriter, r *http.Request, path string, d 
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05-07:00") }
 
 func (s *Server) stamp() string { return timestamp(s.now()) }
+
+// Calls says how many authorised requests the fake has had on a route, as
+// it is registered ("GET /sales/orders", "PUT /sales/orders/{id}"), faults
+// included: a test waits on it for a poller's next round.
+func (s *Server) Calls(route string) int {
+	s.callMu.Lock()
+	defer s.callMu.Unlock()
+	return s.calls[route]
+}
 
 // sleepCtx waits d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) {
