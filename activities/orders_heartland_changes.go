@@ -34,10 +34,13 @@ func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesR
 		from := since.Add(-HeartlandChangesOverlap)
 		var orders []heartland.SalesOrder
 		var invoices []heartland.Invoice
+		var ordersListed time.Time
 		if req.Only != ChangesOfInvoices {
-			if orders, err = cl.Heartland.WalkSalesOrdersUpdatedSince(from, heartland.Cursor{}).All(ctx); err != nil {
+			walk := cl.Heartland.WalkSalesOrdersUpdatedSince(from, heartland.Cursor{})
+			if orders, err = walk.All(ctx); err != nil {
 				return HeartlandChangesResult{}, heartlandError("list Heartland sales orders updated since "+from.UTC().Format(time.RFC3339), err)
 			}
+			ordersListed = walk.Date()
 		}
 		if req.Only != ChangesOfOrders {
 			if invoices, err = cl.Heartland.WalkInvoicesUpdatedSince(from, heartland.Cursor{}).All(ctx); err != nil {
@@ -48,9 +51,9 @@ func (a *Orders) ListHeartlandChanges(ctx context.Context, req HeartlandChangesR
 		for _, o := range orders {
 			c.known[o.ID] = o
 			// Two changes in one second share updated_at; the fields hrbc acts
-			// on tell them apart (a distribution alone does not: the next
-			// invoice, or the order's backstop, finds it).
-			if c.fresh(fmt.Sprintf("o%d/%s/%s/%s", o.ID, o.Status, o.TotalPaid.StringFixed(2), o.Balance.StringFixed(2)), o.UpdatedAt) {
+			// on tell some apart, not a distribution: an order listed before
+			// its second is over gets a second look (freshOrder).
+			if c.freshOrder(fmt.Sprintf("o%d/%s/%s/%s", o.ID, o.Status, o.TotalPaid.StringFixed(2), o.Balance.StringFixed(2)), o.UpdatedAt, ordersListed) {
 				c.touch(o, 0)
 			}
 		}
@@ -102,9 +105,64 @@ type changeSet struct {
 	watermark time.Time
 	seen      map[string]bool
 	// keep are the records near the new watermark, to know them next round.
-	keep  []seenRecord
-	known map[int64]heartland.SalesOrder
-	byID  map[int]*HeartlandOrderChange
+	keep []seenRecord
+	// unsettled is the oldest stamp of a sales order awaiting its second
+	// look; the watermark stays at it so the next round lists it again.
+	unsettled time.Time
+	known     map[int64]heartland.SalesOrder
+	byID      map[int]*HeartlandOrderChange
+}
+
+// secondLook is how long after a sales order's stamp a listing must be
+// for the stamp's second to be over: the second itself, and a second for
+// the server answering the listing and the one stamping the record to
+// disagree.
+const secondLook = 2 * time.Second
+
+// unsettledMark ends the key of a sales-order record the sweep told of
+// while the record's second may not have been over: a second change in
+// that second (a distribution, which moves neither status nor amounts)
+// would share the key.
+const unsettledMark = "~"
+
+// freshOrder is fresh for a sales order, whose key cannot tell two changes
+// in one second apart. One listed before its second is certainly over
+// (listed, the server's Date, earlier than secondLook after the stamp; or
+// no Date) is told now and kept as unsettled; a later round that lists it
+// again, at least secondLook after the stamp (or, without a Date, the
+// next one), tells it once more and settles it. The order reads Heartland
+// on each word, so the second one sees what the first may have missed.
+func (c *changeSet) freshOrder(id string, at, listed time.Time) bool {
+	at = at.UTC().Truncate(time.Second)
+	key := id + "@" + at.Format(time.RFC3339)
+	over := !listed.IsZero() && !listed.Before(at.Add(secondLook))
+	switch {
+	case c.seen[key]:
+		return c.fresh(id, at)
+	case c.seen[key+unsettledMark]:
+		if !over && !listed.IsZero() {
+			c.keepUnsettled(key, at)
+			return false
+		}
+		c.fresh(id, at)
+		return true
+	case !over:
+		c.keepUnsettled(key, at)
+		return true
+	}
+	return c.fresh(id, at)
+}
+
+// keepUnsettled keeps a record's key for its second look, and the
+// watermark at its stamp.
+func (c *changeSet) keepUnsettled(key string, at time.Time) {
+	c.keep = append(c.keep, seenRecord{key + unsettledMark, at})
+	if c.unsettled.IsZero() || at.Before(c.unsettled) {
+		c.unsettled = at
+	}
+	if at.After(c.watermark) {
+		c.watermark = at
+	}
 }
 
 type seenRecord struct {
@@ -151,6 +209,9 @@ func (c *changeSet) touch(o heartland.SalesOrder, invoiceID int64) {
 }
 
 func (c *changeSet) result() HeartlandChangesResult {
+	if !c.unsettled.IsZero() && c.unsettled.Before(c.watermark) {
+		c.watermark = c.unsettled
+	}
 	res := HeartlandChangesResult{Watermark: c.watermark.Format(time.RFC3339)}
 	for _, r := range c.keep {
 		if !r.at.Before(c.watermark.Add(-HeartlandChangesOverlap)) && !slices.Contains(res.Seen, r.key) {

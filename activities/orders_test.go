@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,9 @@ type orderFixture struct {
 	itemA    int64
 	ctx      context.Context
 	customer CustomerRef
+	// hlAhead is how far the Heartland fake's clock runs ahead of the
+	// test clock: a test moves it on to make a second pass for Heartland.
+	hlAhead atomic.Int64
 }
 
 func newOrderFixture(t *testing.T) *orderFixture {
@@ -36,7 +40,7 @@ func newOrderFixture(t *testing.T) *orderFixture {
 	f := &orderFixture{ctx: context.Background()}
 	f.bc = bigcommercetest.NewServer(bigcommercetest.WithoutRateLimit(), bigcommercetest.WithClock(testclock.Seconds))
 	t.Cleanup(f.bc.Close)
-	f.hl = heartlandtest.NewServer(heartlandtest.WithClock(testclock.Now))
+	f.hl = heartlandtest.NewServer(heartlandtest.WithClock(func() time.Time { return testclock.Now().Add(time.Duration(f.hlAhead.Load())) }))
 	t.Cleanup(f.hl.Close)
 	f.main = f.hl.AddLocation("01", "Main Street", "Register 1")
 	f.website = f.hl.AddLocation("WEB", "Website", "Web Station")

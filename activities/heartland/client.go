@@ -465,6 +465,9 @@ type Page[T any] struct {
 	Total   int `json:"total"`
 	Pages   int `json:"pages"`
 	Results []T `json:"results"`
+	// Date is the server's clock when it answered (the Date header), zero
+	// when it sent none: every row was read no earlier.
+	Date time.Time `json:"-"`
 }
 
 // list fetches one page of a collection.
@@ -485,12 +488,15 @@ func listPer[T any](ctx context.Context, c *Client, p string, q Query) (Page[T],
 		if err != nil {
 			return pg, per, &APIError{Kind: apierror.KindProtocol, Method: http.MethodGet, Path: p, Message: "encoding filter", Err: err}
 		}
-		err = c.get(ctx, p, v, &pg)
+		resp, err := c.do(ctx, http.MethodGet, p, v, nil, &pg)
 		if err != nil && isPageSizeRefusal(err) && c.refusePageSize(per) {
 			continue
 		}
 		if err == nil {
 			c.notePageCap(q.Page, per, len(pg.Results), pg.Pages)
+			if resp != nil {
+				pg.Date, _ = http.ParseTime(resp.header.Get("Date"))
+			}
 		}
 		return pg, per, err
 	}
@@ -538,6 +544,8 @@ type Walker[T any] struct {
 	idOf func(*T) int64 // nil: page-numbered walk
 	// total is the row count the server gave with the last page, -1 before.
 	total int
+	// date is the server's clock when it answered the first page.
+	date time.Time
 }
 
 func newWalker[T any](c *Client, p string, q Query, from Cursor, idOf func(*T) int64) *Walker[T] {
@@ -548,6 +556,11 @@ func newWalker[T any](c *Client, p string, q Query, from Cursor, idOf func(*T) i
 // Next read (for a keyset walk: the rows after the cursor of that call),
 // or -1 before the first page.
 func (w *Walker[T]) Total() int { return w.total }
+
+// Date is the server's clock when it answered the walk's first page (its
+// Date header), zero before or when it sends none: every row the walk
+// returned was read no earlier.
+func (w *Walker[T]) Date() time.Time { return w.date }
 
 // Cursor returns the position after the last page returned by Next.
 func (w *Walker[T]) Cursor() Cursor { return w.cur }
@@ -577,6 +590,9 @@ func (w *Walker[T]) Next(ctx context.Context) ([]T, error) {
 		return nil, err
 	}
 	w.total = pg.Total
+	if w.date.IsZero() {
+		w.date = pg.Date
+	}
 	next := w.cur
 	if w.idOf != nil {
 		for i := range pg.Results {

@@ -396,6 +396,8 @@ func (s *Server) apiHandler(route string, h func(http.ResponseWriter, *http.Requ
 			writeError(w, &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Invalid or missing API token"})
 			return
 		}
+		// Heartland's Date and its records' stamps come from one clock.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 		s.callMu.Lock()
 		if s.calls == nil {
 			s.calls = map[string]int{}
