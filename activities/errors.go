@@ -18,6 +18,9 @@ const (
 	ErrTypeBigCommerceRejected = "BigCommerceRejected"
 	// ErrTypeHeartlandRejected is a permanent Heartland answer (4xx).
 	ErrTypeHeartlandRejected = "HeartlandRejected"
+	// ErrTypeImportBusy is an import asked to start at once
+	// (ImportSalesOrderRequest.InPlace) that would have had to wait.
+	ErrTypeImportBusy = "ImportBusy"
 )
 
 // bigCommerceError classifies a BigCommerce client error for Temporal.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/hrbc/hrbc/activities/heartland"
 )
@@ -51,9 +52,10 @@ type importSlots struct {
 	byConn map[string]chan struct{}
 }
 
-// acquire waits for a place until ctx ends; release gives it back.
-func (s *importSlots) acquire(ctx context.Context, connectionID string) (release func(), err error) {
+// of returns the places of a connection.
+func (s *importSlots) of(connectionID string) chan struct{} {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.byConn == nil {
 		s.byConn = map[string]chan struct{}{}
 	}
@@ -62,7 +64,24 @@ func (s *importSlots) acquire(ctx context.Context, connectionID string) (release
 		ch = make(chan struct{}, importsPerConnection)
 		s.byConn[connectionID] = ch
 	}
-	s.mu.Unlock()
+	return ch
+}
+
+// tryAcquire takes a place only if one is free now (ok=false otherwise);
+// release gives it back.
+func (s *importSlots) tryAcquire(connectionID string) (release func(), ok bool) {
+	ch := s.of(connectionID)
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, true
+	default:
+		return nil, false
+	}
+}
+
+// acquire waits for a place until ctx ends; release gives it back.
+func (s *importSlots) acquire(ctx context.Context, connectionID string) (release func(), err error) {
+	ch := s.of(connectionID)
 	select {
 	case ch <- struct{}{}:
 		return func() { <-ch }, nil
@@ -93,13 +112,13 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 	return withClients(a.Connections, req.ConnectionID, func(cl Clients) (ImportSalesOrderResult, error) {
 		stop := heartbeatEvery(ctx, importHeartbeat)
 		defer stop()
-		release, err := a.imports.acquire(ctx, req.ConnectionID)
+		hl := cl.Heartland
+		release, err := a.importSlot(ctx, req, hl)
 		if err != nil {
 			return ImportSalesOrderResult{}, err
 		}
 		release = sync.OnceFunc(release)
 		defer release()
-		hl := cl.Heartland
 		existing, err := findSalesOrder(ctx, hl, req.PublicID)
 		if err != nil {
 			return ImportSalesOrderResult{}, err
@@ -155,6 +174,29 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 		}
 		return ImportSalesOrderResult{Order: ref, Locations: toLocations(locs)}, nil
 	})
+}
+
+// importSlot takes the connection's import slot for req: at once or not at
+// all for an import InPlace (ErrTypeImportBusy, when the slots are taken or
+// Heartland's pacing has calls queued), otherwise waiting its turn.
+func (a *Orders) importSlot(ctx context.Context, req ImportSalesOrderRequest, hl *heartland.Client) (release func(), err error) {
+	if req.InPlace {
+		if avail, _, paced := hl.Pacing(); paced && avail < 0 {
+			return nil, importBusy(req, "Heartland's pacing has calls queued")
+		}
+		release, ok := a.imports.tryAcquire(req.ConnectionID)
+		if !ok {
+			return nil, importBusy(req, "its connection's imports are all taken")
+		}
+		return release, nil
+	}
+	return a.imports.acquire(ctx, req.ConnectionID)
+}
+
+// importBusy is the refusal of an import InPlace that would have to wait.
+func importBusy(req ImportSalesOrderRequest, why string) error {
+	return temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("import of %s cannot start at once: %s", req.PublicID, why), ErrTypeImportBusy, nil)
 }
 
 // orderFinished reports whether a Heartland order's status is closed or
@@ -264,6 +306,13 @@ type ImportSalesOrderRequest struct {
 	TellInventory *InventoryTell `json:"tell_inventory,omitempty"`
 	// Stamp is as in EnsureSalesOrderRequest.
 	Stamp bool `json:"stamp,omitempty"`
+	// InPlace asks for an import that starts at once or not at all: with
+	// its connection's import slots taken, or calls queued behind
+	// Heartland's pacing, it returns ErrTypeImportBusy before it calls
+	// anything. The Order workflow runs such an import as a local
+	// activity, inside the workflow task that read the order, and a busy
+	// one as a regular activity that waits its turn.
+	InPlace bool `json:"in_place,omitempty"`
 }
 
 // ImportSalesOrderResult is the Heartland order of an import, or why there

@@ -106,6 +106,10 @@ type order struct {
 	// the import reads its Heartland order's stamp, kept in the memo
 	// (OrderHeartlandMemo).
 	stamps bool
+	// inPlace is true for runs under orderInPlaceVersion of
+	// orderQuietChange: the import first tries to run in the workflow task
+	// that read the order (importInPlace).
+	inPlace bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the

@@ -40,14 +40,24 @@ const orderQuietChange = "order-quiet-2026-12"
 // their imports as before.
 const orderStampsVersion = 2
 
+// orderInPlaceVersion is the version of orderQuietChange whose runs also
+// try their import as a local activity, in the workflow task that read the
+// order, before they schedule it as an activity (importInPlace). Runs
+// under earlier versions schedule it at once, as they always did.
+const orderInPlaceVersion = 3
+
+// orderQuietLatest is the version of orderQuietChange new runs record.
+const orderQuietLatest = orderInPlaceVersion
+
 // decideChanges settles which of the Order workflow's versioned changes
 // this run has. Called once, before the handlers are installed, since
 // they depend on it too.
 func (o *order) decideChanges(ctx workflow.Context) {
-	if v := workflow.GetVersion(ctx, orderQuietChange, workflow.DefaultVersion, orderStampsVersion); v >= 1 {
+	if v := workflow.GetVersion(ctx, orderQuietChange, workflow.DefaultVersion, orderQuietLatest); v >= 1 {
 		o.takeEveryChange()
 		o.quiet = true
 		o.stamps = v >= orderStampsVersion
+		o.inPlace = v >= orderInPlaceVersion
 		return
 	}
 	if workflow.GetVersion(ctx, orderBaselineChange, workflow.DefaultVersion, 1) >= 1 {

@@ -12,7 +12,7 @@ import (
 // orderBefore makes the test's run one begun before change: before the
 // baselines too, which would otherwise stand for it.
 func orderBefore(env *testsuite.TestWorkflowEnvironment, change string) {
-	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderStampsVersion).Return(workflow.DefaultVersion)
+	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderQuietLatest).Return(workflow.DefaultVersion)
 	env.OnGetVersion(orderBaselineChange, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	env.OnGetVersion(change, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 }
@@ -32,7 +32,7 @@ func testOrderBaselineStandsForEveryChange(t *testing.T, before string) {
 	env := newOrderEnv(t, w)
 	latest := workflow.Version(1)
 	if before == orderQuietChange {
-		latest = orderStampsVersion
+		latest = orderQuietLatest
 	}
 	env.OnGetVersion(before, workflow.DefaultVersion, latest).Return(workflow.DefaultVersion)
 	for _, change := range []string{leanImportChange, moneyChange, heartlandScreensChange, orderRescueChange, captureChange,

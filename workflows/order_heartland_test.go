@@ -16,6 +16,19 @@ func startOrder(env *testsuite.TestWorkflowEnvironment) {
 	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
 }
 
+// stateAfterAMinute runs the order a minute, then cancels it, and returns
+// its state then.
+func stateAfterAMinute(t *testing.T, env *testsuite.TestWorkflowEnvironment) OrderState {
+	t.Helper()
+	var st OrderState
+	env.RegisterDelayedCallback(func() {
+		st = queryOrder(t, env)
+		env.CancelWorkflow()
+	}, time.Minute)
+	startOrder(env)
+	return st
+}
+
 // Staff distribute every line in Heartland's screen and invoice there; hrbc
 // was never asked to distribute, yet the order moves on and ships.
 func TestOrderTakesLinesDistributedInHeartland(t *testing.T) {

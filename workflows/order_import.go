@@ -273,6 +273,9 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 			Quantity: l.Quantity, UnitPrice: l.UnitPrice})
 	}
 	var res activities.ImportSalesOrderResult
+	if o.importInPlace(ctx, req, &res) {
+		return o.importedInHeartland(ctx, snap, res)
+	}
 	// An import may wait its turn behind a flash sale's other orders (two
 	// per connection at a time): a long start-to-close, and a heartbeat to
 	// notice a dead worker sooner.
@@ -286,6 +289,13 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	} else if err := o.callWith(importCtx, orderActivities.ImportSalesOrder, &res, req); err != nil {
 		return false, err
 	}
+	return o.importedInHeartland(ctx, snap, res)
+}
+
+// importedInHeartland takes in what the import found or made: the order
+// waits for an admin when SKUs are missing, is finished when an earlier
+// workflow finished it, and moves on to distribution otherwise.
+func (o *order) importedInHeartland(ctx workflow.Context, snap activities.OrderSnapshot, res activities.ImportSalesOrderResult) (bool, error) {
 	if len(res.Missing) > 0 {
 		return false, o.needAttention(ctx, unknownSKUs(res.Missing))
 	}

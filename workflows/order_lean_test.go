@@ -55,28 +55,45 @@ func TestOrderLeanImportIsOneReadAndOneHeartlandActivity(t *testing.T) {
 	}
 }
 
-// The import may queue behind a flash sale: it gets a long start-to-close
-// and a heartbeat timeout, the other activities keep theirs.
+// The import runs first in place, bounded so as not to hold the workflow
+// task; one that would queue behind a flash sale runs as an activity with
+// a long start-to-close and a heartbeat timeout. The other activities keep
+// theirs.
 func TestOrderImportMayWaitItsTurn(t *testing.T) {
-	w := newOrderWorld(false)
-	env := newOrderEnv(t, w)
-	type timeouts struct{ startToClose, heartbeat time.Duration }
-	got := map[string]timeouts{}
-	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
-	})
-	env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
-		got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
-	})
-	env.RegisterDelayedCallback(env.CancelWorkflow, time.Minute)
-	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
-	if g := got["ImportSalesOrder"]; g.startToClose != importTimeout || g.heartbeat != importHeartbeatTimeout {
-		t.Errorf("ImportSalesOrder timeouts %+v, want %v and %v", g, importTimeout, importHeartbeatTimeout)
-	}
-	// The read runs locally first (callRead), bounded so as not to hold
-	// the workflow task.
-	if g := got["ReadOrder"]; g.startToClose != localReadTimeout || g.heartbeat != 0 {
-		t.Errorf("ReadOrder timeouts %+v, want %s and none", g, localReadTimeout)
+	for _, busy := range []bool{false, true} {
+		w := newOrderWorld(false)
+		if busy {
+			w.importBusy = 1
+		}
+		env := newOrderEnv(t, w)
+		type timeouts struct{ startToClose, heartbeat time.Duration }
+		got, gotLocal := map[string]timeouts{}, map[string]timeouts{}
+		env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+			got[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
+		})
+		env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
+			gotLocal[info.ActivityType.Name] = timeouts{info.Deadline.Sub(info.StartedTime).Round(time.Second), info.HeartbeatTimeout}
+		})
+		var st OrderState
+		env.RegisterDelayedCallback(func() {
+			st = queryOrder(t, env)
+			env.CancelWorkflow()
+		}, time.Minute)
+		env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+		if g := gotLocal["ImportSalesOrder"]; g.startToClose != localImportTimeout || g.heartbeat != 0 {
+			t.Errorf("busy=%t: ImportSalesOrder in place timeouts %+v, want %s and none", busy, g, localImportTimeout)
+		}
+		if g, ran := got["ImportSalesOrder"]; ran != busy || (busy && (g.startToClose != importTimeout || g.heartbeat != importHeartbeatTimeout)) {
+			t.Errorf("busy=%t: ImportSalesOrder as an activity: ran %t, timeouts %+v, want %v and %v", busy, ran, g, importTimeout, importHeartbeatTimeout)
+		}
+		if st.Stage != OrderStageAwaitingDistribution || st.HeartlandOrderID != 900 {
+			t.Errorf("busy=%t: stage %s, Heartland order %d; want imported", busy, st.Stage, st.HeartlandOrderID)
+		}
+		// The read runs locally first (callRead), bounded so as not to hold
+		// the workflow task.
+		if g := gotLocal["ReadOrder"]; g.startToClose != localReadTimeout || g.heartbeat != 0 {
+			t.Errorf("ReadOrder timeouts %+v, want %s and none", g, localReadTimeout)
+		}
 	}
 }
 

@@ -128,14 +128,9 @@ func TestOrderKeepsItsImportsStampInItsMemo(t *testing.T) {
 func TestOrderBeforeStampsKeepsNone(t *testing.T) {
 	w := newOrderWorld(false)
 	env := newOrderEnv(t, w)
-	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderStampsVersion).Return(workflow.Version(1))
+	env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderQuietLatest).Return(workflow.Version(1))
 	stamps := stampsOf(env)
-	var st OrderState
-	env.RegisterDelayedCallback(func() {
-		st = queryOrder(t, env)
-		env.CancelWorkflow()
-	}, time.Minute)
-	env.ExecuteWorkflow(Order, OrderInput{ConnectionID: "shop", OrderID: 100, Settings: orderSettings()})
+	st := stateAfterAMinute(t, env)
 	if w.importStamped || len(*stamps) != 0 {
 		t.Errorf("a run of version 1 stamped %t, wrote %+v", w.importStamped, *stamps)
 	}

@@ -81,6 +81,9 @@ type orderWorld struct {
 	// importOutage is how many more ImportSalesOrder calls fail as if
 	// Heartland did not answer.
 	importOutage int
+	// importBusy is how many more imports asked InPlace are refused as
+	// their connection's import slots would be, all taken.
+	importBusy int
 	// badSource refuses imports at that source location; importSource is
 	// the source location of the last import.
 	badSource, importSource int64
@@ -327,6 +330,11 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 // importSalesOrder is ImportSalesOrder on the world: what FindSalesOrder,
 // ResolveOrderItems and EnsureSalesOrder do, in one.
 func (w *orderWorld) importSalesOrder(_ context.Context, req activities.ImportSalesOrderRequest) (activities.ImportSalesOrderResult, error) {
+	if req.InPlace && w.importBusy > 0 {
+		w.importBusy--
+		return activities.ImportSalesOrderResult{}, temporal.NewNonRetryableApplicationError(
+			"import cannot start at once: its connection's imports are all taken", activities.ErrTypeImportBusy, nil)
+	}
 	if w.importOutage > 0 {
 		w.importOutage--
 		return activities.ImportSalesOrderResult{}, errors.New("heartland: POST /api/sales/orders: dial tcp: connection refused")
