@@ -153,6 +153,9 @@ func (a *Orders) ImportSalesOrder(ctx context.Context, req ImportSalesOrderReque
 			sreq.Lines = append(sreq.Lines, SalesLine{OrderProductID: l.OrderProductID, ItemID: itemOf[l.SKU],
 				Quantity: l.Quantity, UnitPrice: l.UnitPrice})
 		}
+		if existing == nil && req.InPlace && !timeToWrite(ctx) {
+			return ImportSalesOrderResult{}, importBusy(req, "too little of its time left to create the order")
+		}
 		if existing == nil {
 			// An order found already has its customer; only a new one needs it.
 			if sreq.Customer, err = ensureCustomer(ctx, hl, req.Email, req.Billing, req.Shipping); err != nil {
@@ -191,6 +194,21 @@ func (a *Orders) importSlot(ctx context.Context, req ImportSalesOrderRequest, hl
 		return release, nil
 	}
 	return a.imports.acquire(ctx, req.ConnectionID)
+}
+
+// inPlaceWriteMargin is the time an import InPlace must have left before
+// it creates anything. Its deadline is short (the workflow task waits on
+// it), and a create cut off by that deadline may still reach Heartland
+// after the import that takes over has looked the order up and found
+// nothing: the order would be created twice. Refused before its writes, it
+// leaves them all to the activity that follows.
+const inPlaceWriteMargin = 2 * time.Second
+
+// timeToWrite reports whether ctx leaves an import InPlace the time for
+// its writes.
+func timeToWrite(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= inPlaceWriteMargin
 }
 
 // importBusy is the refusal of an import InPlace that would have to wait.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,5 +105,31 @@ func TestImportInPlaceRefusedBehindHeartlandsPacing(t *testing.T) {
 	}
 	if n := len(f.hl.Orders()); n != 0 {
 		t.Errorf("%d Heartland orders after a refused import", n)
+	}
+}
+
+// An import InPlace with too little of its time left to create the order
+// creates nothing: a create cut off by its deadline could still reach
+// Heartland after the import that takes over found no order.
+func TestImportInPlaceCreatesNothingWithoutTimeToWrite(t *testing.T) {
+	f := newCountedFixtureWith(t, heartland.Config{})
+	req := f.importRequest(t, f.orderID)
+	req.InPlace = true
+	ctx, cancel := context.WithTimeout(f.ctx, inPlaceWriteMargin/2)
+	defer cancel()
+	f.hlCalls.take()
+	_, err := f.acts.ImportSalesOrder(ctx, req)
+	wantImportBusy(t, "little time left", err)
+	for route := range f.hlCalls.take() {
+		if !strings.HasPrefix(route, "GET ") {
+			t.Errorf("a refused import wrote: %s", route)
+		}
+	}
+	if n := len(f.hl.Orders()); n != 0 {
+		t.Errorf("%d Heartland orders after a refused import", n)
+	}
+	// With the time, the same import creates it.
+	if res, err := f.acts.ImportSalesOrder(f.ctx, req); err != nil || res.Order.ID == 0 {
+		t.Fatalf("import with time left: %+v, %v", res.Order, err)
 	}
 }

@@ -32,7 +32,9 @@ const localImportTimeout = 4 * time.Second
 // without holding their workflow task. Any failure, or an import slower
 // than localImportTimeout, leaves the import to the activity as well; the
 // import looks up before it creates, so what the local attempt wrote is
-// found, not written twice.
+// found, not written twice, and it starts no write with less than two
+// seconds of its time left, so that no create cut off by its deadline
+// lands after the activity looked.
 func (o *order) importInPlace(ctx workflow.Context, req activities.ImportSalesOrderRequest, res *activities.ImportSalesOrderResult) bool {
 	if !o.inPlace {
 		return false
