@@ -468,6 +468,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	u := r.FlashCPU.Used
 	fmt.Fprintf(w, "%-58s server %.2f, PostgreSQL %.2f, workers %.2f, bench and fakes %.2f\n", "CPU, flash phase (cores busy)",
 		r.FlashCPU.Cores(u.Server), r.FlashCPU.Cores(u.Postgres), r.FlashCPU.Cores(u.Workers), r.FlashCPU.Cores(u.Bench))
+	writeMachineCPU(w, "machine, flash phase (every process and the kernel)", r.FlashCPU)
 	var idle, peak int64
 	for i := range r.PeakRSS {
 		peak += r.PeakRSS[i]

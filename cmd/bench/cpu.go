@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -83,15 +84,57 @@ func parseStat(b []byte) (comm string, cpu time.Duration, err error) {
 	return string(b[open+1 : end]), time.Duration(ticks) * time.Second / userHZ, nil
 }
 
-// CPUSample is the CPU time each part of a cluster run has used so far.
+// MachineCPU is the CPU time all of this machine's CPUs have spent busy so
+// far: every process and the kernel (interrupts and softirqs, where the
+// loopback traffic between the processes of a run goes, and which no
+// process's own times count). 0 when it cannot be read.
+func MachineCPU() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	busy, err := parseProcStat(b)
+	if err != nil {
+		return 0
+	}
+	return busy
+}
+
+// parseProcStat reads the busy time out of /proc/stat's first line, "cpu"
+// and the time of all CPUs in each state: user, nice, system, idle,
+// iowait, irq, softirq, steal (then guest times, already in user). Busy is
+// all but idle and iowait.
+func parseProcStat(b []byte) (time.Duration, error) {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat first line %q: want cpu and at least 8 times", line)
+	}
+	var ticks int64
+	for i, f := range fields[1:9] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat first line %q: time %q: %w", line, f, err)
+		}
+		if i != 3 && i != 4 { // idle, iowait
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// CPUSample is the CPU time each part of a cluster run has used so far,
+// and the machine as a whole.
 type CPUSample struct {
 	Server, Postgres, Workers, Bench time.Duration
+	// Machine is MachineCPU: every process and the kernel.
+	Machine time.Duration
 }
 
 // Sub is the CPU time used between an earlier sample and s.
 func (s CPUSample) Sub(earlier CPUSample) CPUSample {
 	return CPUSample{Server: s.Server - earlier.Server, Postgres: s.Postgres - earlier.Postgres,
-		Workers: s.Workers - earlier.Workers, Bench: s.Bench - earlier.Bench}
+		Workers: s.Workers - earlier.Workers, Bench: s.Bench - earlier.Bench, Machine: s.Machine - earlier.Machine}
 }
 
 // SampleCPU reads what the server process, PostgreSQL (every process on
@@ -100,7 +143,7 @@ func (s CPUSample) Sub(earlier CPUSample) CPUSample {
 // restarted between two samples makes their difference meaningless; the
 // stores scenario restarts none.
 func (c *Cluster) SampleCPU() CPUSample {
-	s := CPUSample{Server: ProcessCPU(c.Server.PID()), Postgres: CommandCPU("postgres"), Bench: ProcessCPU(os.Getpid())}
+	s := CPUSample{Server: ProcessCPU(c.Server.PID()), Postgres: CommandCPU("postgres"), Bench: ProcessCPU(os.Getpid()), Machine: MachineCPU()}
 	for _, w := range c.Workers {
 		s.Workers += ProcessCPU(w.PID())
 	}
@@ -164,6 +207,14 @@ func writeCPUFigures(w io.Writer, f CPUFigures) {
 	fmt.Fprintf(w, "%-58s server %s, PostgreSQL %s, workers %s (%d orders opened in the phase)\n", "CPU per order opened, steady phase",
 		fmtMillis(f.PerOrder(u.Server)), fmtMillis(f.PerOrder(u.Postgres)), fmtMillis(f.PerOrder(u.Workers)), f.Orders)
 	fmt.Fprintf(w, "%-58s %.1f (server, PostgreSQL and workers)\n", "cores 20 orders/s would keep busy at that cost", f.CoresFor(20))
+	writeMachineCPU(w, "machine, steady phase (every process and the kernel)", f)
+}
+
+// writeMachineCPU prints how many of the machine's cores a phase kept
+// busy in all: the processes above undercount a machine that is full,
+// since the kernel's work for their traffic is nobody's.
+func writeMachineCPU(w io.Writer, label string, f CPUFigures) {
+	fmt.Fprintf(w, "%-58s %.2f of %d cores busy\n", label, f.Cores(f.Used.Machine), runtime.NumCPU())
 }
 
 // fmtMillis prints a CPU time in milliseconds.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,5 +53,36 @@ func TestProcessCPUGrowsWithWork(t *testing.T) {
 	}
 	if got := f.CoresFor(20); got < 2.39 || got > 2.41 {
 		t.Errorf("20 orders/s would take %.2f cores, want 2.4", got)
+	}
+}
+
+func TestParseProcStatCountsAllButIdle(t *testing.T) {
+	// user 100, nice 10, system 50, idle 1000, iowait 40, irq 5, softirq
+	// 30, steal 5 ticks: 200 busy, whatever the guest times after them.
+	stat := []byte("cpu  100 10 50 1000 40 5 30 5 7 0\ncpu0 50 5 25 500 20 2 15 2 0 0\n")
+	busy, err := parseProcStat(stat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if busy != 2*time.Second {
+		t.Errorf("busy %s, want 2s", busy)
+	}
+	for _, bad := range []string{"", "intr 1 2 3", "cpu 1 2 3", "cpu 1 2 3 x 5 6 7 8"} {
+		if _, err := parseProcStat([]byte(bad)); err == nil {
+			t.Errorf("parseProcStat(%q) took it", bad)
+		}
+	}
+	var report strings.Builder
+	writeCPUFigures(&report, CPUFigures{Used: CPUSample{Server: time.Second, Machine: 19 * time.Second}, Span: 10 * time.Second, Orders: 10})
+	if want := fmt.Sprintf("1.90 of %d cores busy", runtime.NumCPU()); !strings.Contains(report.String(), want) {
+		t.Errorf("report without %q:\n%s", want, report.String())
+	}
+	// On Linux the machine's busy time only grows.
+	if first := MachineCPU(); first > 0 {
+		for deadline := time.Now().Add(10 * time.Second); MachineCPU() == first && time.Now().Before(deadline); {
+		}
+		if later := MachineCPU(); later <= first {
+			t.Errorf("machine CPU %s, then %s", first, later)
+		}
 	}
 }
