@@ -22,6 +22,17 @@ func wantImportBusy(t *testing.T, what string, err error) {
 	}
 }
 
+// wantRefusedBeforeAnyCall checks that an import asked InPlace was refused
+// without calling Heartland or creating an order.
+func wantRefusedBeforeAnyCall(t *testing.T, f *countedFixture, what string, err error) {
+	t.Helper()
+	wantImportBusy(t, what, err)
+	wantCalls(t, what, f.hlCalls.take(), map[string]int{})
+	if n := len(f.hl.Orders()); n != 0 {
+		t.Errorf("%s: %d Heartland orders after a refused import", what, n)
+	}
+}
+
 // An import asked InPlace starts at once or not at all: with its
 // connection's two import slots taken it is refused before it calls
 // Heartland, and once a slot is free it imports as any import does.
@@ -42,11 +53,7 @@ func TestImportInPlaceRefusedWhileTheSlotsAreTaken(t *testing.T) {
 	}
 	f.hlCalls.take()
 	_, err := f.acts.ImportSalesOrder(f.ctx, req)
-	wantImportBusy(t, "slots taken", err)
-	wantCalls(t, "refused import", f.hlCalls.take(), map[string]int{})
-	if n := len(f.hl.Orders()); n != 0 {
-		t.Errorf("%d Heartland orders after a refused import", n)
-	}
+	wantRefusedBeforeAnyCall(t, f, "slots taken", err)
 
 	releases[0]()
 	res, err := f.acts.ImportSalesOrder(f.ctx, req)
@@ -99,13 +106,7 @@ func TestImportInPlaceRefusedBehindHeartlandsPacing(t *testing.T) {
 	}
 	f.hlCalls.take()
 	_, err = f.acts.ImportSalesOrder(f.ctx, req)
-	wantImportBusy(t, "pacing queued", err)
-	if calls := f.hlCalls.take(); len(calls) != 0 {
-		t.Errorf("a refused import called Heartland: %v", calls)
-	}
-	if n := len(f.hl.Orders()); n != 0 {
-		t.Errorf("%d Heartland orders after a refused import", n)
-	}
+	wantRefusedBeforeAnyCall(t, f, "pacing queued", err)
 }
 
 // An import InPlace with too little of its time left to create the order

@@ -172,10 +172,12 @@ func TestEndToEndOrderTwoInvoicesTwoLocations(t *testing.T) {
 		}
 	}
 	sh.keepHistory("order-two-invoices", workflows.OrderWorkflowID(sh.ConnectionID, id))
+	hist := sh.history(workflows.OrderWorkflowID(sh.ConnectionID, id), "")
 	// One version marker for all the order's changes, not one each.
-	if n := versionMarkers(sh.history(workflows.OrderWorkflowID(sh.ConnectionID, id), "")); n != 1 {
+	if n := versionMarkers(hist); n != 1 {
 		t.Errorf("the order's history has %d version markers, want 1", n)
 	}
+	wantImportedInFirstWorkflowTask(t, hist)
 	// Stock was consumed where each invoice was made.
 	if got := sh.HL.Stock("SKU-A", sh.main.ID).OnHand; !got.Equal(heartland.DecInt(18)) {
 		t.Errorf("SKU-A on hand at Main Street = %v, want 18", got)
