@@ -16,6 +16,7 @@ import (
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -161,7 +162,7 @@ func RunChaos(ctx context.Context, c *common, cfg ChaosConfig, progress func(str
 		return res, err
 	}
 	defer srv.Close()
-	st := starter.New(srv.Client, chaosTaskQueue)
+	st := starter.New(srv.Client, chaosTaskQueue, starter.WithDataConverter(codec.DataConverter(srv.Ring)))
 
 	drop := newDropTransport(cfg.DropRate, c.seed)
 	opts := c.fakeOptions()

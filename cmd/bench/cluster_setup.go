@@ -103,7 +103,7 @@ func StartCluster(ctx context.Context, dbPrefix string, historyShards int, logge
 	if cl.Client, err = dialCluster(ctx, cl.Server.Frontend, ring, logger); err != nil {
 		return cl, err
 	}
-	cl.Starter = starter.New(cl.Client, clusterTaskQueue)
+	cl.Starter = starter.New(cl.Client, clusterTaskQueue, starter.WithDataConverter(codec.DataConverter(ring)))
 	if err := registerNamespace(ctx, cl.Client); err != nil {
 		return cl, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hrbc/hrbc/starter"
+	"github.com/hrbc/hrbc/starter/codec"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -58,7 +59,7 @@ func RunCatalogProcess(ctx context.Context, opts FakeOptions, cfg CatalogConfig,
 		return res, nil, err
 	}
 	defer wp.Stop()
-	st := starter.New(srv.Client, catalogTaskQueue)
+	st := starter.New(srv.Client, catalogTaskQueue, starter.WithDataConverter(codec.DataConverter(srv.Ring)))
 	settings := workflows.DefaultSettings()
 	settings.CatalogMode = workflows.CatalogPull
 	if _, err := st.CreateConnection(ctx, benchConnection, settings); err != nil {

@@ -129,7 +129,7 @@ func RunIdle(ctx context.Context, opts FakeOptions, cfg IdleConfig, logger *slog
 	if err != nil {
 		return res, nil, fmt.Errorf("connection clients: %w", err)
 	}
-	w, err := workertest.StartWorker(workertest.WorkerOptions{Client: srv.Client, TaskQueue: benchTaskQueue, Connections: conns, Logger: logger})
+	w, err := workertest.StartWorker(workertest.WorkerOptions{Client: srv.Client, TaskQueue: benchTaskQueue, Connections: conns, Logger: logger, KeyRing: srv.Ring})
 	if err != nil {
 		return res, nil, err
 	}

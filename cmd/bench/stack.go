@@ -36,7 +36,10 @@ type Server struct {
 	// PayloadKeys is the key ring (HRBC_PAYLOAD_KEYS form) the client
 	// encrypts with; cmd/worker children get the same.
 	PayloadKeys string
-	dir         string
+	// Ring is PayloadKeys parsed: the in-process worker and every starter
+	// decode memos with it.
+	Ring *codec.KeyRing
+	dir  string
 }
 
 // StartServer starts the embedded server and dials it. It uses a file
@@ -68,7 +71,8 @@ func StartServer(logger *slog.Logger) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("dial embedded temporal server: %w", err)
 	}
-	return &Server{Dev: dev, Client: c, Starter: starter.New(c, benchTaskQueue), PayloadKeys: keys, dir: dir}, nil
+	return &Server{Dev: dev, Client: c, Starter: starter.New(c, benchTaskQueue, starter.WithDataConverter(codec.DataConverter(ring))),
+		PayloadKeys: keys, Ring: ring, dir: dir}, nil
 }
 
 // Close stops the client and the server.
@@ -106,7 +110,7 @@ func StartStack(opts FakeOptions, logger *slog.Logger) (*Stack, error) {
 		srv.Close()
 		return nil, fmt.Errorf("connection clients: %w", err)
 	}
-	w, err := workertest.StartWorker(workertest.WorkerOptions{Client: srv.Client, TaskQueue: benchTaskQueue, Connections: conns, Logger: logger})
+	w, err := workertest.StartWorker(workertest.WorkerOptions{Client: srv.Client, TaskQueue: benchTaskQueue, Connections: conns, Logger: logger, KeyRing: srv.Ring})
 	if err != nil {
 		fakes.Close()
 		srv.Close()

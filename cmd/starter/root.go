@@ -78,7 +78,7 @@ func (a *app) dial(cmd *cobra.Command) (context.Context, *starter.Client, func()
 		return nil, nil, nil, fmt.Errorf("connect to temporal at %s (is `go run ./cmd/worker` running?): %w", a.cfg.Address, err)
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), a.timeout)
-	return ctx, starter.New(c, a.cfg.TaskQueue), func() { cancel(); c.Close() }, nil
+	return ctx, starter.New(c, a.cfg.TaskQueue, starter.WithDataConverter(codec.DataConverter(keys))), func() { cancel(); c.Close() }, nil
 }
 
 // withStarter dials Temporal, runs f with the starter client and releases

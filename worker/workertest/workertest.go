@@ -38,6 +38,11 @@ type WorkerOptions struct {
 	Logger *slog.Logger
 	// Config changes the worker's configuration after the defaults.
 	Config func(*config.Config)
+	// KeyRing is the payload key ring Client encrypts with (nil:
+	// TestKeyRing). The activities and the intake decode workflow memos
+	// with it: with another ring the order sweeps cannot read what an order
+	// knows and tell every listed order, and the intake asks by query.
+	KeyRing *codec.KeyRing
 }
 
 // Worker is the real worker and the HTTP intake on one Temporal.
@@ -68,14 +73,19 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	if opts.Config != nil {
 		opts.Config(&cfg)
 	}
-	st := starter.New(opts.Client, cfg.TaskQueue, starter.WithDataConverter(codec.DataConverter(TestKeyRing())))
+	ring := opts.KeyRing
+	if ring == nil {
+		ring = TestKeyRing()
+	}
+	dc := codec.DataConverter(ring)
+	st := starter.New(opts.Client, cfg.TaskQueue, starter.WithDataConverter(dc))
 	in := intake.New(st, logger, secretsOf(opts.Connections))
 	// The intake's own limits, so tests and the bench see what cmd/worker serves.
 	srv := httptest.NewUnstartedServer(in)
 	srv.Config = intake.NewServer(in)
 	srv.Listener = intake.Limit(srv.Listener)
 	srv.Start()
-	w := worker.New(opts.Client, cfg, worker.Dependencies{Connections: opts.Connections, Logger: logger, WebhookBaseURL: srv.URL, DataConverter: codec.DataConverter(TestKeyRing())})
+	w := worker.New(opts.Client, cfg, worker.Dependencies{Connections: opts.Connections, Logger: logger, WebhookBaseURL: srv.URL, DataConverter: dc})
 	if err := w.Start(); err != nil {
 		srv.Close()
 		return nil, fmt.Errorf("start worker on task queue %q: %w", cfg.TaskQueue, err)
