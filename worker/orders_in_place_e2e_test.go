@@ -34,4 +34,7 @@ func wantImportedInFirstWorkflowTask(t *testing.T, hist *historypb.History) {
 	if n := eventsOf(intake, enumspb.EVENT_TYPE_MARKER_RECORDED, ""); n != 3 {
 		t.Errorf("%d markers up to the wait, want 3 (the version, the read, the import)", n)
 	}
+	if n := eventsOf(intake, enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, ""); n != 1 {
+		t.Errorf("%d memo upserts up to the wait, want 1 (the read and the import's stamp together)", n)
+	}
 }

@@ -110,6 +110,13 @@ type order struct {
 	// orderQuietChange: the import first tries to run in the workflow task
 	// that read the order (importInPlace).
 	inPlace bool
+	// oneMemo is true for runs under orderOneMemoVersion of
+	// orderQuietChange: holdRead may then keep the read's memo for the
+	// import's.
+	oneMemo bool
+	// holdRead is true while the memo of a read waits to be written with
+	// the stamp of the import that follows it in the same workflow task.
+	holdRead bool
 }
 
 // Order carries one BigCommerce order from import to closed: it creates the

@@ -46,8 +46,14 @@ const orderStampsVersion = 2
 // under earlier versions schedule it at once, as they always did.
 const orderInPlaceVersion = 3
 
+// orderOneMemoVersion is the version of orderQuietChange whose runs write
+// the read of a new order and its import's stamp to the memo in one
+// upsert when the import runs in place (holdRead). Runs under earlier
+// versions write them one after the other, as they did.
+const orderOneMemoVersion = 4
+
 // orderQuietLatest is the version of orderQuietChange new runs record.
-const orderQuietLatest = orderInPlaceVersion
+const orderQuietLatest = orderOneMemoVersion
 
 // decideChanges settles which of the Order workflow's versioned changes
 // this run has. Called once, before the handlers are installed, since
@@ -58,6 +64,7 @@ func (o *order) decideChanges(ctx workflow.Context) {
 		o.quiet = true
 		o.stamps = v >= orderStampsVersion
 		o.inPlace = v >= orderInPlaceVersion
+		o.oneMemo = v >= orderOneMemoVersion
 		return
 	}
 	if workflow.GetVersion(ctx, orderBaselineChange, workflow.DefaultVersion, 1) >= 1 {

@@ -24,18 +24,33 @@ type OrderHeartlandRead struct {
 	Status    string `json:"status"`
 }
 
-// rememberStamp writes the stamp an import returned to the memo. The
-// upsert rides in the workflow task that records the import, beside its
-// stage: one history event, no round trip of its own. The memo is written
-// once; changes after it (hrbc's own writes included) are newer than its
-// stamp, and the sweep tells the order of them.
+// rememberStamp writes the stamp an import returned to the memo, with the
+// read a run holds (holdRead). The upsert rides in the workflow task that
+// records the import, beside its stage: one history event, no round trip
+// of its own. The memo is written once; changes after it (hrbc's own
+// writes included) are newer than its stamp, and the sweep tells the
+// order of them.
 func (o *order) rememberStamp(ctx workflow.Context, ref activities.SalesOrderRef) {
-	if !o.stamps || ref.Stamp == nil {
+	memo := map[string]any{}
+	read, held := o.readToRemember()
+	held = held && o.holdRead
+	o.holdRead = false
+	if held {
+		memo[OrderReadMemo] = read
+	}
+	if o.stamps && ref.Stamp != nil {
+		memo[OrderHeartlandMemo] = OrderHeartlandRead{HeartlandOrderID: ref.ID, UpdatedAt: ref.Stamp.UpdatedAt, Status: ref.Stamp.Status}
+	}
+	if len(memo) == 0 {
 		return
 	}
-	memo := OrderHeartlandRead{HeartlandOrderID: ref.ID, UpdatedAt: ref.Stamp.UpdatedAt, Status: ref.Stamp.Status}
-	if err := workflow.UpsertMemo(ctx, map[string]any{OrderHeartlandMemo: memo}); err != nil {
-		// The memo only spares the order the sweep's word of its import.
-		workflow.GetLogger(ctx).Warn("Could not record the Heartland order's stamp in the memo", "OrderID", o.OrderID, "Error", err)
+	if err := workflow.UpsertMemo(ctx, memo); err != nil {
+		// The memo only spares the sweep work: the order is told of its
+		// import, or handed over, as before.
+		workflow.GetLogger(ctx).Warn("Could not record the order's reads in its memo", "OrderID", o.OrderID, "Error", err)
+		return
+	}
+	if held {
+		o.memoRead = read
 	}
 }

@@ -37,13 +37,19 @@ func (o *order) importOrder(ctx workflow.Context) error {
 	}
 	for {
 		o.consumeWakeups()
+		o.holdReadForImport()
 		snap, err := o.read(ctx)
 		if err != nil {
+			o.releaseRead(ctx)
 			return err
 		}
 		// The import acts on all of the order as read: what it was told
 		// meanwhile and saw already needs no second look.
 		o.forgetChangesRead()
+		if found != nil || !o.plainImport(snap) {
+			// Not the import in place that would write the read with it.
+			o.releaseRead(ctx)
+		}
 		if found == nil && !o.plainImport(snap) {
 			var closed bool
 			if found, closed, err = o.findEarlierImport(ctx); err != nil || closed {
@@ -276,6 +282,7 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 	if o.importInPlace(ctx, req, &res) {
 		return o.importedInHeartland(ctx, snap, res)
 	}
+	o.releaseRead(ctx)
 	// An import may wait its turn behind a flash sale's other orders (two
 	// per connection at a time): a long start-to-close, and a heartbeat to
 	// notice a dead worker sooner.
@@ -296,6 +303,10 @@ func (o *order) importInHeartland(ctx workflow.Context, snap activities.OrderSna
 // waits for an admin when SKUs are missing, is finished when an earlier
 // workflow finished it, and moves on to distribution otherwise.
 func (o *order) importedInHeartland(ctx workflow.Context, snap activities.OrderSnapshot, res activities.ImportSalesOrderResult) (bool, error) {
+	if len(res.Missing) > 0 || res.Order.Status == "closed" || res.Order.Status == "canceled" {
+		// Only a new import's stamp takes the held read along.
+		o.releaseRead(ctx)
+	}
 	if len(res.Missing) > 0 {
 		return false, o.needAttention(ctx, unknownSKUs(res.Missing))
 	}

@@ -28,11 +28,11 @@ func (o *order) recordRead(ctx workflow.Context, statusID int, paymentStatus, da
 // in the workflow task that acts on the read, so it adds a history event
 // and a visibility update but no round trip of its own.
 func (o *order) rememberRead(ctx workflow.Context) {
-	if !o.readMemo || o.DateModified == "" {
+	if o.holdRead {
 		return
 	}
-	read := OrderChange{DateModified: o.DateModified, StatusID: o.BigCommerceStatus}
-	if read == o.memoRead {
+	read, ok := o.readToRemember()
+	if !ok {
 		return
 	}
 	if err := workflow.UpsertMemo(ctx, map[string]any{OrderReadMemo: read}); err != nil {
@@ -42,4 +42,32 @@ func (o *order) rememberRead(ctx workflow.Context) {
 		return
 	}
 	o.memoRead = read
+}
+
+// readToRemember is the read the memo lacks, if any.
+func (o *order) readToRemember() (OrderChange, bool) {
+	if !o.readMemo || o.DateModified == "" {
+		return OrderChange{}, false
+	}
+	read := OrderChange{DateModified: o.DateModified, StatusID: o.BigCommerceStatus}
+	return read, read != o.memoRead
+}
+
+// holdReadForImport holds back the memo of the read a new order's import
+// starts with, when the import will try to run in place: the stamp it
+// returns is then written with it, one upsert where two (one history
+// event and one visibility update fewer per order). Whatever else follows
+// the read lets it go first (releaseRead).
+func (o *order) holdReadForImport() {
+	o.holdRead = o.oneMemo && o.inPlace && o.lean && o.HeartlandOrderID == 0
+}
+
+// releaseRead writes a held read's memo now, before the run waits on
+// anything: a memo held over a wait would only have the sweep hand the
+// order over for nothing.
+func (o *order) releaseRead(ctx workflow.Context) {
+	if o.holdRead {
+		o.holdRead = false
+		o.rememberRead(ctx)
+	}
 }
