@@ -463,6 +463,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	if r.OrderEvents.Workflows > 0 {
 		fmt.Fprintf(w, "%-58s mean %.1f, min %d, max %d (%d of the steady phase's orders, at the end)\n", "history events per order",
 			r.OrderEvents.Mean, r.OrderEvents.Min, r.OrderEvents.Max, r.OrderEvents.Workflows)
+		fmt.Fprintf(w, "%-58s mean %.1f (Temporal Cloud's count, estimated from the same histories)\n", "billable actions per order", r.OrderEvents.Actions)
 	}
 	writeCPUFigures(w, r.SteadyCPU)
 	u := r.FlashCPU.Used

@@ -11,16 +11,6 @@ import (
 	"github.com/hrbc/hrbc/workflows"
 )
 
-// historyEvents counts the events in the history of a workflow's current
-// (or last) run.
-func historyEvents(ctx context.Context, c client.Client, workflowID string) (int, error) {
-	hist, err := readHistory(ctx, c, workflowID)
-	if err != nil {
-		return 0, err
-	}
-	return len(hist.Events), nil
-}
-
 // readHistory reads the history of a workflow's current (or last) run.
 func readHistory(ctx context.Context, c client.Client, workflowID string) (*historypb.History, error) {
 	hist := &historypb.History{}
@@ -41,16 +31,25 @@ type EventStats struct {
 	Mean      float64 `json:"mean"`
 	Min       int     `json:"min"`
 	Max       int     `json:"max"`
+	// Actions is the mean of Temporal Cloud's billable actions per
+	// workflow, heartbeats estimated (costOf), from its first event to its
+	// last.
+	Actions float64 `json:"mean_actions"`
 }
 
 // countHistories sums the histories of workflows.
 func countHistories(ctx context.Context, c client.Client, ids []string) (EventStats, error) {
 	var st EventStats
-	total := 0
+	total, actions := 0, 0
 	for _, id := range ids {
-		n, err := historyEvents(ctx, c, id)
+		hist, err := readHistory(ctx, c, id)
 		if err != nil {
 			return st, err
+		}
+		n := len(hist.Events)
+		if n > 0 {
+			cost := costOf(hist.Events, 0, hist.Events[0].GetEventTime().AsTime(), hist.Events[n-1].GetEventTime().AsTime())
+			actions += cost.Actions + cost.Heartbeats
 		}
 		if st.Workflows == 0 || n < st.Min {
 			st.Min = n
@@ -60,6 +59,7 @@ func countHistories(ctx context.Context, c client.Client, ids []string) (EventSt
 		total += n
 	}
 	st.Mean = Ratio(total, st.Workflows)
+	st.Actions = Ratio(actions, st.Workflows)
 	return st, nil
 }
 

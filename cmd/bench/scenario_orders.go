@@ -216,6 +216,7 @@ func ordersRows(r OrdersResult) []Row {
 		Row{Figure: "orders per second sustained (burst)", Value: fmt.Sprintf("%.2f", r.OrdersPerSecond)},
 		Row{Figure: "history events per order (imported)", Value: fmt.Sprintf("%.1f (min %d, max %d)", r.ImportEvents.Mean, r.ImportEvents.Min, r.ImportEvents.Max)},
 		Row{Figure: "history events per order (closed)", Value: fmt.Sprintf("%.1f (min %d, max %d)", r.ClosedEvents.Mean, r.ClosedEvents.Min, r.ClosedEvents.Max)},
+		Row{Figure: "Temporal Cloud billable actions per order, imported / closed (estimated from the histories)", Value: fmt.Sprintf("%.1f / %.1f", r.ImportEvents.Actions, r.ClosedEvents.Actions)},
 		Row{Figure: "API calls per order: import (BC / HL)", Value: fmt.Sprintf("%.1f / %.1f", r.ImportCalls.BigCommerce, r.ImportCalls.Heartland)},
 		Row{Figure: "API calls per order: distribute→closed (BC / HL)", Value: fmt.Sprintf("%.1f / %.1f", r.LifecycleCalls.BigCommerce, r.LifecycleCalls.Heartland)},
 		Row{Figure: "distribute → closed p50 / p95", Value: fmtDur(r.Lifecycle.P50) + " / " + fmtDur(r.Lifecycle.P95)},
