@@ -110,6 +110,9 @@ type StoresResult struct {
 	// OrderEvents are the history lengths of a sample of the steady
 	// phase's orders at the end of the run, from the server.
 	OrderEvents EventStats `json:"order_history_events"`
+	// ConnectionCost is what the connections' own workflows wrote in the
+	// steady phase (connectionWorkflowsCost).
+	ConnectionCost historyCost `json:"connection_workflows_steady"`
 	// Metrics is what the workers' /metrics said at the end.
 	Metrics WorkerMetrics `json:"worker_metrics"`
 	Setup   time.Duration `json:"connections_setup_ns"`
@@ -248,6 +251,13 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 		progress(fmt.Sprintf("stores: order histories not read: %v", herr))
 	}
 	res.OrderEvents = events
+	ids := make([]string, len(stores))
+	for i, s := range stores {
+		ids[i] = s.conn.ID
+	}
+	if res.ConnectionCost, herr = connectionWorkflowsCost(ctx, cl.Client, ids, phaseFrom, phaseTo); herr != nil {
+		progress(fmt.Sprintf("stores: the connections' workflow histories not read: %v", herr))
+	}
 	res.Metrics, _ = cl.ScrapeWorkers(ctx) // a worker that does not answer shows as fewer "answered"
 	if werr != nil {
 		return res, fmt.Errorf("%d of %d orders never opened: %w", res.Created-res.Opened, res.Created, werr)
@@ -464,6 +474,10 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		fmt.Fprintf(w, "%-58s mean %.1f, min %d, max %d (%d of the steady phase's orders, at the end)\n", "history events per order",
 			r.OrderEvents.Mean, r.OrderEvents.Min, r.OrderEvents.Max, r.OrderEvents.Workflows)
 		fmt.Fprintf(w, "%-58s mean %.1f (Temporal Cloud's count, estimated from the same histories)\n", "billable actions per order", r.OrderEvents.Actions)
+	}
+	if c := r.ConnectionCost; c.Events > 0 && r.SteadyCPU.Orders > 0 {
+		fmt.Fprintf(w, "%-58s %.1f events, %.1f billable actions per order opened (connection, inventory sync, sweeps; idle cost included)\n",
+			"connections' own workflows, steady phase", Ratio(c.Events, r.SteadyCPU.Orders), Ratio(c.Actions+c.Heartbeats, r.SteadyCPU.Orders))
 	}
 	writeCPUFigures(w, r.SteadyCPU)
 	u := r.FlashCPU.Used

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/hrbc/hrbc/workflows"
@@ -91,4 +94,48 @@ func orderHistories(ctx context.Context, c client.Client, stores []store, keys [
 		ids = append(ids, workflows.OrderWorkflowID(stores[i].conn.ID, orderID))
 	}
 	return countHistories(ctx, c, ids)
+}
+
+// connectionWorkflowsCost counts the events, and the billable actions
+// among them, that the connections' own workflows (connection, inventory
+// sync, order sweep, Heartland sweep) wrote between from and to: what the
+// orders of that time cost beyond their own histories (the inventory sync
+// told of each import's stock, the sweeps' rounds), their idle cost
+// included. Only each workflow's current run is read; one that does not
+// exist counts nothing.
+func connectionWorkflowsCost(ctx context.Context, c client.Client, connectionIDs []string, from, to time.Time) (historyCost, error) {
+	var total historyCost
+	for _, conn := range connectionIDs {
+		for _, id := range []string{workflows.ConnectionWorkflowID(conn), workflows.InventoryWorkflowID(conn),
+			workflows.OrderSweepWorkflowID(conn), workflows.HeartlandSweepWorkflowID(conn)} {
+			hist, err := readHistory(ctx, c, id)
+			var notFound *serviceerror.NotFound
+			if errors.As(err, &notFound) {
+				continue
+			}
+			if err != nil {
+				return total, err
+			}
+			cost := costBetween(hist.Events, from, to)
+			total.Events += cost.Events
+			total.Actions += cost.Actions
+			total.Heartbeats += cost.Heartbeats
+		}
+	}
+	return total, nil
+}
+
+// costBetween is the cost (costOf) of the events of a history stamped
+// from from to to; the events before are read for the activities running
+// at from.
+func costBetween(evs []*historypb.HistoryEvent, from, to time.Time) historyCost {
+	last := len(evs)
+	for last > 0 && evs[last-1].GetEventTime().AsTime().After(to) {
+		last--
+	}
+	first := 0
+	for first < last && evs[first].GetEventTime().AsTime().Before(from) {
+		first++
+	}
+	return costOf(evs[:last], first, from, to)
 }

@@ -52,3 +52,22 @@ func TestCostOfCountsBillableActions(t *testing.T) {
 		t.Errorf("cost with the activity %+v, want 15 events, 10 actions (two attempts), 4 heartbeats (one at once, one per 48 s)", c)
 	}
 }
+
+// A window of a history counts the events stamped in it, the first and
+// the last included, and none outside.
+func TestCostBetweenCountsTheWindowOnly(t *testing.T) {
+	t0 := time.Now()
+	evs := []*historypb.HistoryEvent{
+		event(1, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, t0, -time.Minute),
+		event(2, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, t0, 0),
+		event(3, enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, t0, time.Minute),
+		event(4, enumspb.EVENT_TYPE_TIMER_STARTED, t0, 2*time.Minute),
+		event(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, t0, 3*time.Minute),
+	}
+	if c := costBetween(evs, t0, t0.Add(2*time.Minute)); c != (historyCost{Events: 3, Actions: 2}) {
+		t.Errorf("cost of the window %+v, want 3 events (signal, task, timer), 2 actions", c)
+	}
+	if c := costBetween(evs, t0.Add(4*time.Minute), t0.Add(5*time.Minute)); c != (historyCost{}) {
+		t.Errorf("cost of a window after the history %+v, want none", c)
+	}
+}
