@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -78,6 +79,11 @@ type StoresResult struct {
 	Offered          float64 `json:"offered_orders_per_second"`
 	Opened           int     `json:"orders_opened"`
 	Created          int     `json:"orders_created"`
+	// Doubled counts Heartland orders beyond the first of a public_id, in
+	// every store's Heartland: an import that ran twice and created twice
+	// (an import in place cut off by its deadline after its create, then
+	// its activity).
+	Doubled int `json:"heartland_orders_doubled"`
 	// MaxBCWindow is the most BigCommerce calls any store allowed in one
 	// window of its quota, which the quota bounds; MaxBC30s the most in
 	// any 30 s, which straddle two windows and may reach twice the quota;
@@ -236,6 +242,9 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	res.FlashThroughput = float64(len(open.Samples(flash.all()))) / open.Span(flash.all()).Seconds()
 	res.Created = len(steady.all()) + len(flash.all())
 	res.Opened = len(open.Samples(nil))
+	for _, s := range stores {
+		res.Doubled += doubledOrders(s.fakes.HL.Orders())
+	}
 	res.MaxBC30s, res.MaxHL10s = quota.max(30*time.Second, true), quota.max(10*time.Second, false)
 	res.HLAllowed10s = PacingAllowance(10*time.Second, c.hlRPS, c.hlBurst, cfg.Workers)
 	for _, s := range stores {
@@ -438,6 +447,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		r.Config.HeartlandSweepSeconds, r.Config.OrderSweepSeconds, r.Config.Inventory, r.HistoryShards)
 	fmt.Fprintf(w, "offered %.1f orders/s (%d stores × %.2f/s), %s per phase; %d orders created, %d opened in Heartland\n",
 		r.Offered, r.Config.Stores, r.Config.Rate, r.Config.Phase, r.Created, r.Opened)
+	fmt.Fprintf(w, "%-58s %d %s\n", "Heartland orders doubled (a public_id twice; target 0)", r.Doubled, met(r.Doubled == 0))
 	fmt.Fprintf(w, "%-58s %s\n", "aggregate intake, steady phase (target ≥ 20/s)", fmt.Sprintf("%.1f orders/s %s", r.SteadyThroughput, met(r.SteadyThroughput >= 20)))
 	fmt.Fprintf(w, "%-58s %.1f orders/s\n", "aggregate intake, flash phase", r.FlashThroughput)
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s, max %s\n", "intake, every store, steady", fmtDur(r.Steady.P50), fmtDur(r.Steady.P95), fmtDur(r.Steady.Max))
@@ -502,3 +512,17 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 
 // kib prints bytes as KiB.
 func kib(b int64) string { return fmt.Sprintf("%d KiB", b/1024) }
+
+// doubledOrders counts the sales orders beyond the first of each
+// public_id.
+func doubledOrders(orders []heartlandtest.OrderState) int {
+	seen := map[string]bool{}
+	doubled := 0
+	for _, o := range orders {
+		if seen[o.Order.PublicID] {
+			doubled++
+		}
+		seen[o.Order.PublicID] = true
+	}
+	return doubled
+}
