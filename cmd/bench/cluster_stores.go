@@ -486,7 +486,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		fmt.Fprintf(w, "%-58s mean %.1f (Temporal Cloud's count, estimated from the same histories)\n", "billable actions per order", r.OrderEvents.Actions)
 	}
 	if c := r.ConnectionCost; c.Events > 0 && r.SteadyCPU.Orders > 0 {
-		fmt.Fprintf(w, "%-58s %.1f events, %.1f billable actions per order opened (connection, inventory sync, sweeps; idle cost included)\n",
+		fmt.Fprintf(w, "%-58s %.1f events, %.1f billable actions per order opened (connection, inventory sync, sweeps, catalog follower; idle cost included)\n",
 			"connections' own workflows, steady phase", Ratio(c.Events, r.SteadyCPU.Orders), Ratio(c.Actions+c.Heartbeats, r.SteadyCPU.Orders))
 	}
 	writeCPUFigures(w, r.SteadyCPU)

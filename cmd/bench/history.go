@@ -97,8 +97,8 @@ func orderHistories(ctx context.Context, c client.Client, stores []store, keys [
 }
 
 // connectionWorkflowsCost counts the events, and the billable actions
-// among them, that the connections' own workflows (connection, inventory
-// sync, order sweep, Heartland sweep) wrote between from and to: what the
+// among them, that the connections' own workflows (idleKinds: connection,
+// inventory sync, both sweeps, catalog follower) wrote between from and to: what the
 // orders of that time cost beyond their own histories (the inventory sync
 // told of each import's stock, the sweeps' rounds), their idle cost
 // included. Only each workflow's current run is read; one that does not
@@ -106,9 +106,8 @@ func orderHistories(ctx context.Context, c client.Client, stores []store, keys [
 func connectionWorkflowsCost(ctx context.Context, c client.Client, connectionIDs []string, from, to time.Time) (historyCost, error) {
 	var total historyCost
 	for _, conn := range connectionIDs {
-		for _, id := range []string{workflows.ConnectionWorkflowID(conn), workflows.InventoryWorkflowID(conn),
-			workflows.OrderSweepWorkflowID(conn), workflows.HeartlandSweepWorkflowID(conn)} {
-			hist, err := readHistory(ctx, c, id)
+		for _, k := range idleKinds {
+			hist, err := readHistory(ctx, c, k.id(conn))
 			var notFound *serviceerror.NotFound
 			if errors.As(err, &notFound) {
 				continue
