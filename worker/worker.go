@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -52,7 +53,8 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		OnFatalError:      onFatal,
 		Identity:          deps.Identity,
 		// HrbcAttention is stored in clear: no quoted customer data in it.
-		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor()},
+		// Local activities send no write close to their deadline.
+		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor(), activities.NewInPlaceWritesInterceptor()},
 	})
 	// Connections installed at runtime are read from their workflows.
 	useRuntimeConnections(deps.Connections, c, cfg, deps.Logger, WithMetrics(deps.Metrics), WithPeers(deps.Peers))

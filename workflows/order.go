@@ -114,6 +114,9 @@ type order struct {
 	// orderQuietChange: holdRead may then keep the read's memo for the
 	// import's.
 	oneMemo bool
+	// writesInPlace is true for runs under orderWritesInPlaceVersion of
+	// orderQuietChange: callWrite first tries a write in place.
+	writesInPlace bool
 	// holdRead is true while the memo of a read waits to be written with
 	// the stamp of the import that follows it in the same workflow task.
 	holdRead bool

@@ -52,8 +52,14 @@ const orderInPlaceVersion = 3
 // versions write them one after the other, as they did.
 const orderOneMemoVersion = 4
 
+// orderWritesInPlaceVersion is the version of orderQuietChange whose runs
+// try each write of their fulfillment (capture, shipment, payment, status,
+// distribution) as a local activity before they schedule it
+// (tryInPlace). Runs under earlier versions schedule them at once.
+const orderWritesInPlaceVersion = 5
+
 // orderQuietLatest is the version of orderQuietChange new runs record.
-const orderQuietLatest = orderOneMemoVersion
+const orderQuietLatest = orderWritesInPlaceVersion
 
 // decideChanges settles which of the Order workflow's versioned changes
 // this run has. Called once, before the handlers are installed, since
@@ -65,6 +71,7 @@ func (o *order) decideChanges(ctx workflow.Context) {
 		o.stamps = v >= orderStampsVersion
 		o.inPlace = v >= orderInPlaceVersion
 		o.oneMemo = v >= orderOneMemoVersion
+		o.writesInPlace = v >= orderWritesInPlaceVersion
 		return
 	}
 	if workflow.GetVersion(ctx, orderBaselineChange, workflow.DefaultVersion, 1) >= 1 {

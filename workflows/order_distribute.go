@@ -107,7 +107,7 @@ func (o *order) checkCancelled(ctx workflow.Context) (bool, error) {
 		switch {
 		case statusID == bcCancelled || statusID == bcDeclined || o.refunded(statusID):
 			if len(o.Invoices) == 0 && !o.invoicing {
-				if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+				if err := o.callWrite(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 					ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 					return false, err
 				}
@@ -195,9 +195,12 @@ func (o *order) unknownLocation(req DistributeOrderRequest) int64 {
 // is waiting.
 func (o *order) refreshLocations(ctx workflow.Context) error {
 	var locations []activities.Location
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.RefreshShipFromLocations,
-		activities.ConnectionRequest{ConnectionID: o.ConnectionID}).Get(ctx, &locations); err != nil {
-		return err
+	req := activities.ConnectionRequest{ConnectionID: o.ConnectionID}
+	if !o.tryInPlace(ctx, orderActivities.RefreshShipFromLocations, &locations, req) {
+		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.RefreshShipFromLocations,
+			req).Get(ctx, &locations); err != nil {
+			return err
+		}
 	}
 	o.setLocations(locations)
 	return nil
@@ -246,10 +249,15 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, mode as
 		var err error
 		switch mode {
 		case assignMain:
-			err = o.call(ctx, orderActivities.DistributeLines, nil, args)
+			err = o.callWrite(ctx, orderActivities.DistributeLines, nil, args)
 		case assignAdmin:
-			err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
+			if !o.tryInPlace(ctx, orderActivities.DistributeLines, nil, args) {
+				err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
+			}
 		case assignAuto:
+			if o.tryInPlace(ctx, orderActivities.DistributeLines, nil, args) {
+				break
+			}
 			// An outage is waited out; a refusal goes back to autoDistributeTo.
 			err = o.callThroughOutages(o.activityContext(ctx), func() string { return o.distributionProblem },
 				orderActivities.DistributeLines, nil, args)

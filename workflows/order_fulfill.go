@@ -139,7 +139,7 @@ func (o *order) shipInvoice(ctx workflow.Context, inv activities.InvoiceSummary)
 		}
 	} else if !o.Captured {
 		var res activities.CaptureResult
-		if err := o.call(ctx, orderActivities.CapturePayment, &res, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
+		if err := o.callWrite(ctx, orderActivities.CapturePayment, &res, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
 			return err
 		}
 		o.Captured, o.PaymentStatus = true, res.PaymentStatus
@@ -150,13 +150,13 @@ func (o *order) shipInvoice(ctx workflow.Context, inv activities.InvoiceSummary)
 	state := InvoiceState{InvoiceID: inv.ID, LocationID: inv.LocationID, Total: inv.Total}
 	if len(items) > 0 {
 		var res activities.ShipmentResult
-		if err := o.call(ctx, orderActivities.CreateShipment, &res, activities.ShipmentRequest{
+		if err := o.callWrite(ctx, orderActivities.CreateShipment, &res, activities.ShipmentRequest{
 			ConnectionID: o.ConnectionID, OrderID: o.OrderID, InvoiceID: inv.ID, OrderAddressID: o.OrderAddressID, Items: items}); err != nil {
 			return err
 		}
 		state.ShipmentID = res.ShipmentID
 	}
-	if err := o.call(ctx, orderActivities.RecordInvoicePayment, nil, activities.InvoicePaymentRequest{
+	if err := o.callWrite(ctx, orderActivities.RecordInvoicePayment, nil, activities.InvoicePaymentRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, InvoiceID: inv.ID, Amount: inv.Total, OrderID: o.moneyOrderID()}); err != nil {
 		return err
 	}
@@ -186,11 +186,11 @@ func (o *order) close(ctx workflow.Context) error {
 			return err
 		}
 	}
-	if err := o.call(ctx, orderActivities.SetOrderStatus, nil, activities.OrderStatusRequest{
+	if err := o.callWrite(ctx, orderActivities.SetOrderStatus, nil, activities.OrderStatusRequest{
 		ConnectionID: o.ConnectionID, OrderID: o.OrderID, StatusID: bcShipped}); err != nil {
 		return err
 	}
-	if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+	if err := o.callWrite(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "closed"}); err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (o *order) fulfillOutside(ctx workflow.Context) error {
 		case bcShipped:
 			return o.recordOutside(ctx)
 		case bcCancelled, bcDeclined, o.refundedStatus():
-			if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+			if err := o.callWrite(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 				ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "canceled"}); err != nil {
 				return err
 			}
@@ -250,7 +250,7 @@ func (o *order) recordOutside(ctx workflow.Context) error {
 	if err := o.assign(ctx, DistributeOrderRequest{LocationID: loc}, assignMain); err != nil {
 		return err
 	}
-	if err := o.call(ctx, orderActivities.RecordOutsideFulfillment, nil, activities.OutsideFulfillmentRequest{
+	if err := o.callWrite(ctx, orderActivities.RecordOutsideFulfillment, nil, activities.OutsideFulfillmentRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, LocationID: loc, Amount: o.Total, OrderID: o.moneyOrderID()}); err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (o *order) recordOutside(ctx workflow.Context) error {
 			return err
 		}
 	}
-	if err := o.call(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
+	if err := o.callWrite(ctx, orderActivities.SetSalesOrderStatus, nil, activities.SalesOrderStatusRequest{
 		ConnectionID: o.ConnectionID, HeartlandOrderID: o.HeartlandOrderID, Status: "closed"}); err != nil {
 		return err
 	}

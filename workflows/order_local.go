@@ -23,7 +23,8 @@ const localReadTimeout = 5 * time.Second
 // again. One that fails or does not answer within localReadTimeout (an
 // API throttling or down) runs again as a regular activity, with the
 // order's retry policy and its attention when it fails for good. Writes
-// are always regular activities.
+// run in place only under orderWritesInPlaceVersion (callWrite), behind
+// the worker's write margin.
 func (o *order) callRead(ctx workflow.Context, activity any, result any, args ...any) error {
 	if !o.quiet {
 		return o.call(ctx, activity, result, args...)

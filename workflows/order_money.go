@@ -39,7 +39,7 @@ func (o *order) refunded(statusID int) bool {
 func (o *order) paymentGate(ctx workflow.Context) (ok bool, err error) {
 	for {
 		var res activities.CaptureResult
-		if err := o.call(ctx, orderActivities.CapturePayment, &res, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
+		if err := o.callWrite(ctx, orderActivities.CapturePayment, &res, activities.OrderRequest{ConnectionID: o.ConnectionID, OrderID: o.OrderID}); err != nil {
 			return false, err
 		}
 		o.PaymentStatus = res.PaymentStatus
@@ -83,7 +83,7 @@ func (o *order) paymentGate(ctx workflow.Context) (ok bool, err error) {
 func (o *order) settle(ctx workflow.Context) error {
 	for {
 		var res activities.SettleResult
-		if err := o.call(ctx, orderActivities.SettleOrderPayment, &res, activities.SettleRequest{
+		if err := o.callWrite(ctx, orderActivities.SettleOrderPayment, &res, activities.SettleRequest{
 			ConnectionID: o.ConnectionID, OrderID: o.OrderID, HeartlandOrderID: o.HeartlandOrderID}); err != nil {
 			return err
 		}

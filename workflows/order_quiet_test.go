@@ -190,36 +190,75 @@ func TestStartAttributesAreTheFirstPublish(t *testing.T) {
 
 // An order's reads run as local activities, in the workflow task that asks
 // for them, and so does its import where it can start at once
-// (importInPlace); its other writes stay activities of their own. A run
-// from before orderQuietChange runs every one as an activity.
+// (importInPlace). Under orderWritesInPlaceVersion its writes do too; a
+// run of an earlier version of orderQuietChange keeps them activities of
+// their own, and a run from before orderQuietChange runs every one as an
+// activity.
 func TestOrderQuietReadsLocally(t *testing.T) {
-	for _, quiet := range []bool{true, false} {
+	reads := []string{"ReadOrder", "ReadOrderStatus", "ReadHeartlandOrder", "ListInvoices", "ImportSalesOrder"}
+	writes := []string{"CapturePayment", "CreateShipment", "RecordInvoicePayment", "SettleOrderPayment", "SetOrderStatus", "SetSalesOrderStatus"}
+	for _, tc := range []struct {
+		name    string
+		version workflow.Version
+		local   []string
+	}{
+		{"latest", orderQuietLatest, append(slices.Clone(reads), writes...)},
+		{"before writes in place", orderOneMemoVersion, reads},
+		{"before quiet", workflow.DefaultVersion, nil},
+	} {
 		w := newOrderWorld(false)
 		env := newOrderEnv(t, w)
-		if !quiet {
-			env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderQuietLatest).Return(workflow.DefaultVersion)
+		if tc.version != orderQuietLatest {
+			env.OnGetVersion(orderQuietChange, workflow.DefaultVersion, orderQuietLatest).Return(tc.version)
 		}
 		all, local := activityCounters(env)
 		env.RegisterDelayedCallback(func() { staffShipAllFromMain(env, w) }, time.Minute)
 		env.RegisterDelayedCallback(env.CancelWorkflow, 2*time.Minute)
 		startOrder(env)
 		if len(w.shipments) != 1 || w.bcStatus != bcShipped {
-			t.Fatalf("quiet=%t: %d shipments, BigCommerce status %d", quiet, len(w.shipments), w.bcStatus)
+			t.Fatalf("%s: %d shipments, BigCommerce status %d", tc.name, len(w.shipments), w.bcStatus)
 		}
 		want := map[string]int{}
-		if quiet {
-			for _, read := range []string{"ReadOrder", "ReadOrderStatus", "ReadHeartlandOrder", "ListInvoices", "ImportSalesOrder"} {
-				if all[read] > 0 {
-					want[read] = all[read]
-				}
+		for _, name := range tc.local {
+			if all[name] > 0 {
+				want[name] = all[name]
 			}
 		}
 		if !maps.Equal(local, want) {
-			t.Errorf("quiet=%t: local activities %v, want %v (of %v)", quiet, local, want, all)
+			t.Errorf("%s: local activities %v, want %v (of %v)", tc.name, local, want, all)
 		}
-		if quiet && (local["ReadOrder"] != 1 || local["ReadHeartlandOrder"] == 0 || local["ListInvoices"] == 0 || all["ImportSalesOrder"] != 1 || local["ImportSalesOrder"] != 1) {
-			t.Errorf("reads %v of activities %v", local, all)
+		if tc.version != workflow.DefaultVersion && (local["ReadOrder"] != 1 || local["ReadHeartlandOrder"] == 0 || local["ListInvoices"] == 0 || all["ImportSalesOrder"] != 1 || local["ImportSalesOrder"] != 1) {
+			t.Errorf("%s: reads %v of activities %v", tc.name, local, all)
 		}
+		if tc.version == orderQuietLatest {
+			for _, name := range writes {
+				if all[name] != 1 {
+					t.Errorf("%s: %s ran %d times, want once, in place", tc.name, name, all[name])
+				}
+			}
+		}
+	}
+}
+
+// A write that fails in place (the store throttling, say) runs again as an
+// activity of its own, and the order carries on to closed with one
+// shipment.
+func TestOrderWriteFallsBackToAnActivity(t *testing.T) {
+	w := newOrderWorld(false)
+	w.throttledShipments = 1
+	env := newOrderEnv(t, w)
+	all, local := activityCounters(env)
+	env.RegisterDelayedCallback(func() { staffShipAllFromMain(env, w) }, time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 2*time.Minute)
+	startOrder(env)
+	if len(w.shipments) != 1 || w.bcStatus != bcShipped {
+		t.Fatalf("%d shipments, BigCommerce status %d; want 1 and Shipped", len(w.shipments), w.bcStatus)
+	}
+	if local["CreateShipment"] != 1 || all["CreateShipment"] != 2 {
+		t.Errorf("CreateShipment ran %d times, %d in place; want twice, once in place", all["CreateShipment"], local["CreateShipment"])
+	}
+	if local["RecordInvoicePayment"] != 1 || local["SetOrderStatus"] != 1 {
+		t.Errorf("the writes after the fallback: %v in place of %v", local, all)
 	}
 }
 

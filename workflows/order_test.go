@@ -46,6 +46,9 @@ type orderWorld struct {
 	// throttledReads is how many more ReadOrder calls fail as if the store
 	// throttled them.
 	throttledReads int
+	// throttledShipments is how many more CreateShipment calls fail as if
+	// the store throttled them.
+	throttledShipments int
 	// duringRead, when set, runs inside each ReadOrder call, before it
 	// answers: what happens while the read is on its way.
 	duringRead func()
@@ -300,6 +303,10 @@ func (w *orderWorld) install(env *testsuite.TestWorkflowEnvironment) {
 	env.OnActivity(orderActivities.SettleOrderPayment, mock.Anything, mock.Anything).Return(w.settle)
 	env.OnActivity(orderActivities.CreateShipment, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req activities.ShipmentRequest) (activities.ShipmentResult, error) {
+			if w.throttledShipments > 0 {
+				w.throttledShipments--
+				return activities.ShipmentResult{}, errors.New("bigcommerce: POST /v2/orders/100/shipments: 429 Too Many Requests")
+			}
 			w.shipments = append(w.shipments, req)
 			return activities.ShipmentResult{ShipmentID: len(w.shipments), Created: true}, nil
 		})

@@ -222,6 +222,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			}
 			return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Err: errors.Join(errContextDone, err)}
 		}
+		// After the pacing wait, which may have used up the time a write needs.
+		if err := apierror.CheckWrite(ctx, method); err != nil {
+			return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: path, Message: "not sent", Err: err}
+		}
 		resp, err := c.send(ctx, method, path, query, payload)
 		if err != nil {
 			return nil, err

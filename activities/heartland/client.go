@@ -316,6 +316,10 @@ func (c *Client) once(ctx context.Context, method, p, full string, payload []byt
 	if err := c.lim.Wait(ctx); err != nil {
 		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "waiting for rate limiter", Err: err, callerDone: ctx.Err() != nil}
 	}
+	// After the pacing wait, which may have used up the time a write needs.
+	if err := apierror.CheckWrite(ctx, method); err != nil {
+		return nil, &APIError{Kind: apierror.KindTransport, Method: method, Path: p, Message: "not sent", Err: err}
+	}
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
