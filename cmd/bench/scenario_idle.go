@@ -298,10 +298,23 @@ type historyCost struct {
 // it sends (worker option MaxHeartbeatThrottleInterval, default 60 s).
 const maxHeartbeatThrottle = 60 * time.Second
 
+// localActivityMarker is the name of the marker a local activity's outcome
+// is recorded in.
+const localActivityMarker = "LocalActivity"
+
+// onlyChangeVersion reports whether an upsert of search attributes is the
+// SDK's own of TemporalChangeVersion, which Temporal Cloud does not bill.
+func onlyChangeVersion[V any](fields map[string]V) bool {
+	_, ok := fields["TemporalChangeVersion"]
+	return ok && len(fields) == 1
+}
+
 // costOf counts the events from index first on, the billable actions among
 // them (Temporal Cloud's: workflow started or continued, timer, activity
-// attempt, child started, signal sent or received, search attributes
-// upserted, marker) and estimates the heartbeats sent between from and to:
+// attempt, child started, signal sent or received, update, search
+// attributes upserted but for the SDK's TemporalChangeVersion, and one for
+// all the local activities of a workflow task; version markers are free)
+// and estimates the heartbeats sent between from and to:
 // the SDK sends one at once and then at most one per 80 % of the heartbeat
 // timeout (capped at 60 s), so an activity that beats throughout sends
 // about its running time over that interval. The events before first are
@@ -330,15 +343,27 @@ func costOf(evs []*historypb.HistoryEvent, first int, from, to time.Time) histor
 			}
 		}
 	}
+	// Workflow tasks (by their completed event) whose local activities
+	// were counted.
+	localTasks := map[int64]bool{}
 	for i, ev := range evs {
 		at := ev.GetEventTime().AsTime()
 		counted := i >= first
 		switch ev.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, enumspb.EVENT_TYPE_TIMER_STARTED,
 			enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
-			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
-			enumspb.EVENT_TYPE_MARKER_RECORDED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 			if counted {
+				c.Actions++
+			}
+		case enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+			if counted && !onlyChangeVersion(ev.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()) {
+				c.Actions++
+			}
+		case enumspb.EVENT_TYPE_MARKER_RECORDED:
+			a := ev.GetMarkerRecordedEventAttributes()
+			if counted && a.GetMarkerName() == localActivityMarker && !localTasks[a.GetWorkflowTaskCompletedEventId()] {
+				localTasks[a.GetWorkflowTaskCompletedEventId()] = true
 				c.Actions++
 			}
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
