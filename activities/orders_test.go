@@ -264,6 +264,40 @@ func TestUnsupportedLines(t *testing.T) {
 	}
 }
 
+// A store registered by an earlier version has a hook for shipments, which
+// hrbc no longer needs: it is deleted, and another connection's is left.
+func TestEnsureWebhooksDeletesRetiredScopes(t *testing.T) {
+	f := newOrderFixture(t)
+	f.acts.Connections.clients["shop"] = Clients{BigCommerce: f.acts.Connections.clients["shop"].BigCommerce,
+		Heartland: f.acts.Connections.clients["shop"].Heartland, BigCommerceWebhookSecret: "0123456789abcdef", HeartlandWebhookSecret: "0123456789abcdef"}
+	bc := f.acts.Connections.clients["shop"].BigCommerce
+	for _, dest := range []string{"https://hrbc.example.com/webhooks/bigcommerce/shop", "https://hrbc.example.com/webhooks/bigcommerce/other"} {
+		if _, err := bc.CreateHook(f.ctx, bigcommerce.HookCreate{Scope: "store/shipment/*", Destination: dest, IsActive: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wh := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://hrbc.example.com"}
+	reg, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.BigCommerceRemoved != 1 || reg.BigCommerceCreated != len(BigCommerceHookScopes) {
+		t.Errorf("registration %+v, want 1 removed and %d created", reg, len(BigCommerceHookScopes))
+	}
+	var shipmentHooks []string
+	for _, h := range f.bc.Hooks() {
+		if h.Scope == "store/shipment/*" {
+			shipmentHooks = append(shipmentHooks, h.Destination)
+		}
+	}
+	if len(shipmentHooks) != 1 || !strings.HasSuffix(shipmentHooks[0], "/other") {
+		t.Errorf("shipment hooks left %v, want only the other connection's", shipmentHooks)
+	}
+	if again, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || again.BigCommerceRemoved != 0 {
+		t.Errorf("again: %+v %v, want nothing removed", again, err)
+	}
+}
+
 func TestEnsureWebhooksIsIdempotentAndToleratesARace(t *testing.T) {
 	f := newOrderFixture(t)
 	f.acts.Connections.clients["shop"] = Clients{BigCommerce: f.acts.Connections.clients["shop"].BigCommerce,

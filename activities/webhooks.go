@@ -14,8 +14,16 @@ import (
 
 // BigCommerceHookScopes are the events hrbc subscribes to in BigCommerce.
 // store/order/* takes store/order/refund/created too, so a refund wakes
-// its order at once (the sweep finds it later otherwise).
-var BigCommerceHookScopes = []string{"store/order/*", "store/shipment/*", "store/product/created"}
+// its order at once (the sweep finds it later otherwise). Shipments are
+// left out: what an order waits for from BigCommerce is its status (an
+// outside service's last shipment, a cancellation, a refund), and a
+// shipment that moves it fires store/order/statusUpdated of its own; the
+// shipment's own event was one more signal for every shipment hrbc made.
+var BigCommerceHookScopes = []string{"store/order/*", "store/product/created"}
+
+// retiredBigCommerceHookScopes are scopes earlier versions subscribed to:
+// EnsureWebhooks deletes this connection's hooks for them.
+var retiredBigCommerceHookScopes = []string{"store/shipment/*"}
 
 // HeartlandWebhookEvents are the events hrbc subscribes to in Heartland.
 var HeartlandWebhookEvents = []string{"sales_transaction_completed", "item_created"}
@@ -41,7 +49,10 @@ type WebhookRegistration struct {
 	// BigCommerceMoved counts hooks of this connection pointed at the
 	// current public URL (it changed) or given the current secret.
 	BigCommerceMoved int `json:"bigcommerce_moved,omitempty"`
-	HeartlandCreated int `json:"heartland_created"`
+	// BigCommerceRemoved counts hooks of this connection for scopes hrbc
+	// no longer subscribes to, deleted.
+	BigCommerceRemoved int `json:"bigcommerce_removed,omitempty"`
+	HeartlandCreated   int `json:"heartland_created"`
 	// HeartlandRemoved counts hooks of this connection to an old URL or
 	// with an old secret, deleted once their replacement exists.
 	HeartlandRemoved int `json:"heartland_removed,omitempty"`
@@ -53,7 +64,8 @@ type WebhookRegistration struct {
 // Hooks of this connection left from an earlier public URL or webhook
 // secret are brought up to date (BigCommerce) or replaced (Heartland), so
 // moving hrbc or rotating the secret neither loses events nor leaves
-// stores delivering to a dead address.
+// stores delivering to a dead address. Hooks of this connection for a
+// scope hrbc no longer subscribes to are deleted.
 func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (WebhookRegistration, error) {
 	if a.PublicURL == "" {
 		return WebhookRegistration{Skipped: true}, nil
@@ -110,6 +122,15 @@ func (a *Webhooks) EnsureWebhooks(ctx context.Context, req ConnectionRequest) (W
 				return reg, bigCommerceError("create BigCommerce webhook "+scope, err)
 			}
 			reg.BigCommerceCreated++
+		}
+		for _, h := range hooks {
+			if !slices.Contains(retiredBigCommerceHookScopes, h.Scope) || !strings.HasSuffix(h.Destination, ours) {
+				continue
+			}
+			if _, err := cl.BigCommerce.DeleteHook(ctx, h.ID); err != nil && !errors.Is(err, bigcommerce.ErrNotFound) {
+				return reg, bigCommerceError(fmt.Sprintf("delete retired BigCommerce webhook %d (%s)", h.ID, h.Scope), err)
+			}
+			reg.BigCommerceRemoved++
 		}
 
 		hlURL := fmt.Sprintf("%s/webhooks/heartland/%s?secret=%s", base, conn, url.QueryEscape(cl.HeartlandWebhookSecret))

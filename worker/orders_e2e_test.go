@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hrbc/hrbc/activities"
 	"github.com/hrbc/hrbc/activities/bigcommerce"
 	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland"
@@ -49,7 +50,7 @@ func newOrderShop(t *testing.T, edit func(*workflows.Settings, *orderShop)) *ord
 		t.Fatal(err)
 	}
 	// The connection registers its webhooks on both sides once configured.
-	waitFor(t, "BigCommerce webhooks registered", func() bool { return len(s.BC.Hooks()) == 3 })
+	waitFor(t, "BigCommerce webhooks registered", func() bool { return len(s.BC.Hooks()) == len(activities.BigCommerceHookScopes) })
 	return sh
 }
 
