@@ -17,7 +17,8 @@ import (
 // its order at once (the sweep finds it later otherwise). Shipments are
 // left out: what an order waits for from BigCommerce is its status (an
 // outside service's last shipment, a cancellation, a refund), and a
-// shipment that moves it fires store/order/statusUpdated of its own; the
+// shipment changes its order (items shipped, status), which fires
+// store/order/updated of its own ("any change to an order"); the
 // shipment's own event was one more signal for every shipment hrbc made.
 var BigCommerceHookScopes = []string{"store/order/*", "store/product/created"}
 
