@@ -305,9 +305,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := s.faults.match(r.Method, rel)
 	if f != nil {
 		if f.Latency > 0 {
+			// A client that gives up meanwhile does not take its request
+			// back: like a real server, the fake still serves it (a write
+			// lands after its caller's deadline); only the answer is lost.
 			select {
 			case <-r.Context().Done():
-				return
 			case <-time.After(f.Latency):
 			}
 		}
