@@ -195,15 +195,22 @@ func (o *order) unknownLocation(req DistributeOrderRequest) int64 {
 // is waiting.
 func (o *order) refreshLocations(ctx workflow.Context) error {
 	var locations []activities.Location
-	req := activities.ConnectionRequest{ConnectionID: o.ConnectionID}
-	if !o.tryInPlace(ctx, orderActivities.RefreshShipFromLocations, &locations, req) {
-		if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.RefreshShipFromLocations,
-			req).Get(ctx, &locations); err != nil {
-			return err
-		}
+	if err := o.callAdmin(ctx, orderActivities.RefreshShipFromLocations, &locations,
+		activities.ConnectionRequest{ConnectionID: o.ConnectionID}); err != nil {
+		return err
 	}
 	o.setLocations(locations)
 	return nil
+}
+
+// callAdmin runs an activity an admin waits on (their distribute's fresh
+// read of the locations, its write): tried in place first under
+// orderWritesInPlaceVersion (tryInPlace), then with adminActivityOptions.
+func (o *order) callAdmin(ctx workflow.Context, activity any, result any, args ...any) error {
+	if o.tryInPlace(ctx, activity, result, args...) {
+		return nil
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), activity, args...).Get(ctx, result)
 }
 
 // adminActivityOptions are for activities an admin waits on (an update):
@@ -251,9 +258,7 @@ func (o *order) assign(ctx workflow.Context, req DistributeOrderRequest, mode as
 		case assignMain:
 			err = o.callWrite(ctx, orderActivities.DistributeLines, nil, args)
 		case assignAdmin:
-			if !o.tryInPlace(ctx, orderActivities.DistributeLines, nil, args) {
-				err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, adminActivityOptions), orderActivities.DistributeLines, args).Get(ctx, nil)
-			}
+			err = o.callAdmin(ctx, orderActivities.DistributeLines, nil, args)
 		case assignAuto:
 			if o.tryInPlace(ctx, orderActivities.DistributeLines, nil, args) {
 				break

@@ -29,10 +29,21 @@ func (o *order) callRead(ctx workflow.Context, activity any, result any, args ..
 	if !o.quiet {
 		return o.call(ctx, activity, result, args...)
 	}
-	err := workflow.ExecuteLocalActivity(localOnce(ctx, localReadTimeout), activity, args...).Get(ctx, result)
+	err := o.runLocalOnce(ctx, localReadTimeout, "Read failed as a local activity; running it as an activity", activity, result, args...)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
-	workflow.GetLogger(ctx).Info("Read failed as a local activity; running it as an activity", "OrderID", o.OrderID, "Error", err)
 	return o.call(ctx, activity, result, args...)
+}
+
+// runLocalOnce runs activity once as a local activity for at most timeout
+// (localOnce), the way callRead and tryInPlace try a call in place before
+// they fall back to its activity; a failure while the run goes on is
+// logged as failed. Its error is the local activity's.
+func (o *order) runLocalOnce(ctx workflow.Context, timeout time.Duration, failed string, activity any, result any, args ...any) error {
+	err := workflow.ExecuteLocalActivity(localOnce(ctx, timeout), activity, args...).Get(ctx, result)
+	if err != nil && ctx.Err() == nil {
+		workflow.GetLogger(ctx).Info(failed, "OrderID", o.OrderID, "Error", err)
+	}
+	return err
 }

@@ -43,15 +43,6 @@ func (o *order) callWrite(ctx workflow.Context, activity any, result any, args .
 // included, leaves the write to the caller's activity, with its retries
 // and its attention.
 func (o *order) tryInPlace(ctx workflow.Context, activity any, result any, args ...any) bool {
-	if !o.writesInPlace {
-		return false
-	}
-	err := workflow.ExecuteLocalActivity(localOnce(ctx, localWriteTimeout), activity, args...).Get(ctx, result)
-	if err == nil {
-		return true
-	}
-	if ctx.Err() == nil {
-		workflow.GetLogger(ctx).Info("Write failed in place; running it as an activity", "OrderID", o.OrderID, "Error", err)
-	}
-	return false
+	return o.writesInPlace &&
+		o.runLocalOnce(ctx, localWriteTimeout, "Write failed in place; running it as an activity", activity, result, args...) == nil
 }
