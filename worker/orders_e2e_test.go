@@ -49,8 +49,13 @@ func newOrderShop(t *testing.T, edit func(*workflows.Settings, *orderShop)) *ord
 	if _, err := s.Starter.CreateConnection(s.ctx(), s.ConnectionID, settings); err != nil {
 		t.Fatal(err)
 	}
-	// The connection registers its webhooks on both sides once configured.
-	waitFor(t, "BigCommerce webhooks registered", func() bool { return len(s.BC.Hooks()) == len(activities.BigCommerceHookScopes) })
+	// The connection registers its webhooks on both sides once configured,
+	// BigCommerce's first: a test that drops Heartland's must not look
+	// before they are there.
+	waitFor(t, "webhooks registered on both sides", func() bool {
+		return len(s.BC.Hooks()) == len(activities.BigCommerceHookScopes) &&
+			len(s.HL.Webhooks()) == len(activities.HeartlandWebhookEvents)
+	})
 	return sh
 }
 
