@@ -48,14 +48,47 @@ func (c *Client) OrderChanged(ctx context.Context, connectionID string, orderID 
 			TypedSearchAttributes: workflows.StartAttributes(connectionID, orderID),
 		},
 		workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings, Published: true})
+	return orderStartError(err, "signal-with-start", connectionID, orderID)
+}
+
+// orderStartError names what a start of an order's workflow ran into: a
+// finished run is ErrOrderFinished, anything else says what was tried.
+func orderStartError(err error, tried, connectionID string, orderID int) error {
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
-		return fmt.Errorf("%w: order %d of %q (workflow %s)", ErrOrderFinished, orderID, connectionID, id)
+		return fmt.Errorf("%w: order %d of %q (workflow %s)", ErrOrderFinished, orderID, connectionID, workflows.OrderWorkflowID(connectionID, orderID))
 	}
 	if err != nil {
-		return fmt.Errorf("signal-with-start order %d of %q: %w", orderID, connectionID, err)
+		return fmt.Errorf("%s order %d of %q: %w", tried, orderID, connectionID, err)
 	}
 	return nil
+}
+
+// OrderCreated starts the workflow of an order BigCommerce just reported
+// created. A new order needs no signal, only a start, and a start can hand
+// the order's first workflow task straight to this process's worker (eager
+// start), where a signal-with-start leaves it to the server's task queues:
+// the order's history is a signal shorter and the server makes one write
+// and one dispatch fewer per order. A workflow already running for the
+// order (the sweep or another delivery came first) read the order after it
+// was created and is left alone; one that finished is ErrOrderFinished, as
+// in OrderChanged.
+func (c *Client) OrderCreated(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error {
+	_, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.OrderWorkflowID(connectionID, orderID),
+		TaskQueue:                c.taskQueue,
+		Priority:                 fairness(connectionID),
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		// A finished order's run must come back as an error, not as a
+		// handle on the old run.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		// Taken only when this client's own worker polls the task queue
+		// and has a free slot; otherwise the start goes the usual way.
+		EnableEagerStart:      true,
+		TypedSearchAttributes: workflows.StartAttributes(connectionID, orderID),
+	}, workflows.Order, workflows.OrderInput{ConnectionID: connectionID, OrderID: orderID, Settings: settings, Published: true})
+	return orderStartError(err, "start", connectionID, orderID)
 }
 
 // HeartlandChanged tells a running order's workflow to look for new

@@ -13,7 +13,6 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/worker/workertest"
 	"github.com/hrbc/hrbc/workflows"
 )
@@ -410,21 +409,7 @@ func TestEndToEndBigCommerceWebhookIntake(t *testing.T) {
 	// below can bring it in (the sweep runs once a minute).
 	sh.BC.HoldWebhooks()
 	id := sh.order(t, bigcommercetest.OrderSeed{Lines: []bigcommercetest.OrderLine{{SKU: "SKU-C", Quantity: 1}}})
-	post := func(secret, body string) int {
-		req, err := http.NewRequest(http.MethodPost, sh.Intake.URL+"/webhooks/bigcommerce/"+sh.ConnectionID, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if secret != "" {
-			req.Header.Set(intake.BigCommerceSecretHeader, secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := func(secret, body string) int { return sh.postBigCommerce(t, secret, body) }
 	created := fmt.Sprintf(`{"scope":"store/order/created","store_id":"1","data":{"type":"order","id":%d},"hash":"x","created_at":1,"producer":"stores/x"}`, id)
 	for name, secret := range map[string]string{"no secret": "", "wrong secret": "not-the-secret-at-all"} {
 		if code := post(secret, created); code != http.StatusUnauthorized {

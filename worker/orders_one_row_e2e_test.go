@@ -3,8 +3,6 @@ package worker_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"github.com/hrbc/hrbc/activities/heartland"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/starter"
-	"github.com/hrbc/hrbc/worker/intake"
 	"github.com/hrbc/hrbc/workflows"
 )
 
@@ -99,19 +96,13 @@ func TestEndToEndOrderIsOneRowAndACancellationAfterShipmentIsFlagged(t *testing.
 	if err := sh.Starter.OrderChanged(sh.ctx(), sh.ConnectionID, id, settings); !errors.Is(err, starter.ErrOrderFinished) {
 		t.Fatalf("importing a finished order: %v, want %v", err, starter.ErrOrderFinished)
 	}
-	body := fmt.Sprintf(`{"scope":"store/order/updated","store_id":"1","data":{"type":"order","id":%d},"hash":"y","created_at":2,"producer":"stores/x"}`, id)
-	req, err := http.NewRequest(http.MethodPost, sh.Intake.URL+"/webhooks/bigcommerce/"+sh.ConnectionID, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	if err := sh.Starter.OrderCreated(sh.ctx(), sh.ConnectionID, id, settings); !errors.Is(err, starter.ErrOrderFinished) {
+		t.Fatalf("starting a finished order: %v, want %v", err, starter.ErrOrderFinished)
 	}
-	req.Header.Set(intake.BigCommerceSecretHeader, testWebhookSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Errorf("the store's webhook for a finished order got %d, want it acknowledged (2xx)", resp.StatusCode)
+	for _, scope := range []string{"store/order/updated", "store/order/created"} {
+		if code := sh.deliverBigCommerce(t, scope, id); code/100 != 2 {
+			t.Errorf("the store's %s webhook for a finished order got %d, want it acknowledged (2xx)", scope, code)
+		}
 	}
 	time.Sleep(time.Second)
 	if rows := sh.orderRows(t, id); len(rows) != 1 || rows[0].Stage != workflows.OrderStageResolved {

@@ -34,6 +34,9 @@ func (w *rotationWorkflows) OrderChanged(context.Context, string, int, workflows
 	w.orders.Add(1)
 	return nil
 }
+func (w *rotationWorkflows) OrderCreated(ctx context.Context, conn string, id int, s workflows.Settings) error {
+	return w.OrderChanged(ctx, conn, id, s)
+}
 func (w *rotationWorkflows) ProductCreated(context.Context, string, int) error { return nil }
 func (w *rotationWorkflows) SignalInventoryChanged(context.Context, string, workflows.InventoryChanged) error {
 	return nil

@@ -53,8 +53,9 @@
 //
 // Order (order.go), ID order/<connection>/<order number>: one BigCommerce
 // order from import into Heartland to closed. Started by starter (the
-// webhook intake and `orders import`: signal-with-start of bcOrderChanged)
-// and by OrderSweep (child).
+// webhook intake and `orders import`: signal-with-start of bcOrderChanged;
+// the intake's store/order/created: a plain start, eager where it can) and
+// by OrderSweep (child).
 //   - signal bcOrderChanged (OrderBigCommerceChangedSignal): optional
 //     OrderChange; the order is read again unless it has read that state
 //   - signal heartlandChanged (OrderHeartlandChangedSignal): no payload;

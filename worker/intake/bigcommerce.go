@@ -78,7 +78,11 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	err = in.workflows.OrderChanged(ctx, conn, int(id), *status.Settings)
+	handOver := in.workflows.OrderChanged
+	if env.Scope == "store/order/created" {
+		handOver = in.workflows.OrderCreated
+	}
+	err = handOver(ctx, conn, int(id), *status.Settings)
 	if errors.Is(err, starter.ErrOrderFinished) {
 		// A late webhook for an order hrbc finished with: nothing to do.
 		in.logger.Debug("BigCommerce webhook for a finished order", "connection", conn, "order", id)

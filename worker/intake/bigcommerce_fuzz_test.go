@@ -44,10 +44,15 @@ func FuzzBigCommerceWebhook(f *testing.F) {
 		}
 		for _, call := range wf.Calls() {
 			var id int
-			if _, err := fmt.Sscanf(call, "OrderChanged shop %d", &id); err != nil {
-				if _, err := fmt.Sscanf(call, "ProductCreated shop %d", &id); err != nil {
-					continue
+			parsed := false
+			for _, format := range []string{"OrderChanged shop %d", "OrderCreated shop %d", "ProductCreated shop %d"} {
+				if _, err := fmt.Sscanf(call, format, &id); err == nil {
+					parsed = true
+					break
 				}
+			}
+			if !parsed {
+				continue
 			}
 			if id <= 0 {
 				t.Fatalf("body %q handed over %q", body, call)

@@ -59,19 +59,21 @@ func TestBigCommerceWebhookSecretInTheQueryIsNotEnough(t *testing.T) {
 }
 
 func TestBigCommerceWebhookRoutesEveryOrderScope(t *testing.T) {
-	for _, tc := range []struct{ scope, data string }{
-		{"store/order/created", `{"type":"order","id":102}`},
-		{"store/order/updated", `{"type":"order","id":102}`},
-		{"store/order/statusUpdated", `{"type":"order","id":102,"status":{"previous_status_id":0,"new_status_id":11}}`},
-		{"store/order/archived", `{"type":"order","id":102}`},
+	// A new order is started (no signal needed); every other order event
+	// tells the order's workflow, starting it if need be.
+	for _, tc := range []struct{ scope, data, handOver string }{
+		{"store/order/created", `{"type":"order","id":102}`, "OrderCreated"},
+		{"store/order/updated", `{"type":"order","id":102}`, "OrderChanged"},
+		{"store/order/statusUpdated", `{"type":"order","id":102,"status":{"previous_status_id":0,"new_status_id":11}}`, "OrderChanged"},
+		{"store/order/archived", `{"type":"order","id":102}`, "OrderChanged"},
 		// A refund, full or partial (the payload BigCommerce documents).
-		{"store/order/refund/created", `{"type":"order","id":102,"refund":{"refund_id":7}}`},
-		{"store/order/updated", `{"type":"order","id":"102"}`},
+		{"store/order/refund/created", `{"type":"order","id":102,"refund":{"refund_id":7}}`, "OrderChanged"},
+		{"store/order/updated", `{"type":"order","id":"102"}`, "OrderChanged"},
 	} {
 		t.Run(tc.scope, func(t *testing.T) {
 			wf := &fakeWorkflows{status: orderSyncOn()}
 			code, calls := bcHook(t, wf, testSecret, `{"scope":"`+tc.scope+`","data":`+tc.data+`}`)
-			want := []string{"ConnectionSettings shop", "OrderChanged shop 102 source=3"}
+			want := []string{"ConnectionSettings shop", tc.handOver + " shop 102 source=3"}
 			if code != http.StatusNoContent || !slices.Equal(calls, want) {
 				t.Errorf("answer %d, calls %v; want 204 and %v", code, calls, want)
 			}

@@ -74,7 +74,7 @@ func (s *statusWorkflows) Queries() int {
 func (s *statusWorkflows) orders() int {
 	n := 0
 	for _, c := range s.Calls() {
-		if strings.HasPrefix(c, "OrderChanged ") {
+		if strings.HasPrefix(c, "OrderChanged ") || strings.HasPrefix(c, "OrderCreated ") {
 			n++
 		}
 	}

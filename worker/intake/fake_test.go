@@ -56,6 +56,11 @@ func (f *fakeWorkflows) OrderChanged(_ context.Context, conn string, orderID int
 	return f.err
 }
 
+func (f *fakeWorkflows) OrderCreated(_ context.Context, conn string, orderID int, settings workflows.Settings) error {
+	f.record("OrderCreated %s %d source=%d", conn, orderID, settings.SourceLocationID)
+	return f.err
+}
+
 func (f *fakeWorkflows) ProductCreated(_ context.Context, conn string, productID int) error {
 	f.record("ProductCreated %s %d", conn, productID)
 	return f.err

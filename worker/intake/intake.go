@@ -30,6 +30,9 @@ type Workflows interface {
 	ConnectionSettings(ctx context.Context, connectionID string) (*workflows.Settings, error)
 	// OrderChanged hands a BigCommerce order to its workflow.
 	OrderChanged(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error
+	// OrderCreated starts the workflow of an order just created; one
+	// running already is left alone.
+	OrderCreated(ctx context.Context, connectionID string, orderID int, settings workflows.Settings) error
 	// ProductCreated hands a new BigCommerce product to the catalog follower.
 	ProductCreated(ctx context.Context, connectionID string, productID int) error
 	// SignalInventoryChanged nudges the connection's inventory sync.

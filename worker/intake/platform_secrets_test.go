@@ -79,7 +79,7 @@ func TestEachPlatformOpensOnlyItsOwnDoor(t *testing.T) {
 	if code := heartlandDelivery(t, srv, hlSecret); code != http.StatusAccepted {
 		t.Errorf("Heartland event with its secret = %d, want 202", code)
 	}
-	if calls := wf.Calls(); len(calls) != 2 || calls[1] != "OrderChanged shop 102 source=3" {
+	if calls := wf.Calls(); len(calls) != 2 || calls[1] != "OrderCreated shop 102 source=3" {
 		t.Errorf("calls = %v, want the store's order handed over", calls)
 	}
 }
