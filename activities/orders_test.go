@@ -3,7 +3,9 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -295,6 +297,49 @@ func TestEnsureWebhooksDeletesRetiredScopes(t *testing.T) {
 	}
 	if again, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || again.BigCommerceRemoved != 0 {
 		t.Errorf("again: %+v %v, want nothing removed", again, err)
+	}
+}
+
+// A retired hook BigCommerce will not delete fails the registration,
+// naming the hook, and the next registration deletes it; one BigCommerce
+// no longer has (404) counts as deleted.
+func TestEnsureWebhooksRetiredHookNotDeleted(t *testing.T) {
+	f := newOrderFixture(t)
+	f.acts.Connections.clients["shop"] = Clients{BigCommerce: f.acts.Connections.clients["shop"].BigCommerce,
+		Heartland: f.acts.Connections.clients["shop"].Heartland, BigCommerceWebhookSecret: "0123456789abcdef", HeartlandWebhookSecret: "0123456789abcdef"}
+	bc := f.acts.Connections.clients["shop"].BigCommerce
+	retired, err := bc.CreateHook(f.ctx, bigcommerce.HookCreate{Scope: "store/shipment/*", Destination: "https://hrbc.example.com/webhooks/bigcommerce/shop", IsActive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wh := &Webhooks{Connections: f.acts.Connections, PublicURL: "https://hrbc.example.com"}
+
+	remove := f.bc.InjectFault(bigcommercetest.Fault{Method: http.MethodDelete, Path: "/v3/hooks/*", Kind: bigcommercetest.FaultError, Status: http.StatusForbidden, Title: "forbidden"})
+	_, err = wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	remove()
+	if want := fmt.Sprintf("delete retired BigCommerce webhook %d", retired.ID); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one naming %q", err, want)
+	}
+	if !slices.ContainsFunc(f.bc.Hooks(), func(h bigcommerce.Hook) bool { return h.ID == retired.ID }) {
+		t.Fatal("the retired hook is gone although its delete was refused")
+	}
+	reg, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"})
+	if err != nil || reg.BigCommerceRemoved != 1 {
+		t.Fatalf("next registration %+v, %v; want the retired hook removed", reg, err)
+	}
+	if slices.ContainsFunc(f.bc.Hooks(), func(h bigcommerce.Hook) bool { return h.Scope == "store/shipment/*" }) {
+		t.Error("a store/shipment/* hook is left")
+	}
+
+	// Deleted meanwhile (by staff, or a registration racing this one):
+	// BigCommerce answers 404, which is what was wanted.
+	again, err := bc.CreateHook(f.ctx, bigcommerce.HookCreate{Scope: "store/shipment/*", Destination: "https://hrbc.example.com/webhooks/bigcommerce/shop", IsActive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.bc.InjectFault(bigcommercetest.Fault{Method: http.MethodDelete, Path: fmt.Sprintf("/v3/hooks/%d", again.ID), Kind: bigcommercetest.FaultError, Status: http.StatusNotFound, Title: "not found", Times: 1})
+	if reg, err := wh.EnsureWebhooks(f.ctx, ConnectionRequest{ConnectionID: "shop"}); err != nil || reg.BigCommerceRemoved != 1 {
+		t.Errorf("registration with the hook gone: %+v, %v; want it counted removed", reg, err)
 	}
 }
 
