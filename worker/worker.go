@@ -24,6 +24,13 @@ import (
 // over the workers of a task queue, so a fleet of three holds 300.
 const RuntimeConnectionAllowance = 100
 
+// MaxHeartbeatThrottleInterval is the longest the worker holds an
+// activity's heartbeats back before sending one: 80 % of the long polls'
+// heartbeat timeout, so that they send one per 96 s and not one a minute
+// (the SDK's default cap). Activities with shorter heartbeat timeouts send
+// at 80 % of theirs, as before.
+const MaxHeartbeatThrottleInterval = workflows.LongPollHeartbeatTimeout * 8 / 10
+
 // New returns a worker polling cfg.TaskQueue with every hrbc workflow and
 // activity registered. The caller starts and stops it.
 func New(c client.Client, cfg config.Config, deps Dependencies) sdkworker.Worker {
@@ -50,8 +57,11 @@ func newWorker(c client.Client, cfg config.Config, deps Dependencies, onFatal fu
 		MaxConcurrentActivityTaskPollers:   cfg.TaskPollers,
 		// Running activities get this long to finish before a stop cancels them.
 		WorkerStopTimeout: cfg.ShutdownTimeout,
-		OnFatalError:      onFatal,
-		Identity:          deps.Identity,
+		// The long polls' heartbeats go out at 80 % of their timeout, not
+		// at the SDK's default cap of one a minute.
+		MaxHeartbeatThrottleInterval: MaxHeartbeatThrottleInterval,
+		OnFatalError:                 onFatal,
+		Identity:                     deps.Identity,
 		// HrbcAttention is stored in clear: no quoted customer data in it.
 		// Local activities send no write close to their deadline.
 		Interceptors: []interceptor.WorkerInterceptor{workflows.NewAttentionInterceptor(), activities.NewInPlaceWritesInterceptor()},

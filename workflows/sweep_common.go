@@ -86,12 +86,16 @@ const (
 	// longPollSlack is added to a long poll's start-to-close timeout for
 	// its last round.
 	longPollSlack = 5 * time.Minute
-	// longPollHeartbeatTimeout is how soon a long poll lost with a killed
+	// LongPollHeartbeatTimeout is how soon a long poll lost with a killed
 	// worker is retried elsewhere. Each heartbeat is a billable action on
-	// Temporal Cloud and the SDK sends one per 80 % of this timeout: 30 s
-	// is about 3,600 a day per long poll. A signal (webhook) does not wait
-	// for it: it cancels the lost poll and runs a round at once.
-	longPollHeartbeatTimeout = 30 * time.Second
+	// Temporal Cloud and a write of the workflow's state on any cluster, and
+	// the SDK sends one per 80 % of this timeout (the worker lifts the SDK's
+	// 60 s cap to match, worker.MaxHeartbeatThrottleInterval): 2 minutes is
+	// 900 a day per long poll, where 30 s was 3,600. Only a worker that dies
+	// leaves a long poll to this timeout (one that stops ends its long polls
+	// at once), and a signal (webhook) does not wait for it: it cancels the
+	// lost poll and runs a round at once.
+	LongPollHeartbeatTimeout = 2 * time.Minute
 )
 
 // LongPollsPerConnection is how many long polls an idle connection keeps
@@ -130,7 +134,7 @@ func waitForWork(ctx workflow.Context, settingsCh, nowCh workflow.ReceiveChannel
 func longPollOptions(maxWait time.Duration) workflow.ActivityOptions {
 	return workflow.ActivityOptions{
 		StartToCloseTimeout: maxWait + longPollSlack,
-		HeartbeatTimeout:    longPollHeartbeatTimeout,
+		HeartbeatTimeout:    LongPollHeartbeatTimeout,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,

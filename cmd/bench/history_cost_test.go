@@ -9,6 +9,8 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/hrbc/hrbc/workflows"
 )
 
 // event is a history event of type typ at offset after t0.
@@ -85,6 +87,27 @@ func TestCostOfCountsBillableActions(t *testing.T) {
 	evs = append(evs, scheduled, started, completed)
 	if c := costOf(evs, 0, t0, t0.Add(3*time.Minute)); c != (historyCost{Events: 15, Actions: 7, Heartbeats: 4}) {
 		t.Errorf("cost with the activity %+v, want 15 events, 7 actions (two attempts), 4 heartbeats (one at once, one per 48 s)", c)
+	}
+}
+
+// A long poll that runs the day through beats once per 80 % of its
+// heartbeat timeout, which the worker's throttle lets through: 900 a day
+// at 2 minutes, counted from before the window opened.
+func TestHistoryCostOfALongPollsHeartbeats(t *testing.T) {
+	t0 := time.Unix(1_000_000, 0)
+	scheduled := event(5, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, t0, -time.Hour)
+	scheduled.Attributes = &historypb.HistoryEvent_ActivityTaskScheduledEventAttributes{ActivityTaskScheduledEventAttributes: &historypb.ActivityTaskScheduledEventAttributes{
+		HeartbeatTimeout: durationpb.New(workflows.LongPollHeartbeatTimeout)}}
+	evs := []*historypb.HistoryEvent{
+		event(1, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, t0, -time.Hour),
+		event(2, enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, t0, -time.Hour),
+		event(3, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, t0, -time.Hour),
+		event(4, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, t0, -time.Hour),
+		scheduled,
+	}
+	c := costBetween(evs, t0, t0.Add(24*time.Hour))
+	if c.Events != 0 || c.Heartbeats != 900 {
+		t.Errorf("a day of a long poll %+v, want no events and 900 heartbeats", c)
 	}
 }
 

@@ -294,9 +294,9 @@ type historyCost struct {
 	Events, Actions, Heartbeats int
 }
 
-// maxHeartbeatThrottle is the SDK's cap on the interval between heartbeats
-// it sends (worker option MaxHeartbeatThrottleInterval, default 60 s).
-const maxHeartbeatThrottle = 60 * time.Second
+// maxHeartbeatThrottle is the worker's cap on the interval between the
+// heartbeats it sends (its SDK option MaxHeartbeatThrottleInterval).
+const maxHeartbeatThrottle = worker.MaxHeartbeatThrottleInterval
 
 // localActivityMarker is the name of the marker a local activity's outcome
 // is recorded in.
@@ -316,7 +316,7 @@ func onlyChangeVersion[V any](fields map[string]V) bool {
 // all the local activities of a workflow task; version markers are free)
 // and estimates the heartbeats sent between from and to:
 // the SDK sends one at once and then at most one per 80 % of the heartbeat
-// timeout (capped at 60 s), so an activity that beats throughout sends
+// timeout (capped at maxHeartbeatThrottle), so an activity that beats throughout sends
 // about its running time over that interval. The events before first are
 // read for the activities still running when the window opened.
 func costOf(evs []*historypb.HistoryEvent, first int, from, to time.Time) historyCost {
