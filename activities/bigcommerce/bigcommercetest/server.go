@@ -51,6 +51,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -426,6 +427,10 @@ func writePartial(w http.ResponseWriter, rec *httptest.ResponseRecorder, title s
 	})
 }
 
+// gzipWriters are reused: a new gzip.Writer allocates its compressor's
+// tables, most of the fake's cost when a bench runs a hundred stores.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
 // gzipWriter compresses lazily so bodiless answers (204) stay bodiless.
 type gzipWriter struct {
 	http.ResponseWriter
@@ -451,7 +456,8 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 		if g.status != http.StatusNoContent && g.status != http.StatusNotModified {
 			g.Header().Set("Content-Encoding", "gzip")
 			g.Header().Del("Content-Length")
-			g.zw = gzip.NewWriter(g.ResponseWriter)
+			g.zw = gzipWriters.Get().(*gzip.Writer)
+			g.zw.Reset(g.ResponseWriter)
 		}
 		g.ResponseWriter.WriteHeader(g.status)
 	}
@@ -471,6 +477,8 @@ func (g *gzipWriter) finish() {
 	}
 	if g.zw != nil {
 		_ = g.zw.Close()
+		gzipWriters.Put(g.zw)
+		g.zw = nil
 	}
 }
 

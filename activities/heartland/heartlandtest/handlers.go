@@ -525,7 +525,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	delete(s.webhooks.docs, id)
+	s.webhooks.remove(id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

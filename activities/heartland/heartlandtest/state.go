@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -147,7 +148,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	defer s.mu.Unlock()
 	// Tables are filled in place: the handlers hold these pointers.
 	for name, c := range s.collections() {
-		c.next, c.docs = tables[name].next, tables[name].docs
+		c.next, c.docs, c.ids = tables[name].next, tables[name].docs, tables[name].ids
 	}
 	s.grids, s.onHand, s.committed = in.Grids, onHand, committed
 	return nil
@@ -166,7 +167,9 @@ func (cs collectionState) build() (*collection, error) {
 			return nil, fmt.Errorf("record id %d is beyond the id counter %d: new records would reuse ids", id, c.next)
 		}
 		c.docs[id] = d
+		c.ids = append(c.ids, id)
 	}
+	slices.Sort(c.ids)
 	return c, nil
 }
 

@@ -36,12 +36,19 @@ func (s *Server) recordTx(p position, onHand, committed decimal.Decimal, kind, s
 
 func (s *Server) computeCommitted() map[position]decimal.Decimal {
 	out := map[position]decimal.Decimal{}
+	// One pass over the lines, not one per order: it runs on every order
+	// and invoice change.
+	lines := map[int64][]doc{}
+	for _, l := range s.orderLines.all() {
+		id := getInt(l, "order_id")
+		lines[id] = append(lines[id], l)
+	}
 	for _, o := range s.orders.all() {
 		if getStr(o, "status") != statusOpen {
 			continue
 		}
 		src := getInt(o, "source_location_id")
-		for _, l := range s.orderLinesOf(getInt(o, "id")) {
+		for _, l := range lines[getInt(o, "id")] {
 			rem := getDec(l, "qty").Sub(getDec(l, "qty_invoiced"))
 			if !rem.IsPositive() {
 				continue
