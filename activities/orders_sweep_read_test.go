@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -18,6 +19,9 @@ type readRuns struct {
 	reads map[int]OrderRead
 	err   error
 	asked [][]int
+	// afterAsk, when set, runs after each answer with the number of
+	// questions so far: a workflow reading its order meanwhile.
+	afterAsk func(asked int)
 }
 
 func (r *readRuns) LastRead(_ context.Context, connectionID string, ids []int) (map[int]OrderRead, error) {
@@ -25,7 +29,11 @@ func (r *readRuns) LastRead(_ context.Context, connectionID string, ids []int) (
 	if connectionID != "shop" {
 		return nil, errors.New("unknown connection " + connectionID)
 	}
-	return r.reads, r.err
+	answer := maps.Clone(r.reads)
+	if r.afterAsk != nil {
+		r.afterAsk(len(r.asked))
+	}
+	return answer, r.err
 }
 
 // ids lists the order ids of a page part.
@@ -173,7 +181,34 @@ func TestWaitModifiedOrdersMovesPastOrdersTheirWorkflowsRead(t *testing.T) {
 	runs.asked = nil
 	delete(reads, listed[1].OrderID)
 	news := waitModified(t, f.acts, ModifiedOrdersWait{Request: ModifiedOrdersRequest{Limit: 50}, MaxWait: 5 * time.Second})
-	if got := ids(news.Orders); !slices.Equal(got, []int{listed[1].OrderID}) || len(runs.asked) != 1 {
-		t.Errorf("long poll with one order unread brought %v after %d listings, want [%d] after one", got, len(runs.asked), listed[1].OrderID)
+	if got := ids(news.Orders); !slices.Equal(got, []int{listed[1].OrderID}) || len(runs.asked) != 2 {
+		t.Errorf("long poll with one order unread brought %v after %d listings, want [%d] after two (the first leaves it to its webhook)",
+			got, len(runs.asked), listed[1].OrderID)
+	}
+}
+
+// An order unread at one listing and read by the next (its webhook was on
+// its way) wakes no sweep: the long poll returns only at MaxWait, with
+// nothing to hand over.
+func TestWaitModifiedOrdersLeavesAnOrderOnItsWayToItsWebhook(t *testing.T) {
+	f, listed := sweepFixture(t)
+	late := listed[1]
+	reads := map[int]OrderRead{}
+	for _, o := range listed {
+		if o != late {
+			reads[o.OrderID] = OrderRead{DateModified: o.DateModified, StatusID: o.StatusID}
+		}
+	}
+	// The workflow reads the late order between the first listing and the
+	// second, as a webhook answered a moment after the first would.
+	runs := &readRuns{reads: reads, afterAsk: func(asked int) {
+		if asked == 1 {
+			reads[late.OrderID] = OrderRead{DateModified: late.DateModified, StatusID: late.StatusID}
+		}
+	}}
+	f.acts.Runs = runs
+	res := waitModified(t, f.acts, ModifiedOrdersWait{Request: ModifiedOrdersRequest{Limit: 50}, MaxWait: 300 * time.Millisecond})
+	if len(res.Orders) != 0 || len(runs.asked) < 2 {
+		t.Errorf("order read after the first listing: %v to hand over after %d listings, want none, after MaxWait", ids(res.Orders), len(runs.asked))
 	}
 }

@@ -80,7 +80,9 @@
 //
 // OrderSweep (order_sweep.go), ID order-sweep/<connection>: lists orders
 // modified since its watermark every Settings.OrderSweepSeconds (default
-// DefaultOrderSweepInterval) and starts or signals their Order workflows.
+// DefaultOrderSweepInterval) and starts or signals their Order workflows;
+// between rounds, an order is handed over at the second listing that finds
+// it unread (activities.Orders.WaitModifiedOrders).
 //   - signal settings (SweepSettingsSignal): Settings; order sync off ends it
 //   - signal sweepNow (SweepNowSignal): no payload; sweep at once
 //   - turning auto-distribute on signals settings to every order Awaiting
