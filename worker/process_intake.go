@@ -63,7 +63,8 @@ func (p *Process) serveIntake(ln net.Listener) error {
 
 // stopIntakeWhenDone waits for the end and stops the intake first: no new
 // delivery is taken, those in flight finish, and so do the nudges they
-// started, before the worker stops.
+// started and the deliveries it holds (worker/intake/deferred.go), before
+// the worker stops.
 func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
 	<-ctx.Done()
 	p.logger.Info("shutting down")
@@ -71,7 +72,8 @@ func (p *Process) stopIntakeWhenDone(ctx context.Context) error {
 	defer cancel()
 	_ = p.http.Shutdown(stopCtx)
 	if err := p.intake.Shutdown(stopCtx); err != nil {
-		p.logger.Warn("Heartland nudges cut off at shutdown; the syncs' polling catches up", "error", err)
+		p.logger.Warn("Heartland nudges or held BigCommerce deliveries cut off at shutdown; the syncs' polling and the order sweeps catch up",
+			"error", err, "held_deliveries", p.intake.Deferred())
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -25,6 +26,9 @@ type intakeBalancer struct {
 	// Refused counts deliveries an intake answered 5xx (the platform
 	// would retry them later).
 	Refused atomic.Int64
+	// Held counts BigCommerce deliveries an intake answered 202: taken,
+	// to be handed over when its Temporal server answers.
+	Held atomic.Int64
 }
 
 func newIntakeBalancer(intakes []string) *intakeBalancer {
@@ -54,6 +58,9 @@ func (b *intakeBalancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if resp.StatusCode >= 500 {
 			b.Refused.Add(1)
+		}
+		if resp.StatusCode == http.StatusAccepted && strings.HasPrefix(r.URL.Path, "/webhooks/bigcommerce/") {
+			b.Held.Add(1)
 		}
 		for k, vs := range resp.Header {
 			w.Header()[k] = vs

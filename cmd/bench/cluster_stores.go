@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hrbc/hrbc/activities/bigcommerce/bigcommercetest"
 	"github.com/hrbc/hrbc/activities/heartland/heartlandtest"
 	"github.com/hrbc/hrbc/worker/config"
 	"github.com/hrbc/hrbc/workflows"
@@ -39,6 +40,10 @@ type StoresConfig struct {
 	// since the last over to its workflow, those the webhooks started
 	// too, so a flash sale's orders come back through the sweep at once.
 	OrderSweepSeconds int
+	// ServerDown, when positive, kills the Temporal server halfway through
+	// the steady phase and restarts it this long after: every delivery
+	// meanwhile meets an intake that cannot hand it over.
+	ServerDown time.Duration
 }
 
 func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
@@ -50,6 +55,7 @@ func storesFlags(cmd *cobra.Command, cfg *StoresConfig) {
 	f.BoolVar(&cfg.Inventory, "store-inventory", false, "many stores: turn every connection's inventory sync on too")
 	f.IntVar(&cfg.HeartlandSweepSeconds, "store-hl-sweep", 0, "many stores: every connection's heartland_sweep_seconds (0: the connection default)")
 	f.IntVar(&cfg.OrderSweepSeconds, "store-order-sweep", 0, "many stores: every connection's order_sweep_seconds (0: the connection default)")
+	f.DurationVar(&cfg.ServerDown, "store-server-down", 0, "many stores: kill the Temporal server halfway through the steady phase and restart it this long after (0: never)")
 }
 
 // StoresResult are the figures of the many-stores scenario.
@@ -97,9 +103,17 @@ type StoresResult struct {
 	// workers together: the rate once, a burst per worker (-1: unpaced).
 	MaxHL10s     int `json:"max_heartland_calls_per_store_10s"`
 	HLAllowed10s int `json:"heartland_pacing_allows_10s"`
-	// Refused counts webhooks the intakes answered 5xx, Webhooks all of them.
+	// Refused counts webhooks the intakes answered 5xx, Held those they
+	// answered 202 (held for a later hand-over), Webhooks all of them.
 	Refused  int64 `json:"webhooks_refused"`
+	Held     int64 `json:"webhooks_held"`
 	Webhooks int64 `json:"webhooks"`
+	// ServerOutage is how long the server was down (ServerDown), from the
+	// kill until it answered again.
+	ServerOutage time.Duration `json:"server_outage_ns"`
+	// Domains is BigCommerce's judgement of the intakes' domain: deliveries
+	// sent and failed, denylistings and the deliveries they withheld.
+	Domains []bigcommercetest.DomainStats `json:"webhook_domains"`
 	// IdleRSS is the workers' peak RSS before the first order, PeakRSS after.
 	IdleRSS   []int64 `json:"worker_idle_rss_bytes"`
 	PeakRSS   []int64 `json:"worker_peak_rss_bytes"`
@@ -173,8 +187,15 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	progress(fmt.Sprintf("stores: starting %d fake stores and Heartland accounts", sc.Stores))
 	stores := make([]store, sc.Stores)
 	conns := make([]config.ConnectionConfig, sc.Stores)
+	// The stores are one app's: they share BigCommerce's judgement of the
+	// intakes' domain, and retry on BigCommerce's own schedule (a minute
+	// first), so a delivery an intake fails costs what it would.
+	domains := bigcommercetest.NewDomainGuard(3 * time.Minute)
+	fakeOpts := c.fakeOptions()
+	fakeOpts.BigCommerce = append(fakeOpts.BigCommerce, bigcommercetest.WithDomainGuard(domains),
+		bigcommercetest.WithWebhookRetrySchedule(bigcommercetest.WebhookRetrySchedule()...))
 	for i := range stores {
-		f, err := StartFakes(c.fakeOptions())
+		f, err := StartFakes(fakeOpts)
 		if err != nil {
 			return res, err
 		}
@@ -208,8 +229,24 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 
 	progress(fmt.Sprintf("stores: steady phase, %s at %.2f orders/s per store (%.0f/s in all)", sc.Phase, sc.Rate, res.Offered))
 	cpuFrom, phaseFrom := cl.SampleCPU(), time.Now()
+	outage := make(chan error, 1)
+	if sc.ServerDown > 0 {
+		go func() {
+			sleepCtx(ctx, sc.Phase/2)
+			progress(fmt.Sprintf("stores: killing the Temporal server (SIGKILL), restart in %s", sc.ServerDown))
+			var err error
+			res.ServerOutage, err = cl.RestartServer(ctx, sc.ServerDown)
+			progress(fmt.Sprintf("stores: server answering again %s after the kill", res.ServerOutage.Round(100*time.Millisecond)))
+			outage <- err
+		}()
+	} else {
+		outage <- nil
+	}
 	steady, err := placeOrders(ctx, stores, open, sc.Rate, 0, sc.Phase)
 	if err != nil {
+		return res, err
+	}
+	if err := <-outage; err != nil {
 		return res, err
 	}
 	cpuTo, phaseTo := cl.SampleCPU(), time.Now()
@@ -251,7 +288,8 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 		res.BC429 += s.fakes.Counts().BigCommerce.RateLimited
 		res.MaxBCWindow = max(res.MaxBCWindow, s.fakes.BC.BusiestWindow())
 	}
-	res.Refused, res.Webhooks = cl.Balancer.Refused.Load(), int64(cl.Balancer.next.Load())
+	res.Refused, res.Held, res.Webhooks = cl.Balancer.Refused.Load(), cl.Balancer.Held.Load(), int64(cl.Balancer.next.Load())
+	res.Domains = domains.Stats()
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
 	res.Sweeps = sweepFigures(ctx, cl.Client, stores)
@@ -475,7 +513,14 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	} else {
 		fmt.Fprintf(w, "%-58s %d (%.1f/s), unpaced\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
 	}
-	fmt.Fprintf(w, "%-58s %d of %d\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks)
+	fmt.Fprintf(w, "%-58s %d of %d, %d held (202, handed over later)\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks, r.Held)
+	if r.ServerOutage > 0 {
+		fmt.Fprintf(w, "%-58s %s, from the kill until it answered again\n", "Temporal server down in the steady phase", r.ServerOutage.Round(100*time.Millisecond))
+	}
+	for _, d := range r.Domains {
+		fmt.Fprintf(w, "%-58s %s: %d sent, %d failed, worst 2-min success %.1f %%, denylisted %d times %s (%d deliveries withheld)\n",
+			"BigCommerce's judgement of the intakes' domain", d.Domain, d.Sent, d.Failed, 100*d.WorstRatio, d.Blocks, met(d.Blocks == 0), d.Withheld)
+	}
 	fmt.Fprintf(w, "%-58s flash store %d in %d rounds, others %d in %d rounds%s\n", "order sweeps' hand-overs (orders the webhooks missed)",
 		r.Sweeps.FlashHandOvers, r.Sweeps.FlashRounds, r.Sweeps.OthersHandOvers, r.Sweeps.OthersRounds, unanswered(r.Sweeps.Unanswered))
 	fmt.Fprintf(w, "%-58s %d told, %d left alone (their own import; a long poll still on counts later)\n", "Heartland sweeps' changed orders",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -31,8 +32,10 @@ type bigCommerceEnvelope struct {
 }
 
 // bigCommerceWebhook authenticates a delivery and hands the order it names
-// to its workflow. A 2xx means hrbc has the event durably (the signal is
-// in Temporal); anything else makes BigCommerce deliver it again.
+// to its workflow. A 204 means hrbc has the event durably (the signal is
+// in Temporal); a 202 that the intake holds it for a later hand-over, with
+// the order sweep behind it (deferred.go); anything else makes BigCommerce
+// deliver it again.
 func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 	conn := r.PathValue("connection")
 	if !in.authorize(w, r, BigCommerce, conn, r.Header.Get(BigCommerceSecretHeader)) {
@@ -64,38 +67,81 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no order id in data", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
-	defer cancel()
+	created := env.Scope == "store/order/created"
+	kind := "changed"
+	if created {
+		kind = "created"
+	}
+	key := fmt.Sprintf("%s order %d %s", conn, id, kind)
+	in.handOrHold(w, r, key, in.statuses.knownOn, conn, func(ctx context.Context) error {
+		return in.handOverOrder(ctx, conn, int(id), created)
+	})
+}
+
+// handOverOrder hands a BigCommerce order to its workflow: started for a
+// created one, told (and started if need be) for any other change. An
+// order of a connection without order sync, or one hrbc finished with,
+// needs nothing and is not an error.
+func (in *Intake) handOverOrder(ctx context.Context, conn string, id int, created bool) error {
 	// Shared and briefly remembered (connection_status.go): one workflow
 	// query per delivery starved the workers at fleet scale.
 	status, err := in.statuses.get(ctx, conn)
 	if err != nil {
-		in.logger.Error("BigCommerce webhook: connection unavailable", "connection", conn, "error", err)
-		http.Error(w, "connection unavailable", http.StatusServiceUnavailable)
-		return
+		return fmt.Errorf("connection unavailable: %w", err)
 	}
 	if status.Settings == nil || !status.Settings.OrderSync {
-		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	handOver := in.workflows.OrderChanged
-	if env.Scope == "store/order/created" {
+	if created {
 		handOver = in.workflows.OrderCreated
 	}
-	err = handOver(ctx, conn, int(id), *status.Settings)
+	err = handOver(ctx, conn, id, *status.Settings)
 	if errors.Is(err, starter.ErrOrderFinished) {
 		// A late webhook for an order hrbc finished with: nothing to do.
 		in.logger.Debug("BigCommerce webhook for a finished order", "connection", conn, "order", id)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("order %d not handed over: %w", id, err)
+	}
+	in.logger.Debug("BigCommerce webhook handed over", "connection", conn, "order", id, "created", created)
+	return nil
+}
+
+// handOrHold answers a BigCommerce delivery: 204 once hand has handed it
+// over; 202 when it is held for a later hand-over (deferred.go), because
+// hand failed or the intake already waits for defaultHandOversInFlight
+// hand-overs; 503, for BigCommerce to deliver again, only when it can be
+// neither. mayHold says whether a delivery of the connection may be held
+// (its order sweep would find what a lost one carried); it is asked after
+// hand failed too, since hand may have just learned the connection's
+// status.
+func (in *Intake) handOrHold(w http.ResponseWriter, r *http.Request, key string, mayHold func(conn string) bool, conn string, hand func(ctx context.Context) error) {
+	select {
+	case in.inFlight <- struct{}{}:
+		defer func() { <-in.inFlight }()
+	default:
+		if mayHold(conn) && in.deferred.add(key, hand) {
+			in.logger.Debug("BigCommerce webhook held: hand-overs are queued", "delivery", key)
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
+	defer cancel()
+	err := hand(ctx)
+	if err == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if err != nil {
-		in.logger.Error("BigCommerce webhook: order not handed over", "connection", conn, "order", id, "error", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
+	if mayHold(conn) && in.deferred.add(key, hand) {
+		in.logger.Warn("BigCommerce webhook held for a later hand-over", "delivery", key, "error", err)
+		w.WriteHeader(http.StatusAccepted)
 		return
 	}
-	in.logger.Debug("BigCommerce webhook", "connection", conn, "scope", env.Scope, "order", id)
-	w.WriteHeader(http.StatusNoContent)
+	in.logger.Error("BigCommerce webhook not handed over", "delivery", key, "error", err)
+	http.Error(w, "try again", http.StatusServiceUnavailable)
 }
 
 // productCreated hands a new product to the connection's catalog follower;
@@ -106,12 +152,10 @@ func (in *Intake) productCreated(w http.ResponseWriter, r *http.Request, conn st
 		http.Error(w, "no product id in data", http.StatusBadRequest)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), signalTimeout)
-	defer cancel()
-	if err := in.workflows.ProductCreated(ctx, conn, int(id)); err != nil {
-		in.logger.Error("BigCommerce webhook: product not handed over", "connection", conn, "product", id, "error", err)
-		http.Error(w, "try again", http.StatusServiceUnavailable)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	// The catalog follower's own sweep finds a product whose delivery is
+	// lost, so any product delivery may be held.
+	key := fmt.Sprintf("%s product %d created", conn, id)
+	in.handOrHold(w, r, key, func(string) bool { return true }, conn, func(ctx context.Context) error {
+		return in.workflows.ProductCreated(ctx, conn, int(id))
+	})
 }

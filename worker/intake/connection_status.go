@@ -87,8 +87,13 @@ type connectionStatuses struct {
 	// asked after the caller arrived.
 	begun atomic.Uint64
 
-	mu         sync.Mutex // guards remembered
+	mu         sync.Mutex // guards remembered and lastOn
 	remembered map[string]rememberedStatus
+	// lastOn is the last status read of each connection whose last read
+	// had order sync on, kept without expiry (up to bound connections):
+	// the intake holds a delivery it could not hand over only for such a
+	// connection, whose order sweep will find the order if all else fails.
+	lastOn map[string]workflows.ConnectionStatus
 }
 
 // rememberedStatus is an order-sync-on status and when it expires.
@@ -111,6 +116,7 @@ func newConnectionStatuses(query func(context.Context, string) (workflows.Connec
 		bound:      defaultStatusBound,
 		now:        time.Now,
 		remembered: make(map[string]rememberedStatus),
+		lastOn:     make(map[string]workflows.ConnectionStatus),
 	}
 }
 
@@ -159,6 +165,7 @@ func (c *connectionStatuses) share(ctx context.Context, connectionID string) (st
 		if err != nil {
 			return nil, fmt.Errorf("query status of connection %q: %w", connectionID, err)
 		}
+		c.noteLast(connectionID, st)
 		if ordersSync(st) {
 			c.remember(connectionID, st)
 		}
@@ -216,4 +223,27 @@ func (c *connectionStatuses) remember(connectionID string, st workflows.Connecti
 		}
 	}
 	c.remembered[connectionID] = rememberedStatus{status: st, until: now.Add(c.ttl)}
+}
+
+// noteLast keeps st as the connection's last order-sync-on status, or
+// forgets the connection when st has order sync off.
+func (c *connectionStatuses) noteLast(connectionID string, st workflows.ConnectionStatus) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !ordersSync(st) {
+		delete(c.lastOn, connectionID)
+		return
+	}
+	if _, ok := c.lastOn[connectionID]; ok || len(c.lastOn) < c.bound {
+		c.lastOn[connectionID] = st
+	}
+}
+
+// knownOn reports whether the connection's last status read had order
+// sync on, however long ago.
+func (c *connectionStatuses) knownOn(connectionID string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.lastOn[connectionID]
+	return ok
 }

@@ -78,6 +78,12 @@ type Intake struct {
 	// statuses answers the BigCommerce webhook's settings question
 	// without a workflow query per delivery.
 	statuses *connectionStatuses
+	// deferred holds BigCommerce deliveries answered 202 for a later
+	// hand-over (deferred.go says why).
+	deferred *deferredHandOvers
+	// inFlight bounds the hand-overs the handlers wait for at once: a
+	// delivery that finds it full is held (deferred.go).
+	inFlight chan struct{}
 
 	// background bounds the nudges; Shutdown cancels it when its own
 	// deadline passes, so a stop never hangs on an unreachable server.
@@ -98,6 +104,8 @@ func New(wf Workflows, logger *slog.Logger, secrets WebhookSecrets) *Intake {
 		return workflows.ConnectionStatus{ConnectionID: id, Settings: settings}, err
 	})
 	in.background, in.cancel = context.WithCancel(context.Background())
+	in.deferred = newDeferredHandOvers(in.background, logger)
+	in.inFlight = make(chan struct{}, defaultHandOversInFlight)
 	in.mux.HandleFunc("POST /webhooks/bigcommerce/{connection}", in.observed(BigCommerce, in.bigCommerceWebhook))
 	in.mux.HandleFunc("POST /webhooks/heartland/{connection}", in.observed(Heartland, in.heartlandWebhook))
 	in.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -192,21 +200,29 @@ func (in *Intake) goNudge(f func(ctx context.Context)) {
 	}()
 }
 
-// Shutdown waits for the nudges in flight and starts no more. When ctx
-// ends first it cancels them, waits for them to return and reports
-// ctx's error. Call it after the HTTP server has stopped taking requests.
+// Shutdown waits for the nudges in flight and the deliveries held
+// (deferred.go), and starts no more. When ctx ends first it cancels them,
+// waits for them to return and reports ctx's error; deliveries still held
+// then are left to the order sweep. Call it after the HTTP server has
+// stopped taking requests.
 func (in *Intake) Shutdown(ctx context.Context) error {
 	in.mu.Lock()
 	in.closed = true
 	in.mu.Unlock()
+	in.deferred.close()
 	done := make(chan struct{})
 	go func() {
 		in.nudges.Wait()
+		in.deferred.waitIdle(ctx)
 		close(done)
 	}()
+	defer in.deferred.stopped()
 	defer in.cancel()
 	select {
 	case <-done:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return nil
 	case <-ctx.Done():
 		in.cancel()
@@ -214,6 +230,10 @@ func (in *Intake) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Deferred reports what the intake did with the BigCommerce deliveries it
+// held for a later hand-over (deferred.go).
+func (in *Intake) Deferred() DeferredStats { return in.deferred.snapshot() }
 
 // Guard is the intake's failed-authentication guard, for other doors
 // served on the same listener (the codec server) to share its counts.

@@ -55,7 +55,7 @@ func New() (*Metrics, error) {
 	}, []string{"connection", "side"})
 	m.webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: Namespace, Name: "webhook_deliveries_total",
-		Help: "Webhook deliveries the intake answered, by platform, connection (empty when the delivery did not authenticate) and outcome: accepted (2xx), refused (4xx: bad secret, malformed, throttled) or failed (5xx: the platform delivers it again).",
+		Help: "Webhook deliveries the intake answered, by platform, connection (empty when the delivery did not authenticate) and outcome: accepted (handed over), held (answered 202: the intake could not hand it over at once and hands it over as soon as Temporal answers, so every store's deliveries keep succeeding), refused (4xx: bad secret, malformed, throttled) or failed (5xx: the platform delivers it again).",
 	}, []string{"platform", "connection", "outcome"})
 	m.webhookAnswer = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: Namespace, Name: "webhook_answer_seconds",

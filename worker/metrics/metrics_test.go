@@ -125,6 +125,7 @@ func TestWebhookOutcomesNameOnlyAuthenticatedConnections(t *testing.T) {
 	m := newMetrics(t)
 	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusNoContent, 30*time.Millisecond)
 	m.WebhookDelivered("heartland", "shop-1", http.StatusAccepted, time.Millisecond)
+	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusAccepted, time.Millisecond)
 	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusServiceUnavailable, 10*time.Second)
 	m.WebhookDelivered("bigcommerce", "shop-1", http.StatusBadRequest, time.Millisecond)
 	m.WebhookDelivered("bigcommerce", "made-up-1", http.StatusUnauthorized, time.Millisecond)
@@ -133,6 +134,7 @@ func TestWebhookOutcomesNameOnlyAuthenticatedConnections(t *testing.T) {
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="accepted",platform="bigcommerce"}`, "1")
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="accepted",platform="heartland"}`, "1")
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="failed",platform="bigcommerce"}`, "1")
+	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="held",platform="bigcommerce"}`, "1")
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="shop-1",outcome="refused",platform="bigcommerce"}`, "1")
 	wantLine(t, text, `hrbc_webhook_deliveries_total{connection="",outcome="refused",platform="bigcommerce"}`, "2")
 	if strings.Contains(text, "made-up") {

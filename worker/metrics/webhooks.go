@@ -17,6 +17,11 @@ func (m *Metrics) WebhookDelivered(platform, connection string, status int, took
 	}
 	outcome := "accepted"
 	switch {
+	case status == 202 && strings.EqualFold(platform, "bigcommerce"):
+		// The intake holds the delivery and hands it over when Temporal
+		// answers again (worker/intake/deferred.go). Heartland's 202 is
+		// its ordinary answer: the nudge it carries runs after it.
+		outcome = "held"
 	case status >= 500:
 		outcome = "failed"
 	case status >= 400:

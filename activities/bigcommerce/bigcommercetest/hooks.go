@@ -25,12 +25,28 @@ func (s *Server) hookRoutes() {
 	s.api.HandleFunc("DELETE /v3/hooks/{id}", s.deleteHook)
 }
 
-// scaledSchedule is BigCommerce's retry schedule (60 s … 86400 s) divided by 1000.
-func scaledSchedule() []time.Duration {
+// WebhookRetrySchedule is BigCommerce's wait before each retry of a
+// delivery that failed (60 s … 86400 s, about 48 hours in all); after the
+// last the hook is deactivated.
+func WebhookRetrySchedule() []time.Duration {
 	secs := []int{60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 50400, 86400}
 	out := make([]time.Duration, len(secs))
 	for i, s := range secs {
-		out[i] = time.Duration(s) * time.Millisecond
+		out[i] = time.Duration(s) * time.Second
+	}
+	return out
+}
+
+// timeScale is how much faster than BigCommerce a fake runs its webhook
+// retries and domain blocks unless told otherwise: tests see a retry in
+// 60 ms, not a minute.
+const timeScale = 1000
+
+// scaledSchedule is WebhookRetrySchedule divided by timeScale.
+func scaledSchedule() []time.Duration {
+	out := WebhookRetrySchedule()
+	for i := range out {
+		out[i] /= timeScale
 	}
 	return out
 }
@@ -201,6 +217,10 @@ func scopeMatches(hookScope, event string) bool {
 	return false
 }
 
+// errDomainBlocked is a Delivery's Err when the attempt was not sent: its
+// destination's domain was denylisted (DomainGuard).
+const errDomainBlocked = "destination domain denylisted"
+
 // Delivery records one webhook delivery attempt.
 type Delivery struct {
 	HookID      int
@@ -301,8 +321,16 @@ func (e *emitter) start(p pending) {
 
 func (e *emitter) deliver(p pending) {
 	schedule := e.s.cfg.schedule
+	guard := e.s.cfg.domains
 	for attempt := 0; ; attempt++ {
-		status, errText := e.post(p)
+		var status int
+		var errText string
+		if guard.allow(p.hook.Destination) {
+			status, errText = e.post(p)
+			guard.sent(p.hook.Destination, status >= 200 && status < 300)
+		} else {
+			errText = errDomainBlocked
+		}
 		d := Delivery{
 			HookID: p.hook.ID, Destination: p.hook.Destination, Scope: p.env.Scope, Hash: p.env.Hash,
 			Attempt: attempt + 1, Status: status, Err: errText, Body: p.body, At: time.Now(),

@@ -107,6 +107,7 @@ type config struct {
 	noLimit        bool
 	seed           uint64
 	schedule       []time.Duration
+	domains        *DomainGuard
 	hookClient     *http.Client
 	demo           bool
 	logger         *slog.Logger
@@ -150,6 +151,13 @@ func WithWebhookRetrySchedule(s ...time.Duration) Option {
 	return func(c *config) { c.schedule = append([]time.Duration(nil), s...) }
 }
 
+// WithDomainGuard makes the store's deliveries share g's judgement of
+// their destination domains with every other store given g, as one app's
+// stores share it at BigCommerce. Default: a guard of the store's own
+// whose blocks last three minutes scaled down like the retry schedule
+// (180 ms); the window and thresholds are BigCommerce's either way.
+func WithDomainGuard(g *DomainGuard) Option { return func(c *config) { c.domains = g } }
+
 // WithWebhookClient sets the HTTP client used to deliver webhooks.
 func WithWebhookClient(hc *http.Client) Option { return func(c *config) { c.hookClient = hc } }
 
@@ -176,6 +184,7 @@ func newServer(opts []Option) *Server {
 		storeHash: DefaultStoreHash, token: DefaultToken, storeID: DefaultStoreID,
 		quota: DefaultQuota, window: DefaultWindow, seed: 1,
 		schedule:     scaledSchedule(),
+		domains:      NewDomainGuard(domainBlock / timeScale),
 		defaultLimit: 50,
 		now:          func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 	}
