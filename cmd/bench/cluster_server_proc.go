@@ -30,6 +30,9 @@ type ServerProcess struct {
 	exited  chan struct{}
 	peakRSS int64
 	starts  int
+	// pastCPU is the CPU time of the runs that have exited, so that a
+	// restart does not take the killed run's time out of a phase's sum.
+	pastCPU time.Duration
 }
 
 // NewServerProcess prepares the server: configFile is the server
@@ -76,7 +79,16 @@ func (s *ServerProcess) Start(ctx context.Context) error {
 		return fmt.Errorf("start temporal server process: %w", err)
 	}
 	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); logf.Close(); close(exited) }()
+	go func() {
+		_ = cmd.Wait()
+		logf.Close()
+		if st := cmd.ProcessState; st != nil {
+			s.mu.Lock()
+			s.pastCPU += st.UserTime() + st.SystemTime()
+			s.mu.Unlock()
+		}
+		close(exited)
+	}()
 	s.mu.Lock()
 	s.cmd, s.exited = cmd, exited
 	s.starts++
@@ -183,6 +195,15 @@ func freeLowPort(taken map[int]bool) (int, error) {
 		return port, nil
 	}
 	return 0, fmt.Errorf("no free loopback port between 20000 and 32000")
+}
+
+// CPU is the CPU time of every run of the server so far, the running one
+// included.
+func (s *ServerProcess) CPU() time.Duration {
+	s.mu.Lock()
+	past := s.pastCPU
+	s.mu.Unlock()
+	return past + ProcessCPU(s.PID())
 }
 
 // PID is the running server's process id, 0 when none runs.

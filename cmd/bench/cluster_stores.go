@@ -515,7 +515,8 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	}
 	fmt.Fprintf(w, "%-58s %d of %d, %d held (202, handed over later)\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks, r.Held)
 	if r.ServerOutage > 0 {
-		fmt.Fprintf(w, "%-58s %s, from the kill until it answered again\n", "Temporal server down in the steady phase", r.ServerOutage.Round(100*time.Millisecond))
+		fmt.Fprintf(w, "%-58s %s, from the kill until it answered again (the steady phase's PostgreSQL CPU undercounts: the killed server's connections took their time with them)\n",
+			"Temporal server down in the steady phase", r.ServerOutage.Round(100*time.Millisecond))
 	}
 	for _, d := range r.Domains {
 		fmt.Fprintf(w, "%-58s %s: %d sent, %d failed, worst 2-min success %.1f %%, denylisted %d times %s (%d deliveries withheld)\n",

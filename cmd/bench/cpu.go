@@ -143,7 +143,7 @@ func (s CPUSample) Sub(earlier CPUSample) CPUSample {
 // restarted between two samples makes their difference meaningless; the
 // stores scenario restarts none.
 func (c *Cluster) SampleCPU() CPUSample {
-	s := CPUSample{Server: ProcessCPU(c.Server.PID()), Postgres: CommandCPU("postgres"), Bench: ProcessCPU(os.Getpid()), Machine: MachineCPU()}
+	s := CPUSample{Server: c.Server.CPU(), Postgres: CommandCPU("postgres"), Bench: ProcessCPU(os.Getpid()), Machine: MachineCPU()}
 	for _, w := range c.Workers {
 		s.Workers += ProcessCPU(w.PID())
 	}
