@@ -46,6 +46,8 @@ type Cluster struct {
 	workerBin string
 	// Setup is how long the databases and their schema took.
 	Setup time.Duration
+	// Vacuum stands in for PostgreSQL's autovacuum where it is off.
+	Vacuum *Vacuumer
 	// Ready is how long the server took from start to serving the namespace.
 	Ready time.Duration
 
@@ -84,6 +86,10 @@ func StartCluster(ctx context.Context, dbPrefix string, historyShards int, logge
 		return cl, err
 	}
 	cl.Setup = time.Since(start)
+	if cl.Vacuum, err = StartVacuumer(ctx, pg); err != nil {
+		return cl, err
+	}
+	progress("cluster: " + cl.Vacuum.Report())
 
 	configFile := filepath.Join(root, "deployments", "temporal", "config.yaml")
 	dynamic := filepath.Join(root, "deployments", "temporal", "dynamicconfig.yaml")
@@ -262,6 +268,9 @@ func (cl *Cluster) Close() {
 	}
 	if cl.Server != nil {
 		cl.Server.Stop()
+	}
+	if cl.Vacuum != nil {
+		cl.Vacuum.Stop()
 	}
 	if cl.workerBin != "" {
 		_ = os.Remove(cl.workerBin)

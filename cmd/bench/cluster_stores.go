@@ -108,6 +108,8 @@ type StoresResult struct {
 	Refused  int64 `json:"webhooks_refused"`
 	Held     int64 `json:"webhooks_held"`
 	Webhooks int64 `json:"webhooks"`
+	// Vacuum says whether PostgreSQL vacuumed itself or the bench did.
+	Vacuum string `json:"vacuum"`
 	// ServerOutage is how long the server was down (ServerDown), from the
 	// kill until it answered again.
 	ServerOutage time.Duration `json:"server_outage_ns"`
@@ -290,6 +292,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	}
 	res.Refused, res.Held, res.Webhooks = cl.Balancer.Refused.Load(), cl.Balancer.Held.Load(), int64(cl.Balancer.next.Load())
 	res.Domains = domains.Stats()
+	res.Vacuum = cl.Vacuum.Report()
 	_, res.PeakRSS = cl.WorkerPeakRSS()
 	res.ServerRSS = cl.Server.PeakRSS()
 	res.Sweeps = sweepFigures(ctx, cl.Client, stores)
@@ -514,6 +517,7 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 		fmt.Fprintf(w, "%-58s %d (%.1f/s), unpaced\n", "most Heartland calls of one store in 10 s", r.MaxHL10s, float64(r.MaxHL10s)/10)
 	}
 	fmt.Fprintf(w, "%-58s %d of %d, %d held (202, handed over later)\n", "webhooks the intakes answered 5xx (to be retried)", r.Refused, r.Webhooks, r.Held)
+	fmt.Fprintf(w, "%-58s %s\n", "vacuum", r.Vacuum)
 	if r.ServerOutage > 0 {
 		fmt.Fprintf(w, "%-58s %s, from the kill until it answered again (the steady phase's PostgreSQL CPU undercounts: the killed server's connections took their time with them)\n",
 			"Temporal server down in the steady phase", r.ServerOutage.Round(100*time.Millisecond))
