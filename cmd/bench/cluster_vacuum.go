@@ -136,7 +136,7 @@ func (v *Vacuumer) Report() string {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	s := fmt.Sprintf("PostgreSQL's autovacuum is off here: the bench vacuumed both databases every %s in its stead (%d rounds, %s in all)",
+	s := fmt.Sprintf("PostgreSQL's autovacuum is off here: the bench vacuums both databases every %s in its stead (%d rounds so far, %s in all)",
 		vacuumEvery, v.rounds, v.spent.Round(100*time.Millisecond))
 	if v.failed != nil {
 		s += fmt.Sprintf("; a round failed: %v", v.failed)
