@@ -79,7 +79,10 @@ type StoresResult struct {
 	// WorstStoreP95 is the highest per-store p95 among the stores that are
 	// not the flash-sale one, in the steady phase.
 	WorstStoreP95 time.Duration `json:"worst_store_p95_ns"`
-	// Throughput is orders opened per second over each phase.
+	// SteadyThroughput is the steady phase's orders opened per second
+	// between its first and last opening (Watch.DoneRate); FlashThroughput
+	// the flash phase's orders over its first creation to its last
+	// opening, the flash store's queue included.
 	SteadyThroughput float64 `json:"steady_orders_per_second"`
 	FlashThroughput  float64 `json:"flash_orders_per_second"`
 	Offered          float64 `json:"offered_orders_per_second"`
@@ -277,7 +280,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	for i := 1; i < sc.Stores; i++ {
 		res.WorstStoreP95 = max(res.WorstStoreP95, Summarise(open.Samples(steady.byStore[i])).P95)
 	}
-	res.SteadyThroughput = float64(len(open.Samples(steady.all()))) / open.Span(steady.all()).Seconds()
+	res.SteadyThroughput = open.DoneRate(steady.all())
 	res.FlashThroughput = float64(len(open.Samples(flash.all()))) / open.Span(flash.all()).Seconds()
 	res.Created = len(steady.all()) + len(flash.all())
 	res.Opened = len(open.Samples(nil))
@@ -489,7 +492,8 @@ func writeStoresSummary(w io.Writer, r StoresResult) {
 	fmt.Fprintf(w, "offered %.1f orders/s (%d stores × %.2f/s), %s per phase; %d orders created, %d opened in Heartland\n",
 		r.Offered, r.Config.Stores, r.Config.Rate, r.Config.Phase, r.Created, r.Opened)
 	fmt.Fprintf(w, "%-58s %d %s\n", "Heartland orders doubled (a public_id twice; target 0)", r.Doubled, met(r.Doubled == 0))
-	fmt.Fprintf(w, "%-58s %s\n", "aggregate intake, steady phase (target ≥ 20/s)", fmt.Sprintf("%.1f orders/s %s", r.SteadyThroughput, met(r.SteadyThroughput >= 20)))
+	fmt.Fprintf(w, "%-58s %.1f orders/s of %.1f offered %s\n", "aggregate intake, steady phase (target ≥ 20/s)",
+		r.SteadyThroughput, r.Offered, met(keptUp(r.SteadyThroughput, r.Offered, 20)))
 	fmt.Fprintf(w, "%-58s %.1f orders/s\n", "aggregate intake, flash phase", r.FlashThroughput)
 	fmt.Fprintf(w, "%-58s p50 %s, p95 %s, max %s\n", "intake, every store, steady", fmtDur(r.Steady.P50), fmtDur(r.Steady.P95), fmtDur(r.Steady.Max))
 	fmt.Fprintf(w, "%-58s %s %s\n", "intake p95, stores not saturated, steady (target ≤ 1 s)", fmtDur(r.OthersSteady.P95), met(r.OthersSteady.P95 <= time.Second))
@@ -575,4 +579,11 @@ func doubledOrders(orders []heartlandtest.OrderState) int {
 		seen[o.Order.PublicID] = true
 	}
 	return doubled
+}
+
+// keptUp reports whether a phase that offered offered orders a second, at
+// least target, opened them as fast: within 1 %, the resolution of the
+// measurement (openings are seen by a 50 ms poll).
+func keptUp(opened, offered, target float64) bool {
+	return offered >= target && opened >= 0.99*offered
 }

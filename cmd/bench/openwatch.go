@@ -115,3 +115,32 @@ func (w *Watch) Span(keys []int) time.Duration {
 	}
 	return last.Sub(first)
 }
+
+// DoneRate is the keys' completions per second between the first and the
+// last of them: n completions span n-1 intervals. Unlike the keys' count
+// over Span, it does not count the last key's latency as time the keys
+// took, so a system that keeps up with an arrival rate reads that rate.
+// It is 0 with fewer than two completions.
+func (w *Watch) DoneRate(keys []int) float64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var first, last time.Time
+	n := 0
+	for _, k := range keys {
+		d, ok := w.doneAt[k]
+		if !ok {
+			continue
+		}
+		n++
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+		if d.After(last) {
+			last = d
+		}
+	}
+	if n < 2 || !last.After(first) {
+		return 0
+	}
+	return float64(n-1) / last.Sub(first).Seconds()
+}
