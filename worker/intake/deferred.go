@@ -221,7 +221,7 @@ func (d *deferredHandOvers) try(ctx context.Context, job *deferredJob) {
 	default:
 		job.due = d.now().Add(retryWait(job.attempts))
 		heap.Push(&d.queue, job)
-		d.logger.Warn("held webhook delivery not handed over yet", "delivery", job.key, "attempts", job.attempts, "error", err)
+		d.logger.Debug("held webhook delivery not handed over yet", "delivery", job.key, "attempts", job.attempts, "error", err)
 	}
 }
 
