@@ -195,7 +195,7 @@ func RunStores(ctx context.Context, c *common, cfg ClusterConfig, progress func(
 	// The stores are one app's: they share BigCommerce's judgement of the
 	// intakes' domain, and retry on BigCommerce's own schedule (a minute
 	// first), so a delivery an intake fails costs what it would.
-	domains := bigcommercetest.NewDomainGuard(3 * time.Minute)
+	domains := bigcommercetest.NewDomainGuard(bigcommercetest.DomainBlock)
 	fakeOpts := c.fakeOptions()
 	fakeOpts.BigCommerce = append(fakeOpts.BigCommerce, bigcommercetest.WithDomainGuard(domains),
 		bigcommercetest.WithWebhookRetrySchedule(bigcommercetest.WebhookRetrySchedule()...))

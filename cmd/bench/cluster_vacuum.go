@@ -35,23 +35,22 @@ type Vacuumer struct {
 	rounds int
 	spent  time.Duration
 	failed error
-	stop   context.CancelFunc
-	done   chan struct{}
+	// stop and done are set when the vacuuming runs.
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // StartVacuumer starts vacuuming pg's two databases every vacuumEvery if
 // the server has autovacuum off; otherwise it does nothing.
 func StartVacuumer(ctx context.Context, pg Postgres) (*Vacuumer, error) {
-	v := &Vacuumer{done: make(chan struct{})}
+	v := &Vacuumer{}
 	admin, err := sqltool.NewConnection(pg.sqlConfig(pg.Admin), log.NewNoopLogger())
 	if err != nil {
-		close(v.done)
 		return v, fmt.Errorf("connect to %s/%s: %w", pg.Address(), pg.Admin, err)
 	}
 	on, err := autovacuumOn(admin)
 	admin.Close()
 	if err != nil || on {
-		close(v.done)
 		return v, err
 	}
 	v.Off = true
@@ -62,12 +61,12 @@ func StartVacuumer(ctx context.Context, pg Postgres) (*Vacuumer, error) {
 			for _, c := range conns {
 				c.Close()
 			}
-			close(v.done)
 			return v, fmt.Errorf("connect to %s/%s: %w", pg.Address(), name, err)
 		}
 		conns = append(conns, c)
 	}
 	ctx, v.stop = context.WithCancel(ctx)
+	v.done = make(chan struct{})
 	go v.run(ctx, conns)
 	return v, nil
 }
@@ -88,7 +87,8 @@ func autovacuumOn(admin *sqltool.Connection) (bool, error) {
 	}
 }
 
-// run vacuums every database every vacuumEvery until ctx ends.
+// run vacuums every database, vacuumEvery after the last round, until ctx
+// ends.
 func (v *Vacuumer) run(ctx context.Context, conns []*sqltool.Connection) {
 	defer close(v.done)
 	defer func() {
@@ -96,14 +96,7 @@ func (v *Vacuumer) run(ctx context.Context, conns []*sqltool.Connection) {
 			c.Close()
 		}
 	}()
-	t := time.NewTicker(vacuumEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	for sleepCtx(ctx, vacuumEvery) {
 		start := time.Now()
 		var err error
 		for _, c := range conns {
@@ -125,8 +118,8 @@ func (v *Vacuumer) run(ctx context.Context, conns []*sqltool.Connection) {
 func (v *Vacuumer) Stop() {
 	if v.stop != nil {
 		v.stop()
+		<-v.done
 	}
-	<-v.done
 }
 
 // Report says what the vacuumer did, for the bench's output.

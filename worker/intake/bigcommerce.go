@@ -73,7 +73,8 @@ func (in *Intake) bigCommerceWebhook(w http.ResponseWriter, r *http.Request) {
 		kind = "created"
 	}
 	key := fmt.Sprintf("%s order %d %s", conn, id, kind)
-	in.handOrHold(w, r, key, in.statuses.knownOn, conn, func(ctx context.Context) error {
+	mayHold := func() bool { return in.statuses.knownOn(conn) }
+	in.handOrHold(w, r, key, mayHold, func(ctx context.Context) error {
 		return in.handOverOrder(ctx, conn, int(id), created)
 	})
 }
@@ -113,16 +114,16 @@ func (in *Intake) handOverOrder(ctx context.Context, conn string, id int, create
 // over; 202 when it is held for a later hand-over (deferred.go), because
 // hand failed or the intake already waits for defaultHandOversInFlight
 // hand-overs; 503, for BigCommerce to deliver again, only when it can be
-// neither. mayHold says whether a delivery of the connection may be held
+// neither. mayHold says whether the delivery may be held
 // (its order sweep would find what a lost one carried); it is asked after
 // hand failed too, since hand may have just learned the connection's
 // status.
-func (in *Intake) handOrHold(w http.ResponseWriter, r *http.Request, key string, mayHold func(conn string) bool, conn string, hand func(ctx context.Context) error) {
+func (in *Intake) handOrHold(w http.ResponseWriter, r *http.Request, key string, mayHold func() bool, hand func(ctx context.Context) error) {
 	select {
 	case in.inFlight <- struct{}{}:
 		defer func() { <-in.inFlight }()
 	default:
-		if mayHold(conn) && in.deferred.add(key, hand) {
+		if mayHold() && in.deferred.add(key, hand) {
 			in.logger.Debug("BigCommerce webhook held: hand-overs are queued", "delivery", key)
 			w.WriteHeader(http.StatusAccepted)
 			return
@@ -135,7 +136,7 @@ func (in *Intake) handOrHold(w http.ResponseWriter, r *http.Request, key string,
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if mayHold(conn) && in.deferred.add(key, hand) {
+	if mayHold() && in.deferred.add(key, hand) {
 		in.logger.Warn("BigCommerce webhook held for a later hand-over", "delivery", key, "error", err)
 		w.WriteHeader(http.StatusAccepted)
 		return
@@ -155,7 +156,7 @@ func (in *Intake) productCreated(w http.ResponseWriter, r *http.Request, conn st
 	// The catalog follower's own sweep finds a product whose delivery is
 	// lost, so any product delivery may be held.
 	key := fmt.Sprintf("%s product %d created", conn, id)
-	in.handOrHold(w, r, key, func(string) bool { return true }, conn, func(ctx context.Context) error {
+	in.handOrHold(w, r, key, func() bool { return true }, func(ctx context.Context) error {
 		return in.workflows.ProductCreated(ctx, conn, int(id))
 	})
 }

@@ -89,11 +89,11 @@ type connectionStatuses struct {
 
 	mu         sync.Mutex // guards remembered and lastOn
 	remembered map[string]rememberedStatus
-	// lastOn is the last status read of each connection whose last read
-	// had order sync on, kept without expiry (up to bound connections):
-	// the intake holds a delivery it could not hand over only for such a
-	// connection, whose order sweep will find the order if all else fails.
-	lastOn map[string]workflows.ConnectionStatus
+	// lastOn holds the connections whose last status read had order sync
+	// on, without expiry (up to bound connections): the intake holds a
+	// delivery it could not hand over only for such a connection, whose
+	// order sweep will find the order if all else fails.
+	lastOn map[string]struct{}
 }
 
 // rememberedStatus is an order-sync-on status and when it expires.
@@ -116,7 +116,7 @@ func newConnectionStatuses(query func(context.Context, string) (workflows.Connec
 		bound:      defaultStatusBound,
 		now:        time.Now,
 		remembered: make(map[string]rememberedStatus),
-		lastOn:     make(map[string]workflows.ConnectionStatus),
+		lastOn:     make(map[string]struct{}),
 	}
 }
 
@@ -225,8 +225,8 @@ func (c *connectionStatuses) remember(connectionID string, st workflows.Connecti
 	c.remembered[connectionID] = rememberedStatus{status: st, until: now.Add(c.ttl)}
 }
 
-// noteLast keeps st as the connection's last order-sync-on status, or
-// forgets the connection when st has order sync off.
+// noteLast notes that the connection's last read had order sync on, or
+// forgets the connection when st has it off.
 func (c *connectionStatuses) noteLast(connectionID string, st workflows.ConnectionStatus) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -235,7 +235,7 @@ func (c *connectionStatuses) noteLast(connectionID string, st workflows.Connecti
 		return
 	}
 	if _, ok := c.lastOn[connectionID]; ok || len(c.lastOn) < c.bound {
-		c.lastOn[connectionID] = st
+		c.lastOn[connectionID] = struct{}{}
 	}
 }
 

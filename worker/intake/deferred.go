@@ -84,13 +84,12 @@ type deferredHandOvers struct {
 	maxAge time.Duration
 	now    func() time.Time
 
-	mu      sync.Mutex
-	queue   jobQueue
-	held    map[string]bool // keys queued or being handed over
-	running int
-	wake    chan struct{} // a value when a job was added or finished
-	closed  bool          // no more jobs are taken (shutdown)
-	stats   DeferredStats
+	mu     sync.Mutex
+	queue  jobQueue
+	held   map[string]bool // keys queued or being handed over
+	wake   chan struct{}   // a value when a job was added or finished
+	closed bool            // no more jobs are taken (shutdown)
+	stats  DeferredStats
 
 	start sync.Once
 	wg    sync.WaitGroup
@@ -189,7 +188,6 @@ func (d *deferredHandOvers) next() (*deferredJob, time.Duration) {
 	if wait := d.queue[0].due.Sub(d.now()); wait > 0 {
 		return nil, wait
 	}
-	d.running++
 	j := heap.Pop(&d.queue).(*deferredJob)
 	if len(d.queue) > 0 {
 		// Another runner may take the next one meanwhile.
@@ -205,7 +203,6 @@ func (d *deferredHandOvers) try(ctx context.Context, job *deferredJob) {
 	cancel()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.running--
 	defer d.signal()
 	job.attempts++
 	switch {

@@ -220,10 +220,8 @@ func (in *Intake) Shutdown(ctx context.Context) error {
 	defer in.cancel()
 	select {
 	case <-done:
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return nil
+		// waitIdle may have returned because ctx ended.
+		return ctx.Err()
 	case <-ctx.Done():
 		in.cancel()
 		<-done

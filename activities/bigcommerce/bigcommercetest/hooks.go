@@ -323,21 +323,20 @@ func (e *emitter) deliver(p pending) {
 	schedule := e.s.cfg.schedule
 	guard := e.s.cfg.domains
 	for attempt := 0; ; attempt++ {
-		var status int
-		var errText string
-		if guard.allow(p.hook.Destination) {
-			status, errText = e.post(p)
-			guard.sent(p.hook.Destination, status >= 200 && status < 300)
-		} else {
-			errText = errDomainBlocked
-		}
 		d := Delivery{
 			HookID: p.hook.ID, Destination: p.hook.Destination, Scope: p.env.Scope, Hash: p.env.Hash,
-			Attempt: attempt + 1, Status: status, Err: errText, Body: p.body, At: time.Now(),
+			Attempt: attempt + 1, Body: p.body,
 		}
+		if guard.allow(p.hook.Destination) {
+			d.Status, d.Err = e.post(p)
+			guard.sent(p.hook.Destination, d.OK())
+		} else {
+			d.Err = errDomainBlocked
+		}
+		d.At = time.Now()
 		e.record(d)
 		e.s.cfg.logger.Debug("bigcommercetest webhook", slog.String("scope", d.Scope),
-			slog.Int("hook", d.HookID), slog.Int("attempt", d.Attempt), slog.Int("status", status))
+			slog.Int("hook", d.HookID), slog.Int("attempt", d.Attempt), slog.Int("status", d.Status))
 		if d.OK() {
 			return
 		}

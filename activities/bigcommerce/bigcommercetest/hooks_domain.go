@@ -18,8 +18,10 @@ const (
 	domainWindow      = 2 * time.Minute
 	domainMinRequests = 100
 	domainMinSuccess  = 0.9
-	domainBlock       = 3 * time.Minute
 )
+
+// DomainBlock is how long BigCommerce denylists a domain.
+const DomainBlock = 3 * time.Minute
 
 // DomainGuard keeps BigCommerce's per-domain judgement of webhook
 // destinations. One guard shared by several fake stores (WithDomainGuard)

@@ -184,7 +184,7 @@ func newServer(opts []Option) *Server {
 		storeHash: DefaultStoreHash, token: DefaultToken, storeID: DefaultStoreID,
 		quota: DefaultQuota, window: DefaultWindow, seed: 1,
 		schedule:     scaledSchedule(),
-		domains:      NewDomainGuard(domainBlock / timeScale),
+		domains:      NewDomainGuard(DomainBlock / timeScale),
 		defaultLimit: 50,
 		now:          func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 	}
